@@ -1,0 +1,31 @@
+"""API routes: thin adapters over collab's functions."""
+
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from collab.accounts import memberships_of
+from collab.api import bp
+from collab.api.openapi import document
+from collab.permissions import access
+
+
+@bp.route("/openapi.json")
+@access(public=True)
+def openapi():
+    return jsonify(document())
+
+
+@bp.route("/me")
+@access()
+def me():
+    user = g.api_user
+    return jsonify(
+        {
+            "email": user.email,
+            "name": user.name,
+            "memberships": [
+                {"org": m.organization.slug, "role": m.role} for m in memberships_of(user)
+            ],
+        }
+    )

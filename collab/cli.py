@@ -1,0 +1,83 @@
+"""`flask --app wsgi ...` commands: thin adapters over collab's functions."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from collab import accounts
+from collab.errors import DomainError
+from collab.extensions import db
+
+
+def _fail(error: DomainError) -> None:
+    details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+    raise click.ClickException(error.message + (f" ({details})" if details else ""))
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("create-org")
+    @click.argument("slug")
+    @click.option("--name", required=True)
+    @click.option("--kind", type=click.Choice(["client", "agency"]), default="client")
+    @click.option("--timezone", default="UTC", help="IANA name, e.g. Europe/Moscow")
+    def create_org(slug, name, kind, timezone):
+        """Add an organisation (a client company by default)."""
+        try:
+            org = accounts.create_org(slug, name, kind=kind, timezone=timezone)
+        except DomainError as exc:
+            _fail(exc)
+        db.session.commit()
+        click.echo(f"created {org.kind} organisation {org.slug}")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--org", "org_slug", help="organisation slug for the membership")
+    @click.option("--role", type=click.Choice(["agency", "cio", "cmo", "it", "marketing"]))
+    @click.option("--password", help="omit to be asked (or to rely on a reset link)")
+    @click.option("--name", default="")
+    @click.option("--admin", is_flag=True, help="platform operator: operational pages only")
+    def create_user(email, org_slug, role, password, name, admin):
+        """Add a user, or a membership to an existing user."""
+        if bool(org_slug) != bool(role):
+            raise click.UsageError("--org and --role go together")
+        if not org_slug and not admin:
+            raise click.UsageError("give --org and --role, or --admin")
+        try:
+            user = accounts.user_by_email(email)
+            if user is None:
+                user = accounts.create_user(email, password=password, name=name, is_admin=admin)
+                click.echo(f"created user {user.email}")
+            elif admin and not user.is_admin:
+                user.is_admin = True
+                click.echo(f"{user.email} is now a platform operator")
+            if org_slug:
+                org = accounts.org_by_slug(org_slug)
+                accounts.add_membership(user, org, role)
+                click.echo(f"{user.email} is {role} in {org.slug}")
+        except DomainError as exc:
+            db.session.rollback()
+            _fail(exc)
+        db.session.commit()
+
+    @app.cli.command("create-token")
+    @click.argument("email")
+    @click.option("--name", default="cli")
+    def create_token(email, name):
+        """Print a new API token for EMAIL, alone on one line."""
+        user = accounts.user_by_email(email)
+        if user is None or not user.active:
+            raise click.ClickException(f"no active user {email}")
+        _, raw = accounts.issue_token(user, name)
+        db.session.commit()
+        click.echo(raw)
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Idempotent demo data; prints the demo logins."""
+        from collab.demo import DEMO_PASSWORD, seed_demo
+
+        logins = seed_demo()
+        click.echo(f"demo logins (password {DEMO_PASSWORD}):")
+        for login in logins:
+            click.echo(f"  {login.email:32} {login.role:18} {login.org}")

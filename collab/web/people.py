@@ -1,0 +1,94 @@
+"""Directors manage who belongs to their organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from collab import accounts
+from collab.errors import ValidationFailed
+from collab.extensions import db
+from collab.permissions import access
+from collab.web.forms import ConfirmForm, InviteForm, RoleForm
+
+bp = Blueprint("people", __name__, url_prefix="/orgs/<org>/people")
+
+
+def _page(invite_form=None, status=200, new_link=None):
+    members = accounts.members_of(g.org, include_inactive=True)
+    return (
+        render_template(
+            "people/index.html",
+            org=g.org,
+            members=members,
+            invitations=accounts.pending_invitations(g.org),
+            invite_form=invite_form or InviteForm(),
+            role_forms={m.id: RoleForm(role=m.role, prefix=f"m{m.id}") for m in members},
+            confirm_form=ConfirmForm(),
+            new_link=new_link,
+        ),
+        status,
+    )
+
+
+@bp.route("/")
+@access("people.view")
+def index(org: str):
+    return _page()
+
+
+@bp.route("/invite", methods=["POST"])
+@access("people.manage")
+def invite(org: str):
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    try:
+        _, link = accounts.invite(
+            g.org,
+            form.email.data,
+            form.role.data,
+            current_user,
+            lambda raw: url_for("auth.accept_invitation", token=raw, _external=True),
+        )
+    except ValidationFailed as exc:
+        for field, message in exc.fields.items():
+            getattr(form, field, form.email).errors = [message]
+        return _page(form, 422)
+    db.session.commit()
+    flash(f"Invitation sent to {form.email.data}.")
+    return _page(new_link=link)
+
+
+@bp.route("/<int:member_id>/role", methods=["POST"])
+@access("people.manage")
+def change_role(org: str, member_id: int):
+    membership = accounts.membership_in(g.org, member_id)
+    form = RoleForm(prefix=f"m{member_id}")
+    if form.validate_on_submit():
+        try:
+            accounts.change_role(g.org, membership, form.role.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+            return _page(status=422)
+        db.session.commit()
+        flash(f"{membership.user.display_name} is now {membership.role}.")
+    return redirect(url_for("people.index", org=org))
+
+
+@bp.route("/<int:member_id>/deactivate", methods=["POST"])
+@access("people.manage")
+def deactivate(org: str, member_id: int):
+    membership = accounts.membership_in(g.org, member_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.deactivate_member(g.org, membership)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+            return _page(status=422)
+        db.session.commit()
+        flash(f"{membership.user.display_name} no longer has access to {g.org.name}.")
+    return redirect(url_for("people.index", org=org))

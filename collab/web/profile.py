@@ -1,0 +1,50 @@
+"""A person's own settings: API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from collab import accounts
+from collab.extensions import db
+from collab.permissions import access
+from collab.web.forms import ConfirmForm, TokenForm
+
+bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+
+@bp.route("/")
+@access()
+def index(new_token: str | None = None, status: int = 200):
+    return (
+        render_template(
+            "profile/index.html",
+            tokens=accounts.tokens_of(current_user),
+            token_form=TokenForm(),
+            confirm_form=ConfirmForm(),
+            new_token=new_token,
+        ),
+        status,
+    )
+
+
+@bp.route("/tokens", methods=["POST"])
+@access()
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return index(status=422)
+    _, raw = accounts.issue_token(current_user, form.name.data or "")
+    db.session.commit()
+    # Shown once, on this response only: only its hash is stored.
+    return index(new_token=raw)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@access()
+def revoke_token(token_id: int):
+    if ConfirmForm().validate_on_submit():
+        accounts.revoke_token(current_user, token_id)
+        db.session.commit()
+        flash("Token revoked: scripts using it now get 401.")
+    return redirect(url_for("profile.index"))

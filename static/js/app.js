@@ -1,0 +1,2 @@
+// collab's own behaviour on top of htmx; every page also works without it.
+"use strict";

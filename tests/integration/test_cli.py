@@ -1,0 +1,112 @@
+"""The CLI of API.md: create-org, create-user, create-token, seed-demo."""
+
+from sqlalchemy import func, select
+
+from collab.extensions import db
+from collab.models import Membership, Organization, User
+from tests.support.factories import login
+
+
+def test_create_org_and_user_then_sign_in(runner, client):
+    result = runner.invoke(
+        args=["create-org", "acme", "--name", "Acme Corp", "--timezone", "Europe/Moscow"]
+    )
+    assert result.exit_code == 0, result.output
+    org = db.session.scalar(select(Organization).where(Organization.slug == "acme"))
+    assert (org.kind, org.timezone) == ("client", "Europe/Moscow")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "boss@acme.example",
+            "--org",
+            "acme",
+            "--role",
+            "cio",
+            "--password",
+            "a-long-password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert login(client, "boss@acme.example", "a-long-password").status_code == 302
+
+
+def test_create_org_rejects_bad_input(runner):
+    result = runner.invoke(args=["create-org", "Bad Slug!", "--name", "X"])
+    assert result.exit_code != 0 and "slug" in result.output
+    result = runner.invoke(args=["create-org", "ok", "--name", "X", "--timezone", "Mars/Base"])
+    assert result.exit_code != 0 and "time zone" in result.output
+
+
+def test_create_user_admin_marks_an_operator(runner):
+    result = runner.invoke(
+        args=["create-user", "ops@example.com", "--admin", "--password", "a-long-password"]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.email == "ops@example.com")).is_admin
+
+
+def test_create_user_adds_a_membership_to_an_existing_user(runner):
+    runner.invoke(args=["create-org", "one", "--name", "One"])
+    runner.invoke(args=["create-org", "two", "--name", "Two"])
+    runner.invoke(
+        args=[
+            "create-user",
+            "am@agency.example",
+            "--org",
+            "one",
+            "--role",
+            "agency",
+            "--password",
+            "a-long-password",
+        ]
+    )
+    result = runner.invoke(
+        args=["create-user", "am@agency.example", "--org", "two", "--role", "agency"]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 2
+
+
+def test_create_user_with_unknown_org_fails_cleanly(runner):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "x@example.com",
+            "--org",
+            "nope",
+            "--role",
+            "it",
+            "--password",
+            "a-long-password",
+        ]
+    )
+    assert result.exit_code != 0 and "no organisation" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_seed_demo_is_idempotent_and_its_logins_work(runner, client):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    counts = [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Organization, User, Membership)
+    ]
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0
+    assert counts == [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Organization, User, Membership)
+    ]
+    assert counts[0] == 3  # the agency and two clients
+    from collab.demo import DEMO_PASSWORD
+
+    assert "cio@techsoft.example" in first.output
+    assert login(client, "cio@techsoft.example", DEMO_PASSWORD).status_code == 302
+    assert client.get("/orgs/techsoft/board").status_code == 200
+    # Each client has a CIO, a CMO, two IT and two marketing people.
+    roles = db.session.scalars(
+        select(Membership.role).join(Organization).where(Organization.slug == "cloudline")
+    ).all()
+    assert sorted(roles) == sorted(
+        ["agency", "agency", "cio", "cmo", "it", "it", "marketing", "marketing"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -29,8 +30,6 @@ from collab.timeutil import utcnow, valid_timezone
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MIN_PASSWORD = 10
-# Checked against when the e-mail is unknown, so a miss costs as much time as a hit.
-_DUMMY_HASH = generate_password_hash("collab-timing-equaliser")
 # Token last-use is written at most this often, so busy scripts do not write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -214,11 +213,17 @@ def deactivate_member(org: Organization, membership: Membership) -> Membership:
 # --- signing in ----------------------------------------------------------------------------
 
 
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("collab-timing-equaliser", method=method)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None without saying which part was wrong."""
     user = user_by_email(email or "")
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password or "")
+        # Hash anyway, so a miss costs as much time as a hit and reveals nothing.
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password or "")
         return None
     if not check_password_hash(user.password_hash, password or ""):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 
@@ -76,7 +77,11 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # What the test holds is re-read after the request, as a second user would see it.
+        if has_app_context():
+            db.session.expire_all()
+        return response
 
 
 @pytest.fixture

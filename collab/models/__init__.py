@@ -9,3 +9,16 @@ from collab.models.accounts import (  # noqa: F401
     PasswordReset,
     User,
 )
+from collab.models.work import (  # noqa: F401
+    PRIORITIES,
+    RESOLUTIONS,
+    STATUSES,
+    BoardCount,
+    Comment,
+    Event,
+    Notification,
+    Recommendation,
+    RecommendationUrl,
+    RoutingRule,
+    Task,
+)

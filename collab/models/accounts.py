@@ -24,11 +24,19 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16), default="client")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Default due dates by priority, in days from filing (editable by the directors).
+    due_days_urgent: Mapped[int] = mapped_column(default=3, server_default="3")
+    due_days_high: Mapped[int] = mapped_column(default=14, server_default="14")
+    due_days_medium: Mapped[int] = mapped_column(default=30, server_default="30")
+    due_days_low: Mapped[int] = mapped_column(default=60, server_default="60")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
 
     __table_args__ = (CheckConstraint("kind IN ('client', 'agency')", name="kind"),)
+
+    def due_days(self, priority: str) -> int:
+        return getattr(self, f"due_days_{priority}")
 
 
 class User(UserMixin, db.Model):

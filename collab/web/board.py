@@ -1,20 +1,15 @@
-"""The shared board of an organisation."""
+"""The shared board of an organisation, and moving cards on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from collab import board, routing
+from collab.accounts import members_of
 from collab.permissions import access
+from collab.timeutil import local_today
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
-
-COLUMNS = [
-    ("triage", "Triage"),
-    ("todo", "To do"),
-    ("in_progress", "In progress"),
-    ("review", "Review"),
-    ("done", "Done"),
-]
 
 
 @bp.route("/")
@@ -23,7 +18,47 @@ def org_home(org: str):
     return redirect(url_for("board.board", org=org))
 
 
-@bp.route("/board")
+@bp.route("/board", endpoint="board")
 @access("board.view")
-def board(org: str):
-    return render_template("board/board.html", org=g.org, columns=COLUMNS, lanes=[])
+def board_page(org: str):
+    filters = board.filters_from(request.args)
+    today = local_today(g.org.timezone)
+    loaded = board.load_board(g.org, filters, today)
+    return render_template(
+        "board/board.html",
+        org=g.org,
+        board=loaded,
+        filters=filters,
+        categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
+        people=members_of(g.org),
+    )
+
+
+@bp.route("/board/more")
+@access("board.view")
+def more(org: str):
+    filters = board.filters_from(request.args)
+    status = request.args.get("status", "")
+    if status not in dict(board.COLUMNS):
+        status = "triage"
+    team = request.args.get("team") or None
+    if team not in (None, "it", "marketing"):
+        team = None
+    try:
+        offset = max(int(request.args.get("offset", board.PAGE)), 0)
+    except ValueError:
+        offset = board.PAGE
+    today = local_today(g.org.timezone)
+    cards = board.more_cards(g.org, filters, today, status, team, offset)
+    template = (
+        "partials/more_cards.html" if request.headers.get("HX-Request") else "board/more.html"
+    )
+    return render_template(
+        template,
+        org=g.org,
+        cards=cards,
+        status=status,
+        team=team,
+        filters=filters,
+        next_offset=offset + len(cards) if len(cards) == board.PAGE else None,
+    )

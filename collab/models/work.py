@@ -1,0 +1,236 @@
+"""Recommendations, the tasks they become, comments, history and in-app notifications."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from collab.extensions import db
+from collab.models.accounts import Organization, User
+from collab.timeutil import UTCDateTime, utcnow
+
+STATUSES = ("triage", "todo", "in_progress", "review", "done", "rejected")
+PRIORITIES = ("urgent", "high", "medium", "low")
+RESOLUTIONS = ("wont_do", "duplicate")
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(64))  # as the filer chose it, if at all
+    priority: Mapped[str] = mapped_column(String(16), default="medium")
+    proposed_due_date: Mapped[date | None] = mapped_column(Date)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    url_count: Mapped[int] = mapped_column(Integer, default=0)
+    filed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship()
+    filed_by: Mapped[User | None] = relationship()
+    tasks: Mapped[list[Task]] = relationship(back_populates="recommendation", order_by="Task.id")
+
+    __table_args__ = (
+        # NULLs never collide, so recommendations without an external id are unconstrained.
+        UniqueConstraint("organization_id", "external_id"),
+        Index("ix_recommendation_org_created", "organization_id", "id"),
+    )
+
+
+class RecommendationUrl(db.Model):
+    __tablename__ = "recommendation_url"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(2048))
+
+    __table_args__ = (UniqueConstraint("recommendation_id", "position"),)
+
+
+class Task(db.Model):
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="triage")
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    waiting_on_agency: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority: Mapped[str] = mapped_column(String(16), default="medium")
+    # 0 = urgent ... 3 = low: columns sort by it through the board index.
+    priority_rank: Mapped[int] = mapped_column(Integer, default=2)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    due_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What automatic routing chose, kept to measure how often triage keeps it.
+    routed_team: Mapped[str | None] = mapped_column(String(16))
+    routed_category: Mapped[str] = mapped_column(String(64))
+    routing_reason: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="tasks")
+    assignee: Mapped[User | None] = relationship()
+    duplicate_of: Mapped[Task | None] = relationship(remote_side="Task.id")
+
+    __mapper_args__ = {"version_id_col": version}  # UPDATE ... WHERE version = ? guards races
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('triage', 'todo', 'in_progress', 'review', 'done', 'rejected')",
+            name="status",
+        ),
+        CheckConstraint("team IS NULL OR team IN ('it', 'marketing')", name="team"),
+        CheckConstraint("priority IN ('urgent', 'high', 'medium', 'low')", name="priority"),
+        CheckConstraint(
+            "resolution IS NULL OR resolution IN ('wont_do', 'duplicate')", name="resolution"
+        ),
+        # The board reads each (column, lane) through this index, LIMIT 50: cost is flat in N.
+        Index(
+            "ix_task_board",
+            "organization_id",
+            "status",
+            "team",
+            "priority_rank",
+            "due_date",
+            "id",
+        ),
+        Index("ix_task_done", "organization_id", "status", "team", "completed_at"),
+        Index("ix_task_org_due", "organization_id", "due_date"),
+    )
+
+
+class BoardCount(db.Model):
+    """Cards per (status, team) kept by every change, so the board never counts N rows."""
+
+    __tablename__ = "board_count"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    team: Mapped[str] = mapped_column(String(16), primary_key=True)  # '' = unrouted
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Comment(db.Model):
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class Event(db.Model):
+    """One change: who did what to which task, from what to what, when."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str | None] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+    @classmethod
+    def on_task(cls, task: Task, actor_id: int | None, kind: str, **values) -> Event:
+        event = cls(
+            organization_id=task.organization_id,
+            task_id=task.id,
+            recommendation_id=task.recommendation_id,
+            actor_id=actor_id,
+            kind=kind,
+            **values,
+        )
+        db.session.add(event)
+        return event
+
+    __table_args__ = (
+        Index("ix_event_task", "task_id", "id"),
+        Index("ix_event_org_kind", "organization_id", "kind", "id"),
+    )
+
+
+class Notification(db.Model):
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
+
+
+class RoutingRule(db.Model):
+    """An organisation's own phrase -> category or team rule, tried before the built-ins."""
+
+    __tablename__ = "routing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    phrase: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("organization_id", "phrase"),)

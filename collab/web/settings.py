@@ -1,0 +1,69 @@
+"""Directors' settings: routing rules and the due-date policy."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from collab import routing, routing_rules
+from collab.errors import DomainError
+from collab.extensions import db
+from collab.models import PRIORITIES
+from collab.permissions import access
+
+bp = Blueprint("settings", __name__, url_prefix="/orgs/<org>/settings")
+
+
+@bp.route("/")
+@access("settings.edit")
+def index(org: str):
+    return render_template(
+        "settings/index.html",
+        org=g.org,
+        rules=routing_rules.rules_of(g.org),
+        categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
+        priorities=PRIORITIES,
+        kept=routing_rules.routing_kept(g.org.id),
+    )
+
+
+@bp.route("/rules", methods=["POST"])
+@access("settings.edit")
+def add_rule(org: str):
+    try:
+        routing_rules.add_rule(
+            g.org,
+            g.membership,
+            request.form.get("phrase", ""),
+            request.form.get("category") or None,
+            request.form.get("team") or None,
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+    else:
+        db.session.commit()
+        flash("Rule added: it applies to recommendations filed from now on.")
+    return redirect(url_for("settings.index", org=org), code=303)
+
+
+@bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
+@access("settings.edit")
+def delete_rule(org: str, rule_id: int):
+    routing_rules.delete_rule(g.org, rule_id)
+    db.session.commit()
+    flash("Rule removed.")
+    return redirect(url_for("settings.index", org=org), code=303)
+
+
+@bp.route("/due-policy", methods=["POST"])
+@access("settings.edit")
+def due_policy(org: str):
+    try:
+        routing_rules.set_due_policy(g.org, {p: request.form.get(p) for p in PRIORITIES})
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message + ": " + "; ".join(f"{k}: {v}" for k, v in exc.fields.items()), "error")
+    else:
+        db.session.commit()
+        flash("Due-date policy saved.")
+    return redirect(url_for("settings.index", org=org), code=303)

@@ -1,0 +1,200 @@
+"""A task's page, and the forms that change it: move, triage, comment, several at once."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+
+from collab import recommendations, routing, tasks
+from collab.accounts import members_of
+from collab.board import card_for
+from collab.errors import Conflict, DomainError
+from collab.extensions import db
+from collab.notes import note_html
+from collab.permissions import access
+from collab.timeutil import local_today
+
+bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _version() -> int | None:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _form_changes(names) -> dict:
+    """Only the fields the form sent with a value; empty selects mean "leave as is"."""
+    changes = {}
+    for name in names:
+        if name in request.form:
+            value = request.form.get(name, "").strip()
+            if name in ("assignee", "due_date") and value == "-":
+                changes[name] = None
+            elif value:
+                changes[name] = value
+    return changes
+
+
+@bp.route("/<int:task_id>")
+@access("board.view")
+def show(org: str, task_id: int):
+    task = tasks.task_in(g.org, task_id)
+    page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
+    note_title, note_body = note_html(task)
+    return render_template(
+        "tasks/show.html",
+        org=g.org,
+        task=task,
+        card=card_for(task, local_today(g.org.timezone)),
+        recommendation=task.recommendation,
+        recommendation_status=recommendations.status_of(task.recommendation),
+        urls=recommendations.urls_page(task.recommendation, page),
+        urls_page=page,
+        comments=tasks.comments_for(task, g.membership),
+        history=tasks.history(task),
+        people=members_of(g.org),
+        categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
+        note_title=note_title,
+        note_body=note_body,
+        description_html=render_markdown(task.recommendation.description),
+    )
+
+
+def render_markdown(text: str) -> str:
+    from collab.training import render_html
+
+    return render_html(text or "")
+
+
+@bp.route("/<int:task_id>/move", methods=["POST"])
+@access("task.move")
+def move(org: str, task_id: int):
+    """A card moved on the board (drag and drop, or the card's own form without JavaScript)."""
+    task = tasks.task_in(g.org, task_id)
+    changes = _form_changes(("status", "team", "assignee"))
+    today = local_today(g.org.timezone)
+    try:
+        tasks.update_task(g.membership, task, changes, _version())
+    except DomainError as exc:
+        db.session.rollback()
+        current = db.session.get(type(task), task.id)
+        message = exc.message
+        if isinstance(exc, Conflict):
+            message = "Someone else changed this card meanwhile; it is shown as it is now."
+        elif exc.fields:
+            message += ": " + "; ".join(exc.fields.values())
+        if _is_htmx():
+            response = make_response(
+                render_template("partials/card.html", org=g.org, card=card_for(current, today)),
+                exc.status,
+            )
+            response.headers["HX-Trigger"] = _trigger("collab:refused", message)
+            return response
+        flash(message, "error")
+        return redirect(request.referrer or url_for("board.board", org=org))
+    db.session.commit()
+    if _is_htmx():
+        return render_template("partials/card.html", org=g.org, card=card_for(task, today))
+    flash(f"“{task.title}” is now {task.status.replace('_', ' ')}.")
+    return redirect(request.referrer or url_for("board.board", org=org))
+
+
+def _trigger(name: str, message: str) -> str:
+    import json
+
+    return json.dumps({name: {"message": message}})
+
+
+@bp.route("/<int:task_id>/update", methods=["POST"])
+@access("task.move")
+def update(org: str, task_id: int):
+    """The task page's triage form: team, category, assignee, due date, status, rejection."""
+    task = tasks.task_in(g.org, task_id)
+    changes = _form_changes(
+        ("status", "team", "category", "assignee", "due_date", "priority", "resolution", "reason")
+    )
+    if "duplicate_of" in request.form and request.form["duplicate_of"].strip():
+        try:
+            changes["duplicate_of"] = int(request.form["duplicate_of"])
+        except ValueError:
+            changes["duplicate_of"] = request.form["duplicate_of"]
+    if "waiting_on_agency" in request.form:
+        changes["waiting_on_agency"] = request.form["waiting_on_agency"] == "1"
+    try:
+        tasks.update_task(g.membership, task, changes, _version())
+    except DomainError as exc:
+        db.session.rollback()
+        if isinstance(exc, Conflict):
+            flash(
+                "Someone else changed this task meanwhile; nothing was saved. "
+                "Here it is as it is now.",
+                "error",
+            )
+        else:
+            details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in exc.fields.items())
+            flash(exc.message + (f" ({details})" if details else ""), "error")
+        return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
+    db.session.commit()
+    flash("Saved.")
+    return redirect(url_for("tasks.show", org=org, task_id=task_id))
+
+
+@bp.route("/<int:task_id>/comments", methods=["POST"])
+@access("comment.create")
+def comment(org: str, task_id: int):
+    task = tasks.task_in(g.org, task_id)
+    try:
+        tasks.add_comment(
+            g.membership,
+            task,
+            request.form.get("body", ""),
+            request.form.get("internal") == "1",
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message + (": " + "; ".join(exc.fields.values()) if exc.fields else ""), "error")
+        return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
+    db.session.commit()
+    return redirect(url_for("tasks.show", org=org, task_id=task_id) + "#comments")
+
+
+@bp.route("/bulk", methods=["POST"])
+@access("task.triage")
+def bulk(org: str):
+    """Several triage cards at once: the same function as the API's PATCH of /tasks."""
+    ids = request.form.getlist("task")
+    action = request.form.get("action", "")
+    items = []
+    for raw in ids:
+        task_id, _, version = raw.partition(":")
+        if not task_id.isdigit() or not version.isdigit():
+            continue
+        item = {"id": int(task_id), "version": int(version)}
+        if action == "accept":
+            item["status"] = "todo"
+            if request.form.get("team"):
+                item["team"] = request.form["team"]
+        elif action == "reject":
+            item.update(
+                status="rejected", resolution="wont_do", reason=request.form.get("reason", "")
+            )
+        elif action == "ask":
+            item["waiting_on_agency"] = True
+        elif action == "team" and request.form.get("team"):
+            item["team"] = request.form["team"]
+        items.append(item)
+    try:
+        changed = tasks.update_many(g.membership, g.org, items)
+    except DomainError as exc:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        flash(f"Nothing was changed: {exc.message}" + (f" ({details})" if details else ""), "error")
+    else:
+        db.session.commit()
+        flash(f"{len(changed)} task(s) updated.")
+    return redirect(request.referrer or url_for("board.board", org=org))

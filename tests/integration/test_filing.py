@@ -1,0 +1,189 @@
+"""Filing recommendations: the API and the form call one function and refuse the same things."""
+
+from sqlalchemy import func, select
+
+from collab.extensions import db
+from collab.models import Notification, Recommendation, RecommendationUrl, Task
+from tests.support.factories import bearer, form_post, login, make_org, make_user
+
+
+def _setup():
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    cmo = make_user(org, "cmo")
+    agency = make_user(org, "agency")
+    return org, cio, cmo, agency
+
+
+def test_agency_files_and_the_work_is_routed_with_its_reason(client):
+    org, cio, cmo, agency = _setup()
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={
+            "title": "Properly size images",
+            "priority": "high",
+            "urls": [
+                "https://acme.example/a.jpg",
+                "https://acme.example/a.jpg",
+                "https://acme.example/b.jpg",
+            ],
+        },
+        headers=bearer(agency),
+    )
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["status"] == "triage"
+    assert body["url_count"] == 2  # de-duplicated
+    [task] = body["tasks"]
+    assert task["team"] == "it" and task["category"] == "page_speed"
+    assert task["routing"]["reason"].startswith("page speed, owned by IT")
+    assert task["status"] == "triage" and task["priority"] == "high"
+    assert task["training_note"]["title"] and task["training_note"]["body_html"]
+    # Both directors hear of it in the app.
+    told = db.session.scalars(select(Notification.user_id)).all()
+    assert sorted(told) == sorted([cio.id, cmo.id])
+
+
+def test_work_for_both_teams_becomes_linked_tasks(client):
+    org, cio, cmo, agency = _setup()
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={"title": "Создать новую посадочную страницу для вебинара"},
+        headers=bearer(agency),
+    )
+    assert response.status_code == 201
+    tasks = response.json["tasks"]
+    assert sorted(t["team"] for t in tasks) == ["it", "marketing"]
+    assert {t["recommendation_id"] for t in tasks} == {response.json["id"]}
+
+
+def test_unrecognised_text_waits_in_triage_for_both_directors(client):
+    org, cio, cmo, agency = _setup()
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={"title": "Discuss the audit results"},
+        headers=bearer(agency),
+    )
+    [task] = response.json["tasks"]
+    assert task["team"] is None and task["category"] == "uncategorised"
+    listed = client.get("/api/v1/orgs/acme/tasks?team=none", headers=bearer(cio)).json["items"]
+    assert [t["id"] for t in listed] == [task["id"]]
+
+
+def test_external_id_makes_filing_idempotent(client):
+    org, cio, cmo, agency = _setup()
+    headers = bearer(agency)
+    payload = {"title": "Redirect chains and loops", "external_id": "audit-7"}
+    first = client.post("/api/v1/orgs/acme/recommendations", json=payload, headers=headers)
+    again = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={**payload, "title": "Something else"},
+        headers=headers,
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["id"] == first.json["id"] and again.json["title"] == payload["title"]
+    assert db.session.scalar(select(func.count()).select_from(Recommendation)) == 1
+
+
+def test_bad_input_is_refused_with_fields_and_nothing_is_stored(client):
+    org, cio, cmo, agency = _setup()
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={
+            "title": "x" * 201,
+            "category": "astrology",
+            "priority": "asap",
+            "due_date": "2026-02-30",
+            "urls": ["https://ok.example/", "not a url", "ftp://x/"],
+        },
+        headers=bearer(agency),
+    )
+    assert response.status_code == 422
+    fields = response.json["error"]["fields"]
+    assert fields["title"] == "at most 200 characters"
+    assert "page_speed" in fields["category"]  # names the allowed ones
+    assert set(fields) >= {"priority", "due_date", "urls[1]", "urls[2]"}
+    assert "urls[0]" not in fields
+    for model in (Recommendation, Task, RecommendationUrl):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_missing_title_and_non_json_body(client):
+    org, cio, cmo, agency = _setup()
+    headers = bearer(agency)
+    missing = client.post("/api/v1/orgs/acme/recommendations", json={}, headers=headers)
+    assert missing.status_code == 422 and missing.json["error"]["fields"]["title"] == "required"
+    garbage = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        data="{nope",
+        content_type="application/json",
+        headers=headers,
+    )
+    assert garbage.status_code == 422 and "body" in garbage.json["error"]["fields"]
+
+
+def test_staff_may_not_file(client):
+    org, *_ = _setup()
+    dev = make_user(org, "it")
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations", json={"title": "Minify CSS"}, headers=bearer(dev)
+    )
+    assert response.status_code == 403
+
+
+def test_due_date_defaults_from_the_priority_policy(client):
+    from datetime import date, timedelta
+
+    org, cio, cmo, agency = _setup()
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={"title": "Fix broken links", "priority": "urgent"},
+        headers=bearer(agency),
+    )
+    due = date.fromisoformat(response.json["tasks"][0]["due_date"])
+    assert due - date.today() in (timedelta(days=3), timedelta(days=2), timedelta(days=4))
+
+
+def test_the_form_files_and_shows_field_errors(client):
+    org, cio, cmo, agency = _setup()
+    login(client, agency.email)
+    bad = form_post(
+        client,
+        "/orgs/acme/recommendations/new",
+        "/orgs/acme/recommendations/new",
+        {"title": "", "urls": "https://ok.example/\nnot-a-url", "priority": "medium"},
+    )
+    assert bad.status_code == 422
+    assert "field-error" in bad.text
+    assert db.session.scalar(select(func.count()).select_from(Recommendation)) == 0
+    urls = "\n".join(f"https://acme.example/page-{i}" for i in range(150))
+    good = form_post(
+        client,
+        "/orgs/acme/recommendations/new",
+        "/orgs/acme/recommendations/new",
+        {
+            "title": "Document does not have a meta description",
+            "description": "**Bold** <script>alert(1)</script>",
+            "urls": urls,
+            "priority": "medium",
+        },
+    )
+    assert good.status_code == 302
+    page = client.get(good.headers["Location"])
+    assert "Marketing" in page.text and "meta tags" in page.text
+    assert "<strong>Bold</strong>" in page.text and "<script>alert(1)" not in page.text
+    assert "page-99" in page.text and "page-100" not in page.text  # URLs are paged
+    assert "page-149" in client.get(good.headers["Location"] + "?page=2").text
+
+
+def test_form_names_the_bad_url_lines(client):
+    org, cio, cmo, agency = _setup()
+    login(client, agency.email)
+    bad = form_post(
+        client,
+        "/orgs/acme/recommendations/new",
+        "/orgs/acme/recommendations/new",
+        {"title": "Fix 404s", "urls": "https://ok.example/\nnot-a-url", "priority": "low"},
+    )
+    assert bad.status_code == 422
+    assert "line 2: not an absolute http(s) URL" in bad.text

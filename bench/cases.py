@@ -2,10 +2,81 @@
 
 from __future__ import annotations
 
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from bench.data import add_tasks, org_with_people
 from bench.harness import bench_app, count_statements, median_ms
 from collab import accounts
 from collab.extensions import db
-from collab.models import Membership, User
+from collab.models import Membership, Task, User
+
+BOARD_SIZES = (1_000, 10_000, 100_000)
+
+
+def _signed_in(app, email: str) -> FlaskClient:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        user = accounts.user_by_email(email)
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
+def board_render():
+    """The CIO's board request at growing history: time and SQL statements."""
+    for n in BOARD_SIZES:
+        with bench_app() as app:
+            org, _ = org_with_people()
+            add_tasks(org, n)
+            client = _signed_in(app, "cio@bench.example")
+
+            def render(client=client):
+                response = client.get("/orgs/bench/board")
+                assert response.status_code == 200, response.status_code
+
+            with count_statements() as counter:
+                render()
+            yield {
+                "case": "board_render",
+                "n": n,
+                "median_ms": median_ms(render),
+                "statements": counter["n"],
+            }
+
+
+def card_move():
+    """Moving one card (htmx, as drag and drop does): statements must not grow with N."""
+    for n in (1_000, 100_000):
+        with bench_app() as app:
+            org, _ = org_with_people()
+            add_tasks(org, n)
+            client = _signed_in(app, "cio@bench.example")
+            token_page = client.get("/orgs/bench/board").text
+            token = token_page.split('"X-CSRFToken": "')[1].split('"')[0]
+            ids = db.session.scalars(
+                select(Task.id).where(Task.status == "todo", Task.team == "it").limit(40)
+            ).all()
+            moves = iter(ids)
+
+            def move(client=client, token=token, moves=moves):
+                task = db.session.get(Task, next(moves))
+                response = client.post(
+                    f"/orgs/bench/tasks/{task.id}/move",
+                    data={"status": "in_progress", "version": str(task.version)},
+                    headers={"HX-Request": "true", "X-CSRFToken": token},
+                )
+                assert response.status_code == 200, response.status_code
+                db.session.expire_all()
+
+            with count_statements() as counter:
+                move()
+            yield {
+                "case": "card_move",
+                "n": n,
+                "median_ms": median_ms(move, repeat=15),
+                "statements": counter["n"],
+            }
 
 
 def api_me():
@@ -36,4 +107,4 @@ def api_me():
             }
 
 
-ALL = [api_me]
+ALL = [board_render, card_move, api_me]

@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from collab import create_app
 from collab.extensions import db
+from collab.testing import IsolatedClient
 
 
 @contextmanager
@@ -27,6 +28,7 @@ def bench_app(redis_url: str = "redis://127.0.0.1:1/0"):
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             }
         )
+        app.test_client_class = IsolatedClient
         with app.app_context():
             db.create_all()
             yield app

@@ -11,6 +11,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from collab.errors import NotFound, ValidationFailed
@@ -137,6 +138,7 @@ def memberships_of(user: User) -> list[Membership]:
         db.session.scalars(
             select(Membership)
             .join(Organization)
+            .options(contains_eager(Membership.organization))
             .where(Membership.user_id == user.id, Membership.active.is_(True))
             .order_by(Organization.name)
         )
@@ -144,7 +146,12 @@ def memberships_of(user: User) -> list[Membership]:
 
 
 def members_of(org: Organization, include_inactive: bool = False) -> list[Membership]:
-    query = select(Membership).join(User).where(Membership.organization_id == org.id)
+    query = (
+        select(Membership)
+        .join(User)
+        .options(contains_eager(Membership.user))
+        .where(Membership.organization_id == org.id)
+    )
     if not include_inactive:
         query = query.where(Membership.active.is_(True))
     return list(db.session.scalars(query.order_by(Membership.active.desc(), User.email)))

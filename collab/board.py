@@ -24,7 +24,7 @@ COLUMNS = (
     ("done", "Done"),
 )
 LANES = (("it", "IT"), ("marketing", "Marketing"), (None, "Unrouted"))
-PAGE = 50
+PAGE = 50  # cards a column shows before "show more", shared between its lanes
 DONE_DAYS = 30
 
 
@@ -200,10 +200,11 @@ def mark_due(card, today: date) -> None:
 def load_board(org: Organization, filters: Filters, today: date) -> Board:
     lanes = filters.lanes()
     cells = {(status, team): Lane(status, team) for status, _ in COLUMNS for team, _ in lanes}
+    limits = lane_limits(len(lanes))
     selects = [
-        _lane_select(org, filters, today, status, team).subquery()
+        _lane_select(org, filters, today, status, team, limit=limit).subquery()
         for status, _ in COLUMNS
-        for team, _ in lanes
+        for (team, _), limit in zip(lanes, limits, strict=True)
     ]
     rows = db.session.execute(union_all(*[select(s) for s in selects])).all()
     for row in rows:
@@ -211,6 +212,11 @@ def load_board(org: Organization, filters: Filters, today: date) -> Board:
         cells[(status, team or None)].cards.append(_card(row, today))
     _fill_counts(org, filters, today, cells)
     return Board(columns=list(COLUMNS), lanes=lanes, cells=cells, today=today)
+
+
+def lane_limits(lanes: int) -> list[int]:
+    """A column's first PAGE cards, split between its lanes: 17, 17 and 16 for three."""
+    return [PAGE // lanes + (1 if i < PAGE % lanes else 0) for i in range(lanes)]
 
 
 def _fill_counts(org, filters, today, cells) -> None:

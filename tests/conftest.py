@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import has_app_context
-from flask.testing import FlaskClient
 from sqlalchemy import delete
 
 from collab import create_app
 from collab.extensions import db
+from collab.testing import IsolatedClient
 from tests.support.servers import RedisServer, free_port, start_postgres, unavailable
 
 BACKENDS = ("sqlite", "postgresql")
@@ -69,19 +68,6 @@ def schemas(request, tmp_path_factory):
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param
-
-
-class IsolatedClient(FlaskClient):
-    """Each request gets its own app context, as in production: a fresh `g` and database
-    session, even though the test itself holds a context open for its own queries."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        # What the test holds is re-read after the request, as a second user would see it.
-        if has_app_context():
-            db.session.expire_all()
-        return response
 
 
 @pytest.fixture

@@ -3,13 +3,49 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 
-from collab import board, routing
+from collab import board, lifecycle, routing
 from collab.accounts import members_of
 from collab.permissions import access
 from collab.timeutil import local_today
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
+
+
+STATUS_LABELS = dict(board.COLUMNS) | {"rejected": "Rejected"}
+TEAM_LABELS = {"it": "IT", "marketing": "Marketing", None: "Unrouted"}
+
+
+def card_kit(org, membership) -> dict:
+    """What every card of one page shares, computed once: a board renders hundreds."""
+    role = membership.role if membership else None
+    director = role in lifecycle.DIRECTORS
+    moves = {}
+    for status in lifecycle.TRANSITIONS:
+        team = None if director else role
+        targets = [
+            t
+            for t in lifecycle.TRANSITIONS[status]
+            if t != "rejected" and lifecycle.refusal(role, team, status, t) is None
+        ]
+        moves[status] = [
+            (t, STATUS_LABELS[t]) for t in sorted(targets, key=list(STATUS_LABELS).index)
+        ]
+    return {
+        "show": url_for("tasks.show", org=org.slug, task_id=0)[:-1],
+        "move": url_for("tasks.move", org=org.slug, task_id=0)[: -len("0/move")],
+        "csrf": generate_csrf(),
+        "role": role,
+        "director": director,
+        "moves": moves,
+        "team_labels": TEAM_LABELS,
+    }
+
+
+@bp.app_context_processor
+def _kit():
+    return {"card_kit": card_kit}
 
 
 @bp.route("/")
@@ -41,8 +77,8 @@ def more(org: str):
     status = request.args.get("status", "")
     if status not in dict(board.COLUMNS):
         status = "triage"
-    team = request.args.get("team") or None
-    if team not in (None, "it", "marketing"):
+    team = request.args.get("lane")  # the lane's team; "team" is the board's filter
+    if team not in ("it", "marketing"):
         team = None
     try:
         offset = max(int(request.args.get("offset", board.PAGE)), 0)

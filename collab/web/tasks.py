@@ -12,6 +12,7 @@ from collab.extensions import db
 from collab.notes import note_html
 from collab.permissions import access
 from collab.timeutil import local_today
+from collab.web.board import card_kit
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
 
@@ -90,7 +91,12 @@ def move(org: str, task_id: int):
             message += ": " + "; ".join(exc.fields.values())
         if _is_htmx():
             response = make_response(
-                render_template("partials/card.html", org=g.org, card=card_for(current, today)),
+                render_template(
+                    "partials/card.html",
+                    org=g.org,
+                    card=card_for(current, today),
+                    kit=card_kit(g.org, g.membership),
+                ),
                 exc.status,
             )
             response.headers["HX-Trigger"] = _trigger("collab:refused", message)
@@ -99,7 +105,12 @@ def move(org: str, task_id: int):
         return redirect(request.referrer or url_for("board.board", org=org))
     db.session.commit()
     if _is_htmx():
-        return render_template("partials/card.html", org=g.org, card=card_for(task, today))
+        return render_template(
+            "partials/card.html",
+            org=g.org,
+            card=card_for(task, today),
+            kit=card_kit(g.org, g.membership),
+        )
     flash(f"“{task.title}” is now {task.status.replace('_', ' ')}.")
     return redirect(request.referrer or url_for("board.board", org=org))
 

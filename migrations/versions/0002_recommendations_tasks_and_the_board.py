@@ -195,7 +195,7 @@ def upgrade():
             unique=False,
         )
         batch_op.create_index(
-            "ix_task_done", ["organization_id", "status", "team", "completed_at"], unique=False
+            "ix_task_done", ["organization_id", "status", "completed_at", "team"], unique=False
         )
         batch_op.create_index("ix_task_org_due", ["organization_id", "due_date"], unique=False)
         batch_op.create_index(

@@ -1,0 +1,92 @@
+"""Bulk data for the bench: many tasks in one organisation, written with executemany."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert
+
+from collab import accounts, board_counts
+from collab.extensions import db
+from collab.models import BoardCount, Recommendation, Task
+from collab.timeutil import utcnow
+
+STATUS_MIX = [("triage", 5), ("todo", 15), ("in_progress", 10), ("review", 5), ("done", 60),
+              ("rejected", 5)]  # fmt: skip
+TEAMS = ["it", "marketing", None]
+PRIORITIES = ["urgent", "high", "medium", "low"]
+
+
+def org_with_people(slug: str = "bench"):
+    org = accounts.create_org(slug, slug.title())
+    people = {}
+    for role in ("cio", "cmo", "it", "marketing", "agency"):
+        user = accounts.create_user(f"{role}@{slug}.example", password="bench-password-1")
+        people[role] = accounts.add_membership(user, org, role)
+    db.session.commit()
+    return org, people
+
+
+def add_tasks(org, n: int, seed: int = 7, batch: int = 5_000) -> None:
+    """n tasks, two years of history: most of it done long ago, as a real board's would be."""
+    rng = random.Random(seed)
+    statuses = [s for s, weight in STATUS_MIX for _ in range(weight)]
+    now = utcnow()
+    today = date.today()
+    made = 0
+    while made < n:
+        size = min(batch, n - made)
+        recs = (
+            db.session.execute(
+                insert(Recommendation).returning(Recommendation.id),
+                [
+                    {
+                        "organization_id": org.id,
+                        "title": f"Recommendation {made + i}",
+                        "description": "",
+                        "priority": "medium",
+                        "url_count": 0,
+                        "created_at": now,
+                    }
+                    for i in range(size)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        rows = []
+        for i, rec_id in enumerate(recs):
+            status = rng.choice(statuses)
+            team = rng.choice(TEAMS) if status == "triage" else rng.choice(TEAMS[:2])
+            priority = rng.choice(PRIORITIES)
+            age = rng.randint(0, 730)
+            rows.append(
+                {
+                    "organization_id": org.id,
+                    "recommendation_id": rec_id,
+                    "title": f"Fix 404 errors batch {made + i}",
+                    "category": "broken_links",
+                    "team": team,
+                    "status": status,
+                    "priority": priority,
+                    "priority_rank": PRIORITIES.index(priority),
+                    "due_date": today + timedelta(days=rng.randint(-60, 60)),
+                    "completed_at": now - timedelta(days=age) if status == "done" else None,
+                    "status_changed_at": now,
+                    "routed_team": team,
+                    "routed_category": "broken_links",
+                    "routing_reason": "bench",
+                    "version": 1,
+                    "created_at": now,
+                    "waiting_on_agency": False,
+                }
+            )
+        db.session.execute(insert(Task), rows)
+        made += size
+    db.session.commit()
+    # Counters as the domain functions would have kept them.
+    db.session.query(BoardCount).filter_by(organization_id=org.id).delete()
+    for (status, team), count in board_counts.recount(org.id).items():
+        board_counts.add(org.id, status, team, count)
+    db.session.commit()

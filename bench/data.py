@@ -22,7 +22,7 @@ def org_with_people(slug: str = "bench"):
     org = accounts.create_org(slug, slug.title())
     people = {}
     for role in ("cio", "cmo", "it", "marketing", "agency"):
-        user = accounts.create_user(f"{role}@{slug}.example", password="bench-password-1")
+        user = accounts.create_user(f"{role}@{slug}.example", password="bench-password-1")  # noqa: S106
         people[role] = accounts.add_membership(user, org, role)
     db.session.commit()
     return org, people

@@ -190,14 +190,27 @@ def change_role(org: Organization, membership: Membership, role: str) -> Members
     return membership
 
 
-def deactivate_member(org: Organization, membership: Membership) -> Membership:
-    """A leaver loses this organisation at once; with no other, every session and token too."""
+def deactivate_member(
+    org: Organization,
+    membership: Membership,
+    actor: Membership | None = None,
+    colleague: Membership | None = None,
+) -> Membership:
+    """A leaver loses this organisation at once (with no other: every session and token);
+    their open tasks go to `colleague`, or back to triage."""
     if not membership.active:
         return membership
     if membership.role in DIRECTOR_ROLES and _active_directors(org) <= 1:
         raise ValidationFailed(
             "the last director cannot be removed", {"member": "appoint another CIO or CMO first"}
         )
+    if colleague is not None and (
+        colleague.organization_id != org.id or not colleague.active or colleague.id == membership.id
+    ):
+        raise ValidationFailed("pick an active colleague", {"colleague": "not an active member"})
+    from collab.tasks import hand_over_open_tasks
+
+    hand_over_open_tasks(org, membership.user, actor or membership, colleague)
     membership.active = False
     user = membership.user
     still_member = db.session.scalar(

@@ -123,7 +123,14 @@ def update_task(
     if role in lifecycle.STAFF:
         if task.team != role:
             raise PermissionDenied("staff change only their own team's tasks")
-        refused = sorted(DIRECTOR_ONLY & set(changes))
+        # Restating a value as it is (the team of the lane a card stays in) is no change.
+        refused = sorted(
+            name
+            for name in DIRECTOR_ONLY & set(changes)
+            if not (
+                name in ("team", "category", "priority") and changes[name] == getattr(task, name)
+            )
+        )
         if refused:
             raise PermissionDenied("only a director may change " + ", ".join(refused))
 
@@ -448,3 +455,45 @@ def history(task: Task) -> list[Event]:
     return list(
         db.session.scalars(select(Event).where(Event.task_id == task.id).order_by(Event.id))
     )
+
+
+def hand_over_open_tasks(
+    org: Organization, leaver: User, actor: Membership, colleague: Membership | None = None
+) -> int:
+    """A leaver's open tasks go to a colleague, or back to triage for the directors.
+
+    An administrative move, outside the status table: nobody is left to work the task."""
+    open_tasks = list(
+        db.session.scalars(
+            select(Task).where(
+                Task.organization_id == org.id,
+                Task.assignee_id == leaver.id,
+                Task.status.in_(lifecycle.OPEN),
+            )
+        )
+    )
+    for task in open_tasks:
+        if colleague is not None:
+            task.assignee = colleague.user
+            Event.on_task(
+                task,
+                actor.user_id,
+                "changed",
+                field="assignee",
+                old=leaver.email,
+                new=colleague.user.email,
+            )
+            continue
+        old_status = task.status
+        task.assignee = None
+        task.status = "triage"
+        task.status_changed_at = utcnow()
+        Event.on_task(task, actor.user_id, "changed", field="assignee", old=leaver.email)
+        if old_status != "triage":
+            Event.on_task(
+                task, actor.user_id, "changed", field="status", old=old_status, new="triage"
+            )
+            board_counts.add(org.id, old_status, task.team, -1)
+            board_counts.add(org.id, "triage", task.team, +1)
+    db.session.flush()
+    return len(open_tasks)

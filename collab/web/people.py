@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from collab import accounts
-from collab.errors import ValidationFailed
+from collab.errors import NotFound, ValidationFailed
 from collab.extensions import db
 from collab.permissions import access
 from collab.web.forms import ConfirmForm, InviteForm, RoleForm
@@ -83,12 +83,19 @@ def deactivate(org: str, member_id: int):
     membership = accounts.membership_in(g.org, member_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        colleague = None
         try:
-            accounts.deactivate_member(g.org, membership)
-        except ValidationFailed as exc:
+            if request.form.get("colleague", "").isdigit():
+                colleague = accounts.membership_in(g.org, int(request.form["colleague"]))
+            accounts.deactivate_member(g.org, membership, g.membership, colleague)
+        except (ValidationFailed, NotFound) as exc:
             db.session.rollback()
             flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
             return _page(status=422)
         db.session.commit()
-        flash(f"{membership.user.display_name} no longer has access to {g.org.name}.")
+        handed = f"to {colleague.user.display_name}" if colleague else "back to triage"
+        flash(
+            f"{membership.user.display_name} no longer has access to {g.org.name}; "
+            f"their open tasks went {handed}."
+        )
     return redirect(url_for("people.index", org=org))

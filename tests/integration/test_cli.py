@@ -110,3 +110,16 @@ def test_seed_demo_is_idempotent_and_its_logins_work(runner, client):
     assert sorted(roles) == sorted(
         ["agency", "agency", "cio", "cmo", "it", "it", "marketing", "marketing"]
     )
+
+
+def test_seed_demo_has_work_in_every_state(runner):
+    from collab.models import Recommendation, Task
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    statuses = set(db.session.scalars(select(Task.status)))
+    assert statuses == {"triage", "todo", "in_progress", "review", "done", "rejected"}
+    assert db.session.scalar(select(func.count()).where(Task.waiting_on_agency.is_(True)))
+    assert db.session.scalar(select(func.count()).where(Task.team.is_(None)))
+    before = db.session.scalar(select(func.count()).select_from(Recommendation))
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Recommendation)) == before

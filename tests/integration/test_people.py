@@ -159,3 +159,52 @@ def test_role_change_takes_effect_on_the_next_request(app, client):
         {f"m{member_id}-role": "marketing"},
     )
     assert other.get("/orgs/acme/people/").status_code == 403
+
+
+def _open_task_of(org, assignee, agency, title="Fix broken links"):
+    from collab.tasks import update_task
+    from tests.support.factories import make_recommendation, membership
+
+    director = next(m for m in org.memberships if m.role == "cio")
+    task = make_recommendation(org, agency, title=title).tasks[0]
+    update_task(director, task, {"status": "todo", "assignee": assignee.email}, task.version)
+    db.session.commit()
+    task_version = task.version
+    update_task(membership(assignee, org), task, {"status": "in_progress"}, task_version)
+    db.session.commit()
+    return task
+
+
+def test_a_leavers_open_tasks_go_back_to_triage(client):
+    from collab import board_counts
+
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    agency = make_user(org, "agency")
+    leaver = make_user(org, "it")
+    task = _open_task_of(org, leaver, agency)
+    login(client, cio.email)
+    member_id = leaver.memberships[0].id
+    form_post(client, "/orgs/acme/people/", f"/orgs/acme/people/{member_id}/deactivate", {})
+    db.session.refresh(task)
+    assert (task.status, task.assignee_id) == ("triage", None)
+    assert {k: v for k, v in board_counts.counts(org.id).items() if v} == board_counts.recount(
+        org.id
+    )
+
+
+def test_a_leavers_open_tasks_go_to_the_colleague_the_director_picks(client):
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    agency = make_user(org, "agency")
+    leaver = make_user(org, "it")
+    colleague = make_user(org, "it")
+    task = _open_task_of(org, leaver, agency)
+    login(client, cio.email)
+    member_id = leaver.memberships[0].id
+    response = form_post(client, "/orgs/acme/people/",
+                         f"/orgs/acme/people/{member_id}/deactivate",
+                         {"colleague": str(colleague.memberships[0].id)})
+    assert response.status_code == 302
+    db.session.refresh(task)
+    assert (task.status, task.assignee_id) == ("in_progress", colleague.id)

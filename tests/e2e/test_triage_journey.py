@@ -41,7 +41,9 @@ def test_agency_files_cio_triages_engineer_drags_to_in_progress(live_server, pag
         "https://acme.example/old-a\nhttps://acme.example/old-b"
     )
     page.get_by_role("button", name="File it").click()
-    expect(page.get_by_role("heading", name="Fix 1,000+ 404 errors found in the crawl")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Fix 1,000+ 404 errors found in the crawl")
+    ).to_be_visible()
     expect(page.get_by_text("broken links, owned by IT")).to_be_visible()
     _sign_out(page)
 

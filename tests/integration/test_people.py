@@ -202,9 +202,12 @@ def test_a_leavers_open_tasks_go_to_the_colleague_the_director_picks(client):
     task = _open_task_of(org, leaver, agency)
     login(client, cio.email)
     member_id = leaver.memberships[0].id
-    response = form_post(client, "/orgs/acme/people/",
-                         f"/orgs/acme/people/{member_id}/deactivate",
-                         {"colleague": str(colleague.memberships[0].id)})
+    response = form_post(
+        client,
+        "/orgs/acme/people/",
+        f"/orgs/acme/people/{member_id}/deactivate",
+        {"colleague": str(colleague.memberships[0].id)},
+    )
     assert response.status_code == 302
     db.session.refresh(task)
     assert (task.status, task.assignee_id) == ("in_progress", colleague.id)

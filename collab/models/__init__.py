@@ -1,5 +1,7 @@
 """All models, so that Alembic and the app see one metadata."""
 
+# Aggregates whose classes are used through their modules (collab.models.kpis.X).
+from collab.models import kpis, notes  # noqa: E402,F401
 from collab.models.accounts import (  # noqa: F401
     ROLES,
     ApiToken,

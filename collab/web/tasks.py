@@ -9,7 +9,6 @@ from collab.accounts import members_of
 from collab.board import card_for
 from collab.errors import Conflict, DomainError
 from collab.extensions import db
-from collab.notes import note_html
 from collab.permissions import access
 from collab.timeutil import local_today
 from collab.web.board import card_kit
@@ -46,7 +45,6 @@ def _form_changes(names) -> dict:
 def show(org: str, task_id: int):
     task = tasks.task_in(g.org, task_id)
     page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
-    note_title, note_body = note_html(task)
     return render_template(
         "tasks/show.html",
         org=g.org,
@@ -60,8 +58,6 @@ def show(org: str, task_id: int):
         history=tasks.history(task),
         people=members_of(g.org),
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
-        note_title=note_title,
-        note_body=note_body,
         description_html=render_markdown(task.recommendation.description),
     )
 

@@ -1,0 +1,1 @@
+"""KPIs and impacts over JSON (routes and their OpenAPI entries live here)."""

@@ -1,0 +1,1 @@
+"""KPI definitions, daily observations, category -> metrics maps and measured impacts."""

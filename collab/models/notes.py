@@ -1,0 +1,1 @@
+"""Organisations' edited training notes (with versions) and who has read which note."""

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from collab.delivery import queue_email
 from collab.errors import NotFound, ValidationFailed
 from collab.extensions import db
-from collab.mail import send_mail
 from collab.models import (
     ROLES,
     ApiToken,
@@ -342,11 +342,12 @@ def invite(
     db.session.add(invitation)
     db.session.flush()
     link = link_for(raw)
-    send_mail(
+    queue_email(
         email,
         f"You are invited to {org.name} on collab",
         f"{invited_by.display_name} invited you to join {org.name} as {role}.\n\n"
         f"Accept within {current_app.config['INVITATION_HOURS']} hours: {link}\n",
+        org=org,
     )
     return invitation, link
 
@@ -407,7 +408,7 @@ def request_password_reset(email: str, link_for) -> None:
         )
     )
     db.session.flush()
-    send_mail(
+    queue_email(
         user.email,
         "Reset your collab password",
         f"Someone asked to reset the password of {user.email}.\n\n"
@@ -429,3 +430,13 @@ def reset_password(raw: str, password: str) -> User:
     reset.used_at = utcnow()
     db.session.flush()
     return reset.user
+
+
+EMAIL_MODES = ("immediate", "digest", "off")
+
+
+def set_email_mode(user: User, mode: str) -> None:
+    if mode not in EMAIL_MODES:
+        raise ValidationFailed("unknown choice", {"email_mode": "one of " + ", ".join(EMAIL_MODES)})
+    user.email_mode = mode
+    db.session.flush()

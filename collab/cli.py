@@ -72,6 +72,41 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(raw)
 
+    @app.cli.group("jobs")
+    def jobs_group():
+        """Periodic jobs, run here and now (the workers run them on schedule)."""
+
+    @jobs_group.command("run")
+    @click.argument("name", type=click.Choice(["overdue", "impact", "relay", "digest"]))
+    def run_job(name):
+        """Run one job in this process and print what it did."""
+        if name == "overdue":
+            from collab.alerts import scan
+
+            click.echo(scan().line())
+        elif name == "impact":
+            from collab.impacts import run_impact
+
+            click.echo(run_impact())
+        elif name == "relay":
+            from collab.delivery import relay
+            from collab.queue import relay_jobs
+
+            try:
+                jobs = relay_jobs()
+            except Exception as exc:  # Redis away: e-mail can still go out
+                click.echo(f"relay: jobs stay queued in the database ({exc})")
+                jobs = 0
+            mail = relay()
+            click.echo(
+                f"relay: {jobs} jobs enqueued, {mail['sent']} e-mails sent, "
+                f"{mail['failed']} failed, {mail['pending']} pending"
+            )
+        else:
+            from collab.delivery import send_digests
+
+            click.echo(f"digest: {send_digests()} digests queued")
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Idempotent demo data; prints the demo logins."""

@@ -37,11 +37,12 @@ def notify(
 ) -> int:
     """Adds one notification per distinct user (never to the person who caused it)."""
     seen: set[int] = set()
+    made: list[Notification] = []
     for user in users:
         if user.id in seen or (skip is not None and user.id == skip.id):
             continue
         seen.add(user.id)
-        db.session.add(
+        made.append(
             Notification(
                 user_id=user.id,
                 organization_id=org.id,
@@ -51,7 +52,14 @@ def notify(
                 recommendation_id=recommendation.id if recommendation else None,
             )
         )
-    return len(seen)
+    if made:
+        from collab.delivery import email_rows_for_notifications
+
+        db.session.add_all(made)
+        db.session.flush()
+        # The e-mail is written in the same transaction: it goes out if the change stands.
+        email_rows_for_notifications(Notification.id.in_([n.id for n in made]))
+    return len(made)
 
 
 def directors(org: Organization) -> list[User]:

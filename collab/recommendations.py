@@ -173,6 +173,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
             priority=priority,
             priority_rank=PRIORITY_RANK[priority],
             due_date=due,
+            triage_since=local_today(org.timezone),
             routed_team=chosen.team,
             routed_category=chosen.category,
             routing_reason=chosen.reason,

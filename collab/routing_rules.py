@@ -105,3 +105,36 @@ def routing_kept(org_id: int | None = None) -> dict:
         "overrides": overrides or 0,
         "kept_pct": round(100 * (kept or 0) / total, 1) if total else None,
     }
+
+
+def set_alert_policy(org: Organization, form: dict) -> None:
+    """Validated through collab.overdue's own rules, so nonsense never reaches a scan."""
+    from datetime import date
+
+    from collab.overdue import AlertPolicy
+
+    errors: dict[str, str] = {}
+    try:
+        levels = tuple(int(part) for part in str(form.get("level_days", "")).split(","))
+        holidays = frozenset(
+            date.fromisoformat(part.strip())
+            for part in str(form.get("holidays", "")).replace("\n", ",").split(",")
+            if part.strip()
+        )
+        policy = AlertPolicy(
+            due_soon_days=int(form.get("due_soon_days", "")),
+            level_days=levels,
+            triage_stale_business_days=int(form.get("triage_days", "")),
+            business_days=form.get("business_days") in ("1", "on", True),
+            holidays=holidays,
+        )
+    except (TypeError, ValueError) as exc:
+        errors["alerts"] = str(exc) or "numbers of days, e.g. 1,3,7; holidays as YYYY-MM-DD"
+    if errors:
+        raise ValidationFailed("the alert settings were not changed", errors)
+    org.alert_due_soon_days = policy.due_soon_days
+    org.alert_level_days = ",".join(str(d) for d in policy.level_days)
+    org.alert_triage_days = policy.triage_stale_business_days
+    org.alert_business_days = policy.business_days
+    org.alert_holidays = ",".join(sorted(d.isoformat() for d in policy.holidays))
+    db.session.flush()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from collab import board_counts, lifecycle, routing
+from collab import alerts, board_counts, lifecycle, queue, routing
 from collab.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.extensions import db
 from collab.models import (
@@ -24,7 +24,7 @@ from collab.models import (
 )
 from collab.notify import agency_contacts, directors, notify
 from collab.recommendations import PRIORITY_RANK, status_of
-from collab.timeutil import utcnow
+from collab.timeutil import local_today, utcnow
 
 FIELDS = (
     "status",
@@ -281,6 +281,8 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
         task.priority_rank = PRIORITY_RANK[task.priority]
     if "status" in wanted:
         task.status_changed_at = now
+        if task.status == "triage":
+            task.triage_since = local_today(org.timezone)
         if task.status == "in_progress" and task.started_at is None:
             task.started_at = now
         if task.status == "done" and "completed_at" not in wanted:
@@ -305,6 +307,13 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
     if (task.status, task.team) != (old_status, old_team):
         board_counts.add(org.id, old_status, old_team, -1)
         board_counts.add(org.id, task.status, task.team, +1)
+    if task.status != old_status and task.status in ("done", "rejected"):
+        alerts.close_for_task(task, now)
+    elif "due_date" in wanted:
+        alerts.close_for_task(task, now, keep_due=task.due_date)  # re-armed for the new date
+    if task.status == "done" and (old_status != "done" or "completed_at" in wanted):
+        # Measured by a worker once the data is in; written now, with the change itself.
+        queue.later("workers.jobs.measure_task_impact", task.id)
     for change in changes:
         Event.on_task(
             task,
@@ -488,6 +497,7 @@ def hand_over_open_tasks(
         task.assignee = None
         task.status = "triage"
         task.status_changed_at = utcnow()
+        task.triage_since = local_today(org.timezone)
         Event.on_task(task, actor.user_id, "changed", field="assignee", old=leaver.email)
         if old_status != "triage":
             Event.on_task(

@@ -1,22 +1,80 @@
-"""RQ entry points: open an app context, call one collab function, return what it did."""
+"""RQ entry points: open an app context, call one collab function, return what it did.
+
+Each job logs which organisation or task it worked on; the return value is kept by RQ
+for operators to read."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 
-from collab import create_app
+log = logging.getLogger("collab.jobs")
+_app = None
 
 
 @contextmanager
 def app_context():
-    # Created inside the work horse, after RQ's fork, so no pooled connection crosses it.
-    app = create_app()
-    with app.app_context():
-        yield app
-    from collab.extensions import db
+    # The app is built lazily inside the process that runs the job (RQ forks a work horse
+    # per job), so no pooled database connection ever crosses a fork.
+    global _app
+    if _app is None:
+        from collab import create_app
 
-    with app.app_context():
-        db.engine.dispose()
+        _app = create_app()
+    with _app.app_context():
+        try:
+            yield _app
+        finally:
+            from collab.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+def overdue_scan() -> str:
+    from collab.alerts import scan
+
+    with app_context():
+        return scan().line()
+
+
+def relay_outbox() -> str:
+    """E-mail and follow-up jobs waiting in the database go out."""
+    from collab.delivery import relay
+    from collab.queue import relay_jobs
+
+    with app_context():
+        jobs = relay_jobs()
+        mail = relay()
+        line = f"relay: {jobs} jobs enqueued, {mail['sent']} e-mails sent, {mail['failed']} failed"
+        log.info(line)
+        return line
+
+
+def daily_digest() -> str:
+    from collab.delivery import send_digests
+
+    with app_context():
+        line = f"digest: {send_digests()} digests queued"
+        log.info(line)
+        return line
+
+
+def measure_task_impact(task_id: str) -> str:
+    from collab import impacts
+
+    with app_context():
+        measured = impacts.measure_task(int(task_id))
+        line = f"impact: task {task_id}: {measured} metrics measured"
+        log.info(line)
+        return line
+
+
+def impact_run() -> str:
+    from collab import impacts
+
+    with app_context():
+        return impacts.run_impact()
 
 
 def heartbeat() -> dict:

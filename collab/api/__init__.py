@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from collab.api import errors, kpis, views, work  # noqa: E402,F401  (routes register on import)
+from collab.api import alerts, errors, kpis, views, work  # noqa: E402,F401  (routes register on import)

@@ -1,7 +1,5 @@
 """All models, so that Alembic and the app see one metadata."""
 
-# Aggregates whose classes are used through their modules (collab.models.kpis.X).
-from collab.models import kpis, notes  # noqa: E402,F401
 from collab.models.accounts import (  # noqa: F401
     ROLES,
     ApiToken,
@@ -24,3 +22,10 @@ from collab.models.work import (  # noqa: F401
     RoutingRule,
     Task,
 )
+
+# isort: split
+# Loaded after the core models, which they refer to.
+from collab.models.alerts import Alert, OutboxEmail, OutboxJob  # noqa: F401
+
+# Aggregates whose classes are used through their modules (collab.models.kpis.X).
+from collab.models import kpis, notes  # noqa: F401  # isort: skip

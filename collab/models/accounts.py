@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from collab.extensions import db
@@ -29,6 +29,14 @@ class Organization(db.Model):
     due_days_high: Mapped[int] = mapped_column(default=14, server_default="14")
     due_days_medium: Mapped[int] = mapped_column(default=30, server_default="30")
     due_days_low: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Alert policy (see collab.overdue.AlertPolicy): thresholds and how lateness is counted.
+    alert_due_soon_days: Mapped[int] = mapped_column(default=2, server_default="2")
+    alert_level_days: Mapped[str] = mapped_column(
+        String(32), default="1,3,7", server_default="1,3,7"
+    )
+    alert_triage_days: Mapped[int] = mapped_column(default=2, server_default="2")
+    alert_business_days: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    alert_holidays: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
@@ -37,6 +45,20 @@ class Organization(db.Model):
 
     def due_days(self, priority: str) -> int:
         return getattr(self, f"due_days_{priority}")
+
+    def alert_policy(self):
+        from datetime import date
+
+        from collab.overdue import AlertPolicy
+
+        holidays = [date.fromisoformat(d) for d in self.alert_holidays.split(",") if d.strip()]
+        return AlertPolicy(
+            due_soon_days=self.alert_due_soon_days,
+            level_days=tuple(int(d) for d in self.alert_level_days.split(",")),
+            triage_stale_business_days=self.alert_triage_days,
+            business_days=self.alert_business_days,
+            holidays=frozenset(holidays),
+        )
 
 
 class User(UserMixin, db.Model):
@@ -50,6 +72,11 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Changing this ends every session signed with the old value (deactivation, new password).
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # How notifications reach this person by e-mail: at once, in a daily digest, or not.
+    email_mode: Mapped[str] = mapped_column(
+        String(16), default="immediate", server_default="immediate"
+    )
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")

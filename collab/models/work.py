@@ -93,6 +93,8 @@ class Task(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The organisation's local date the task (last) entered triage: triage_stale counts from it.
+    triage_since: Mapped[date | None] = mapped_column(Date)
     # What automatic routing chose, kept to measure how often triage keeps it.
     routed_team: Mapped[str | None] = mapped_column(String(16))
     routed_category: Mapped[str] = mapped_column(String(64))
@@ -128,6 +130,14 @@ class Task(db.Model):
         # Range on completed_at, team read from the index: counts and lists recent work alike.
         Index("ix_task_done", "organization_id", "status", "completed_at", "team"),
         Index("ix_task_org_due", "organization_id", "due_date"),
+        # The overdue scan reads only open work: its cost follows open tasks, not history.
+        Index(
+            "ix_task_open_due",
+            "organization_id",
+            "due_date",
+            sqlite_where=db.text("status IN ('triage', 'todo', 'in_progress', 'review')"),
+            postgresql_where=db.text("status IN ('triage', 'todo', 'in_progress', 'review')"),
+        ),
     )
 
 
@@ -213,8 +223,13 @@ class Notification(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
 
-    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
+    __table_args__ = (
+        Index("ix_notification_user_unread", "user_id", "read_at", "id"),
+        # One notification per person per alert, however many scans race to fan it out.
+        UniqueConstraint("user_id", "alert_id"),
+    )
 
 
 class RoutingRule(db.Model):

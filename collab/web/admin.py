@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from collab import health
+from collab import health, queue
 from collab.extensions import db
 from collab.models import Membership, Organization
 from collab.permissions import access
+from collab.web.forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,4 +29,29 @@ def index():
         .group_by(Organization.id)
         .order_by(Organization.name)
     ).all()
-    return render_template("admin/index.html", orgs=rows, health=health.check())
+    from collab.routing_rules import routing_kept
+
+    try:
+        failed = queue.failed_jobs()
+    except Exception as exc:  # Redis away: say so rather than fail the page
+        failed, failed_error = [], str(exc)
+    else:
+        failed_error = None
+    return render_template(
+        "admin/index.html",
+        orgs=rows,
+        health=health.check(),
+        kept=routing_kept(),
+        failed=failed,
+        failed_error=failed_error,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/jobs/<job_id>/requeue", methods=["POST"])
+@access(operator=True)
+def requeue(job_id: str):
+    if ConfirmForm().validate_on_submit():
+        queue.requeue(job_id)
+        flash(f"Job {job_id} is queued again.")
+    return redirect(url_for("admin.index"), code=303)

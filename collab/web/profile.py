@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from collab import accounts
@@ -26,6 +26,16 @@ def index(new_token: str | None = None, status: int = 200):
         ),
         status,
     )
+
+
+@bp.route("/email", methods=["POST"])
+@access()
+def email_mode():
+    if ConfirmForm().validate_on_submit():
+        accounts.set_email_mode(current_user, request.form.get("email_mode", ""))
+        db.session.commit()
+        flash("Your e-mail preference is saved.")
+    return redirect(url_for("profile.index"), code=303)
 
 
 @bp.route("/tokens", methods=["POST"])

@@ -67,3 +67,17 @@ def due_policy(org: str):
         db.session.commit()
         flash("Due-date policy saved.")
     return redirect(url_for("settings.index", org=org), code=303)
+
+
+@bp.route("/alerts", methods=["POST"])
+@access("settings.edit")
+def alert_policy(org: str):
+    try:
+        routing_rules.set_alert_policy(g.org, request.form.to_dict())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+    else:
+        db.session.commit()
+        flash("Alert settings saved: the next scan uses them.")
+    return redirect(url_for("settings.index", org=org), code=303)

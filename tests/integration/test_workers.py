@@ -1,0 +1,122 @@
+"""Real RQ workers: racing scans raise nothing twice; with Redis gone nothing is lost."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from redis import Redis
+from rq import Queue
+from sqlalchemy import func, select
+
+from collab.extensions import db
+from collab.models import Alert, Notification, OutboxEmail, OutboxJob
+from collab.tasks import update_task
+from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
+from tests.support.servers import RedisServer, free_port
+from tests.support.workers import start_burst_workers, wait_all
+
+
+def _late_tasks(count: int):
+    org = make_org("acme")
+    people = {role: make_user(org, role) for role in ("cio", "cmo", "it", "agency")}
+    director = membership(people["cio"], org)
+    for i in range(count):
+        task = make_recommendation(org, people["agency"], title=f"Fix 404 errors {i}").tasks[0]
+        update_task(
+            director, task, {"status": "todo", "assignee": people["it"].email}, task.version
+        )
+        task.due_date = date.today() - timedelta(days=4)  # levels 1 and 2
+    db.session.commit()
+    return org, people
+
+
+def test_two_workers_and_a_doubled_tick_raise_each_alert_once(app, redis_server):
+    _late_tasks(12)
+    queue = Queue("default", connection=Redis.from_url(redis_server.url))
+    for _ in range(4):  # the same scan, four times: a doubled tick on two hosts
+        queue.enqueue("workers.jobs.overdue_scan")
+    wait_all(start_burst_workers(app, redis_server.url, count=2))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Alert)) == 24
+    pairs = db.session.execute(
+        select(Notification.user_id, Notification.alert_id, func.count())
+        .where(Notification.alert_id.is_not(None))
+        .group_by(Notification.user_id, Notification.alert_id)
+    ).all()
+    assert pairs and all(count == 1 for _, _, count in pairs)
+    # level 1: assignee + CIO; level 2: assignee + both directors -> 5 per task
+    assert len(pairs) == 12 * 5
+    alert_emails = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxEmail)
+        .join(Notification, Notification.id == OutboxEmail.notification_id)
+        .where(Notification.alert_id.is_not(None))
+    )
+    assert alert_emails == len(pairs)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own, to stop and start without disturbing the others."""
+    server = RedisServer(port=free_port(), directory=tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_with_redis_down_requests_succeed_and_mail_goes_out_once_after(app, client, own_redis):
+    app.config["REDIS_URL"] = own_redis.url
+    org, people = _late_tasks(0)
+    agency_headers = bearer(people["agency"])
+    own_redis.stop()
+
+    assert client.get("/healthz").json["redis"] == "down"
+    filed = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={"title": "Compress images on the home page"},
+        headers=agency_headers,
+    )
+    assert filed.status_code == 201
+    task = filed.json["tasks"][0]
+    moved = client.patch(
+        f"/api/v1/orgs/acme/tasks/{task['id']}",
+        json={"version": task["version"], "status": "todo"},
+        headers=bearer(people["cio"]),
+    )
+    assert moved.status_code == 200
+    waiting = db.session.scalar(select(func.count()).where(OutboxEmail.sent_at.is_(None)))
+    assert waiting >= 2  # both directors were told of the new recommendation
+
+    own_redis.start()  # back, on the same port
+    assert client.get("/healthz").status_code == 200
+    queue = Queue("high", connection=Redis.from_url(own_redis.url))
+    queue.enqueue("workers.jobs.relay_outbox")
+    queue.enqueue("workers.jobs.relay_outbox")  # a second relay finds nothing left to send
+    wait_all(start_burst_workers(app, own_redis.url, count=2))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).where(OutboxEmail.sent_at.is_(None))) == 0
+    with open(app.config["MAIL_LOG"], encoding="utf-8") as log:
+        ids = re.findall(r"^Message-ID: (<collab-outbox-\d+@[^>]+>)$", log.read(), re.M)
+    assert len(ids) == waiting and len(set(ids)) == len(ids)  # once per outbox row
+
+
+def test_finishing_a_task_queues_its_impact_job_through_the_outbox(app, client, redis_server):
+    org, people = _late_tasks(1)
+    from collab.models import Task
+
+    task = db.session.scalars(select(Task)).first()
+    headers = bearer(people["it"])
+    for status in ("in_progress", "done"):
+        db.session.refresh(task)
+        response = client.patch(
+            f"/api/v1/orgs/acme/tasks/{task.id}",
+            json={"version": task.version, "status": status},
+            headers=headers,
+        )
+        assert response.status_code == 200
+    job = db.session.scalar(select(OutboxJob))
+    assert (job.function, job.argument, job.enqueued_at) == (
+        "workers.jobs.measure_task_impact",
+        str(task.id),
+        None,
+    )

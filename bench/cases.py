@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -107,4 +109,40 @@ def api_me():
             }
 
 
-ALL = [board_render, card_move, api_me]
+def overdue_scan():
+    """The scan and an immediate rescan, in a fresh worker-like process, with 10% late."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from bench.data import add_open_tasks
+    from collab import create_app
+
+    for n in SCAN_SIZES:
+        with tempfile.TemporaryDirectory(prefix="collab-scan-") as tmp:
+            url = f"sqlite:///{Path(tmp) / 'scan.db'}"
+            app = create_app(
+                {
+                    "SQLALCHEMY_DATABASE_URI": url,
+                    "RATELIMIT_STORAGE_URI": "memory://",
+                    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                }
+            )
+            with app.app_context():
+                db.create_all()
+                org, people = org_with_people()
+                add_open_tasks(org, people["it"].user_id, n)
+                db.engine.dispose()
+            child = subprocess.run(
+                [sys.executable, "-m", "bench.scan_child", url, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            for line in child.stdout.splitlines():
+                yield json.loads(line)
+
+
+SCAN_SIZES = (10_000, 100_000, 1_000_000)
+ALL = [board_render, card_move, overdue_scan, api_me]

@@ -90,3 +90,66 @@ def add_tasks(org, n: int, seed: int = 7, batch: int = 5_000) -> None:
     for (status, team), count in board_counts.recount(org.id).items():
         board_counts.add(org.id, status, team, count)
     db.session.commit()
+
+
+def add_open_tasks(
+    org, assignee_id: int, n: int, late_share: float = 0.1, seed: int = 11, batch: int = 20_000
+) -> None:
+    """n open tasks, a share of them late by 1 to 10 days, the rest due well ahead."""
+    rng = random.Random(seed)
+    now = utcnow()
+    today = date.today()
+    made = 0
+    while made < n:
+        size = min(batch, n - made)
+        recs = (
+            db.session.execute(
+                insert(Recommendation).returning(Recommendation.id),
+                [
+                    {
+                        "organization_id": org.id,
+                        "title": f"Recommendation {made + i}",
+                        "description": "",
+                        "priority": "medium",
+                        "url_count": 0,
+                        "created_at": now,
+                    }
+                    for i in range(size)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        rows = []
+        for i, rec_id in enumerate(recs):
+            late = rng.random() < late_share
+            due = (
+                today - timedelta(days=rng.randint(1, 10))
+                if late
+                else (today + timedelta(days=rng.randint(5, 90)))
+            )
+            rows.append(
+                {
+                    "organization_id": org.id,
+                    "recommendation_id": rec_id,
+                    "title": f"Compress images batch {made + i}",
+                    "category": "page_speed",
+                    "team": "it",
+                    "status": "todo",
+                    "priority": "medium",
+                    "priority_rank": 2,
+                    "due_date": due,
+                    "assignee_id": assignee_id,
+                    "status_changed_at": now,
+                    "triage_since": today - timedelta(days=30),
+                    "routed_team": "it",
+                    "routed_category": "page_speed",
+                    "routing_reason": "bench",
+                    "version": 1,
+                    "created_at": now,
+                    "waiting_on_agency": False,
+                }
+            )
+        db.session.execute(insert(Task), rows)
+        made += size
+    db.session.commit()

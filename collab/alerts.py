@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from collab import overdue
+from collab.delivery import email_rows_for_notifications
 from collab.extensions import db
 from collab.models import (
     Alert,
@@ -90,9 +91,20 @@ def _add(org_ids, kind: str, level: int, due_column, conditions, now: datetime) 
     return len(db.session.execute(statement).all())
 
 
-def scan(now: datetime | None = None) -> ScanResult:
-    """Raises every alert that is due, closes those that no longer apply, notifies."""
+def scan(now: datetime | None = None, batch: int = 2_000) -> ScanResult:
+    """Raises every alert that is due and closes those that no longer apply, in one short
+    transaction; then announces the new alerts in batches, each its own transaction, so a
+    large backlog never holds the database's write lock for long."""
     now = now or utcnow()
+    open_tasks, created, closed = raise_alerts(now)
+    notified = announce(now, batch)
+    result = ScanResult(open_tasks, created, closed, notified)
+    log.info(result.line())
+    return result
+
+
+def raise_alerts(now: datetime) -> tuple[int, int, int]:
+    """(open tasks, alerts raised, alerts closed), committed."""
     created = 0
     for (today, policy, _zone), org_ids in _groups(now).items():
         cut = overdue.due_cutoffs(today, policy)
@@ -118,14 +130,22 @@ def scan(now: datetime | None = None) -> ScanResult:
             now,
         )
     closed = close_stale(now)
-    notified = fan_out(now)
     open_tasks = db.session.scalar(
         select(func.count()).select_from(Task).where(Task.status.in_(OPEN))
     )
     db.session.commit()
-    result = ScanResult(open_tasks, created, closed, notified)
-    log.info(result.line())
-    return result
+    return open_tasks, created, closed
+
+
+def announce(now: datetime, batch: int = 2_000) -> int:
+    """Fans every unannounced alert out, a batch per transaction; returns notifications."""
+    notified = 0
+    while True:
+        announced = fan_out(now, batch)
+        db.session.commit()
+        if announced is None:
+            return notified
+        notified += announced
 
 
 def close_stale(now: datetime) -> int:
@@ -189,12 +209,13 @@ def _text():
     return prefix + Task.title
 
 
-def fan_out(now: datetime) -> int:
-    """Notifications (and immediate e-mails) for every alert not yet announced."""
-    pending = select(func.max(Alert.id)).where(Alert.notified_at.is_(None))
-    last_id = db.session.scalar(pending)
-    if last_id is None:
-        return 0
+def fan_out(now: datetime, batch: int = 2_000) -> int | None:
+    """Notifications (and immediate e-mails) for the next batch of unannounced alerts;
+    None when there are none left."""
+    first_id = db.session.scalar(select(func.min(Alert.id)).where(Alert.notified_at.is_(None)))
+    if first_id is None:
+        return None
+    in_batch = and_(Alert.notified_at.is_(None), Alert.id >= first_id, Alert.id < first_id + batch)
     rows = (
         select(
             Membership.user_id,
@@ -213,7 +234,7 @@ def fan_out(now: datetime) -> int:
             and_(Membership.organization_id == Alert.organization_id, Membership.active.is_(True)),
         )
         .join(User, and_(User.id == Membership.user_id, User.active.is_(True)))
-        .where(Alert.notified_at.is_(None), Alert.id <= last_id, _audience())
+        .where(in_batch, _audience())
         .distinct()
     )
     statement = (
@@ -226,26 +247,20 @@ def fan_out(now: datetime) -> int:
         .returning(Notification.id)
     )
     notified = len(db.session.execute(statement).all())
-    queue_emails_for_alerts(last_id, now)
+    email_rows_for_notifications(
+        and_(
+            Notification.alert_id >= first_id,
+            Notification.alert_id < first_id + batch,
+            Notification.created_at == now,
+        )
+    )
     db.session.execute(
         update(Alert)
-        .where(Alert.notified_at.is_(None), Alert.id <= last_id)
+        .where(in_batch)
         .values(notified_at=now)
         .execution_options(synchronize_session=False)
     )
     return notified
-
-
-def queue_emails_for_alerts(last_id: int, now: datetime) -> None:
-    from collab.delivery import email_rows_for_notifications
-
-    email_rows_for_notifications(
-        and_(
-            Notification.alert_id.is_not(None),
-            Notification.created_at == now,
-            Notification.alert_id <= last_id,
-        )
-    )
 
 
 def alerts_of(

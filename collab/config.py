@@ -53,6 +53,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_FROM", "collab <collab@localhost>"),
         "MAIL_DOMAIN": env.get("MAIL_DOMAIN", "collab.local"),
+        # Whether to send is decided by MAIL_SERVER alone, in tests too (Flask-Mail would
+        # otherwise stay silent whenever TESTING is on).
+        "MAIL_SUPPRESS_SEND": False,
         "BASE_URL": env.get("BASE_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

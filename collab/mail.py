@@ -29,8 +29,8 @@ def deliver(to: str, subject: str, body: str, message_id: str, cc: tuple[str, ..
             cc=list(cc),
             body=body,
             sender=config["MAIL_FROM"],
-            extra_headers={"Message-ID": message_id},
         )
+        message.msgId = message_id  # Flask-Mail would otherwise make a new one per attempt
         mail.send(message)
         log.info("mail %s to %s (cc %s) sent over SMTP: %s", message_id, to, ",".join(cc), subject)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from collab import accounts, board_counts
 from collab.extensions import db
@@ -152,4 +152,7 @@ def add_open_tasks(
             )
         db.session.execute(insert(Task), rows)
         made += size
+    board_counts.add(org.id, "todo", "it", n)  # as filing and triage would have kept it
+    # Settled work, as on a real board: nothing waits for a check out of turn.
+    db.session.execute(update(Task).values(alert_check_at=None))
     db.session.commit()

@@ -13,11 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from collab import overdue
+from collab import board_counts, overdue
 from collab.delivery import email_rows_for_notifications
 from collab.extensions import db
 from collab.models import (
@@ -33,6 +33,11 @@ from collab.timeutil import local_today, utcnow
 
 log = logging.getLogger(__name__)
 OPEN = overdue.OPEN_STATUSES
+# Spelled as literals, not bound parameters: SQLite only uses the partial index on open
+# tasks when the query repeats its predicate to the letter.
+IS_OPEN = Task.status.in_([literal_column(f"'{status}'") for status in OPEN])
+MARKED = select(Task.__table__.c.id).where(Task.__table__.c.alert_check_at.is_not(None))
+CHUNK = 5_000
 
 
 @dataclass
@@ -54,13 +59,30 @@ def _insert():
 
 
 def _groups(now: datetime) -> dict[tuple, list[int]]:
-    """Organisations that share a local date and a policy share one set of statements."""
+    """Organisations that share a local date, a policy and a last scan share statements."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for org in db.session.scalars(select(Organization).where(Organization.kind == "client")):
-        policy = org.alert_policy()
         today = local_today(org.timezone, now)
-        groups[(today, policy, org.timezone)].append(org.id)
+        last = (
+            org.alert_scanned_on if org.alert_scanned_on and org.alert_scanned_on <= today else None
+        )
+        groups[(today, org.alert_policy(), last)].append(org.id)
     return groups
+
+
+def _windows(column, low, high, marked: list[int]) -> list[list]:
+    """Where to look for tasks that reached an alert: the dates that came due since the
+    last scan's cutoff (an index range), and the tasks a change marked for a check (by id,
+    in chunks). Plain statements the planner cannot get wrong, and none when idle."""
+    if low is None:
+        return [[column <= high]]
+    windows = [
+        [Task.id.in_(marked[start : start + CHUNK]), column <= high]
+        for start in range(0, len(marked), CHUNK)
+    ]
+    if high > low:
+        windows.append([column > low, column <= high])
+    return windows
 
 
 def _add(org_ids, kind: str, level: int, due_column, conditions, now: datetime) -> int:
@@ -74,7 +96,7 @@ def _add(org_ids, kind: str, level: int, due_column, conditions, now: datetime) 
         Task.organization_id, Task.id, literal(kind), literal(level), due_column, literal(now)
     ).where(
         Task.organization_id.in_(org_ids),
-        Task.status.in_(OPEN),
+        IS_OPEN,
         Task.waiting_on_agency.is_(False),
         *conditions,
         ~already,
@@ -104,34 +126,56 @@ def scan(now: datetime | None = None, batch: int = 2_000) -> ScanResult:
 
 
 def raise_alerts(now: datetime) -> tuple[int, int, int]:
-    """(open tasks, alerts raised, alerts closed), committed."""
+    """(open tasks, alerts raised, alerts closed), committed.
+
+    A scan looks at the dates that came due since the organisation's last scan, plus the
+    tasks a change marked for a check: a rescan on the same day reads almost nothing."""
     created = 0
-    for (today, policy, _zone), org_ids in _groups(now).items():
+    for (today, policy, last), org_ids in _groups(now).items():
         cut = overdue.due_cutoffs(today, policy)
-        first, last = cut[overdue.DUE_SOON]
-        created += _add(
-            org_ids,
-            "due_soon",
-            0,
-            Task.due_date,
-            [Task.due_date >= first, Task.due_date <= last],
-            now,
-        )
-        for level, cutoff in cut[overdue.OVERDUE].items():
-            created += _add(
-                org_ids, "overdue", level, Task.due_date, [Task.due_date <= cutoff], now
+        before = overdue.due_cutoffs(last, policy) if last else None
+        marked = list(
+            db.session.scalars(
+                select(Task.id).where(
+                    Task.alert_check_at.is_not(None), Task.organization_id.in_(org_ids)
+                )
             )
-        created += _add(
-            org_ids,
-            "triage_stale",
-            1,
-            Task.triage_since,
-            [Task.status == "triage", Task.triage_since <= cut[overdue.TRIAGE_STALE]],
-            now,
+        )
+        first, end = cut[overdue.DUE_SOON]
+        low = before[overdue.DUE_SOON][1] if before else None
+        for window in _windows(Task.due_date, low, end, marked):
+            created += _add(
+                org_ids, "due_soon", 0, Task.due_date, [Task.due_date >= first, *window], now
+            )
+        for level, cutoff in cut[overdue.OVERDUE].items():
+            low = before[overdue.OVERDUE][level] if before else None
+            for window in _windows(Task.due_date, low, cutoff, marked):
+                created += _add(org_ids, "overdue", level, Task.due_date, window, now)
+        low = before[overdue.TRIAGE_STALE] if before else None
+        for window in _windows(Task.triage_since, low, cut[overdue.TRIAGE_STALE], marked):
+            created += _add(
+                org_ids,
+                "triage_stale",
+                1,
+                Task.triage_since,
+                [Task.status == "triage", *window],
+                now,
+            )
+        db.session.execute(
+            update(Organization)
+            .where(Organization.id.in_(org_ids))
+            .values(alert_scanned_on=today)
+            .execution_options(synchronize_session=False)
         )
     closed = close_stale(now)
-    open_tasks = db.session.scalar(
-        select(func.count()).select_from(Task).where(Task.status.in_(OPEN))
+    db.session.execute(
+        update(Task)
+        .where(Task.alert_check_at.is_not(None), Task.alert_check_at <= now)
+        .values(alert_check_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    open_tasks = sum(
+        count for (status, _), count in board_counts.all_counts().items() if status in OPEN
     )
     db.session.commit()
     return open_tasks, created, closed
@@ -149,7 +193,8 @@ def announce(now: datetime, batch: int = 2_000) -> int:
 
 
 def close_stale(now: datetime) -> int:
-    """Closes alerts whose task is finished, or whose due date has moved since."""
+    """Closes alerts of marked tasks that are finished or re-dated: a safety net for the
+    closing that changes do at once (collab.tasks). Driven from the marked tasks."""
     task = Task.__table__
     gone = (
         select(task.c.id)
@@ -163,15 +208,26 @@ def close_stale(now: datetime) -> int:
         )
         .exists()
     )
-    statement = update(Alert).where(Alert.closed_at.is_(None), gone).values(closed_at=now)
+    statement = (
+        update(Alert)
+        .where(Alert.task_id.in_(MARKED), Alert.closed_at.is_(None), gone)
+        .values(closed_at=now)
+    )
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
-def close_for_task(task: Task, now: datetime | None = None, keep_due: date | None = None) -> None:
-    """Called as a task finishes or its due date moves: its open alerts stop at once."""
+def close_for_task(
+    task: Task,
+    now: datetime | None = None,
+    keep_due: date | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> None:
+    """Called as a task finishes, leaves triage or is re-dated: its alerts stop at once."""
     statement = update(Alert).where(Alert.task_id == task.id, Alert.closed_at.is_(None))
     if keep_due is not None:
         statement = statement.where(Alert.kind != "triage_stale", Alert.due_date != keep_due)
+    if kinds is not None:
+        statement = statement.where(Alert.kind.in_(kinds))
     db.session.execute(
         statement.values(closed_at=now or utcnow()).execution_options(synchronize_session=False)
     )

@@ -42,3 +42,13 @@ def recount(org_id: int) -> dict[tuple[str, str | None], int]:
         .group_by(Task.status, Task.team)
     )
     return {(status, team): count for status, team, count in rows}
+
+
+def all_counts() -> dict[tuple[str, str | None], int]:
+    """Every organisation's cards per (status, team), summed: the scan's open-task figure."""
+    rows = db.session.execute(
+        select(BoardCount.status, BoardCount.team, func.sum(BoardCount.count)).group_by(
+            BoardCount.status, BoardCount.team
+        )
+    )
+    return {(status, team or None): int(count) for status, team, count in rows}

@@ -137,4 +137,5 @@ def set_alert_policy(org: Organization, form: dict) -> None:
     org.alert_triage_days = policy.triage_stale_business_days
     org.alert_business_days = policy.business_days
     org.alert_holidays = ",".join(sorted(d.isoformat() for d in policy.holidays))
+    org.alert_scanned_on = None  # new thresholds: the next scan looks at every open task
     db.session.flush()

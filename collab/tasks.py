@@ -296,6 +296,8 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
             task.waiting_on_agency = False
     if not changes:
         return changes
+    if {"status", "due_date", "waiting_on_agency"} & set(wanted):
+        task.alert_check_at = now  # the next scan looks at this task whatever its dates
     try:
         db.session.flush()
     except StaleDataError as exc:
@@ -307,6 +309,8 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
     if (task.status, task.team) != (old_status, old_team):
         board_counts.add(org.id, old_status, old_team, -1)
         board_counts.add(org.id, task.status, task.team, +1)
+    if old_status == "triage" and task.status != "triage":
+        alerts.close_for_task(task, now, kinds=("triage_stale",))
     if task.status != old_status and task.status in ("done", "rejected"):
         alerts.close_for_task(task, now)
     elif "due_date" in wanted:
@@ -496,7 +500,7 @@ def hand_over_open_tasks(
         old_status = task.status
         task.assignee = None
         task.status = "triage"
-        task.status_changed_at = utcnow()
+        task.status_changed_at = task.alert_check_at = utcnow()
         task.triage_since = local_today(org.timezone)
         Event.on_task(task, actor.user_id, "changed", field="assignee", old=leaver.email)
         if old_status != "triage":

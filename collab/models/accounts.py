@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from collab.extensions import db
@@ -37,6 +46,9 @@ class Organization(db.Model):
     alert_triage_days: Mapped[int] = mapped_column(default=2, server_default="2")
     alert_business_days: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     alert_holidays: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The local date of the last finished scan: the next one only looks at what came due
+    # since (and at tasks marked for a check). None means "look at everything".
+    alert_scanned_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
@@ -47,8 +59,6 @@ class Organization(db.Model):
         return getattr(self, f"due_days_{priority}")
 
     def alert_policy(self):
-        from datetime import date
-
         from collab.overdue import AlertPolicy
 
         holidays = [date.fromisoformat(d) for d in self.alert_holidays.split(",") if d.strip()]

@@ -95,6 +95,10 @@ class Task(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The organisation's local date the task (last) entered triage: triage_stale counts from it.
     triage_since: Mapped[date | None] = mapped_column(Date)
+    # Set when a change may give the task alerts out of turn (new, re-dated, reopened, no
+    # longer waiting); the scan looks at these besides the dates that came due since its
+    # last run, and clears the mark.
+    alert_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     # What automatic routing chose, kept to measure how often triage keeps it.
     routed_team: Mapped[str | None] = mapped_column(String(16))
     routed_category: Mapped[str] = mapped_column(String(64))
@@ -130,6 +134,12 @@ class Task(db.Model):
         # Range on completed_at, team read from the index: counts and lists recent work alike.
         Index("ix_task_done", "organization_id", "status", "completed_at", "team"),
         Index("ix_task_org_due", "organization_id", "due_date"),
+        Index(
+            "ix_task_alert_check",
+            "organization_id",
+            sqlite_where=db.text("alert_check_at IS NOT NULL"),
+            postgresql_where=db.text("alert_check_at IS NOT NULL"),
+        ),
         # The overdue scan reads only open work: its cost follows open tasks, not history.
         Index(
             "ix_task_open_due",

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 14:52:40.942276
+Create Date: 2026-11-23 15:07:58.052466
 
 """
 
@@ -158,9 +158,20 @@ def upgrade():
         batch_op.add_column(
             sa.Column("alert_holidays", sa.Text(), server_default="", nullable=False)
         )
+        batch_op.add_column(sa.Column("alert_scanned_on", sa.Date(), nullable=True))
 
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.add_column(sa.Column("triage_since", sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column("alert_check_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.create_index(
+            "ix_task_alert_check",
+            ["organization_id"],
+            unique=False,
+            sqlite_where=sa.text("alert_check_at IS NOT NULL"),
+            postgresql_where=sa.text("alert_check_at IS NOT NULL"),
+        )
         batch_op.create_index(
             "ix_task_open_due",
             ["organization_id", "due_date"],
@@ -194,9 +205,16 @@ def downgrade():
             sqlite_where=sa.text("status IN ('triage', 'todo', 'in_progress', 'review')"),
             postgresql_where=sa.text("status IN ('triage', 'todo', 'in_progress', 'review')"),
         )
+        batch_op.drop_index(
+            "ix_task_alert_check",
+            sqlite_where=sa.text("alert_check_at IS NOT NULL"),
+            postgresql_where=sa.text("alert_check_at IS NOT NULL"),
+        )
+        batch_op.drop_column("alert_check_at")
         batch_op.drop_column("triage_since")
 
     with op.batch_alter_table("organization", schema=None) as batch_op:
+        batch_op.drop_column("alert_scanned_on")
         batch_op.drop_column("alert_holidays")
         batch_op.drop_column("alert_business_days")
         batch_op.drop_column("alert_triage_days")

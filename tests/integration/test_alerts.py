@@ -220,3 +220,26 @@ def test_done_and_rejected_tasks_raise_nothing(app):
     db.session.commit()
     assert db.session.get(Task, task.id).status == "rejected"
     assert alerts.scan(NOW).new_alerts == 0
+
+
+def test_a_due_date_moved_into_the_past_is_caught_by_the_next_scan(app):
+    org, p = _world()
+    task = _task(org, p, due=TODAY + timedelta(days=20))
+    assert alerts.scan(NOW).new_alerts == 0
+    update_task(membership(p["cio"], org), task,
+                {"due_date": (TODAY - timedelta(days=5)).isoformat()}, task.version)
+    db.session.commit()
+    # The date lies before what the last scan covered: the change marked the task instead.
+    assert alerts.scan(NOW + timedelta(minutes=5)).new_alerts == 2
+
+
+def test_days_without_a_scan_are_caught_up(app):
+    org, p = _world()
+    task = _task(org, p, due=TODAY + timedelta(days=3))
+    assert alerts.scan(NOW).new_alerts == 0
+    # The scheduler was down for ten days: levels 1, 2 and 3 all came due meanwhile.
+    alerts.scan(NOW + timedelta(days=13))
+    levels = db.session.scalars(
+        select(Alert.level).where(Alert.task_id == task.id, Alert.kind == "overdue")
+    ).all()
+    assert sorted(levels) == [1, 2, 3]

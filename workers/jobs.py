@@ -8,19 +8,17 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
+from collab import create_app
+
 log = logging.getLogger("collab.jobs")
-_app = None
+# Built once in the worker's main process, before RQ forks a work horse per job, so each
+# job starts in milliseconds. The app opens no database connection until a job queries,
+# and each job disposes of its engine, so no pooled connection ever crosses a fork.
+_app = create_app()
 
 
 @contextmanager
 def app_context():
-    # The app is built lazily inside the process that runs the job (RQ forks a work horse
-    # per job), so no pooled database connection ever crosses a fork.
-    global _app
-    if _app is None:
-        from collab import create_app
-
-        _app = create_app()
     with _app.app_context():
         try:
             yield _app

@@ -93,6 +93,7 @@ class Card:
     assignee_email: str | None
     overdue: bool = False
     due_soon: bool = False
+    badge: str | None = None  # the measured impact of finished work, e.g. "leads +12%"
 
 
 @dataclass
@@ -210,6 +211,9 @@ def load_board(org: Organization, filters: Filters, today: date) -> Board:
     for row in rows:
         status, _, team = row.cell.partition(":")
         cells[(status, team or None)].cards.append(_card(row, today))
+    _add_badges(
+        [card for (status, _), lane in cells.items() if status == "done" for card in lane.cards]
+    )
     _fill_counts(org, filters, today, cells)
     return Board(columns=list(COLUMNS), lanes=lanes, cells=cells, today=today)
 
@@ -254,9 +258,23 @@ def _fill_counts(org, filters, today, cells) -> None:
             cells[(status, team)].count = count
 
 
+def _add_badges(cards: list[Card]) -> None:
+    """One query for the measured impacts of the finished cards on view."""
+    if not cards:
+        return
+    from collab.impacts import badges_for
+
+    badges = badges_for(card.id for card in cards)
+    for card in cards:
+        card.badge = badges.get(card.id)
+
+
 def more_cards(org, filters, today, status: str, team: str | None, offset: int) -> list[Card]:
     rows = db.session.execute(_lane_select(org, filters, today, status, team, offset=offset))
-    return [_card(row, today) for row in rows]
+    cards = [_card(row, today) for row in rows]
+    if status == "done":
+        _add_badges(cards)
+    return cards
 
 
 def card_for(task: Task, today: date) -> Card:

@@ -77,6 +77,11 @@ def seed_demo() -> list[DemoLogin]:
     for client in clients:
         _demo_work(client)
     db.session.commit()
+    from collab.kpis import seed_demo_kpis
+
+    for client in clients:
+        seed_demo_kpis(client)  # a year of daily figures in which finished work shows
+    db.session.commit()
     return logins
 
 

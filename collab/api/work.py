@@ -59,15 +59,19 @@ def cursor_for(last_id: int) -> str:
 @access()
 def categories():
     slug = request.args.get("org")
+    metrics = {c.slug: c.metrics for c in routing.CATEGORIES.values()}
     if slug:
         from collab.accounts import org_by_slug
         from collab.errors import NotFound
+        from collab.impacts import category_map
         from collab.permissions import membership_of
 
-        if membership_of(g.api_user, org_by_slug(slug)) is None:
+        org = org_by_slug(slug)
+        if membership_of(g.api_user, org) is None:
             raise NotFound(f"no organisation {slug!r}")
+        metrics.update(category_map(org))  # this organisation's own category -> metrics map
     items = [
-        {"slug": c.slug, "name": c.name, "teams": list(c.teams), "metrics": list(c.metrics)}
+        {"slug": c.slug, "name": c.name, "teams": list(c.teams), "metrics": list(metrics[c.slug])}
         for c in routing.CATEGORIES.values()
         if c.slug != routing.UNCATEGORISED
     ]

@@ -1,1 +1,116 @@
 """KPI definitions, daily observations, category -> metrics maps and measured impacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from collab.extensions import db
+from collab.timeutil import UTCDateTime, utcnow
+
+
+class KpiMetric(db.Model):
+    """A metric an organisation defined beyond the built-in ones (kpi_input.DEFAULT_METRICS)."""
+
+    __tablename__ = "kpi_metric"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(16))
+    lower_is_better: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+
+class KpiObservation(db.Model):
+    """One daily value of one metric, for one channel or ('') for all channels together.
+
+    ``channel`` is NOT NULL so that the unique key holds: NULLs never collide, and a second
+    "all channels" row for the same day would otherwise slip in beside the first."""
+
+    __tablename__ = "kpi_observation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    value: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        # The upsert key; its index also serves every read (a metric's days in a range).
+        UniqueConstraint("organization_id", "metric", "day", "channel"),
+    )
+
+
+class CategoryMetrics(db.Model):
+    """An organisation's own choice of the metrics a category of work is measured against.
+
+    Without a row, the category's built-in metrics (routing.CATEGORIES) apply."""
+
+    __tablename__ = "category_metrics"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metrics: Mapped[str] = mapped_column(Text, default="")  # comma-separated, in order
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TaskImpact(db.Model):
+    """The measured (or still awaited) change of one metric after one completed task.
+
+    ``result`` is the impact of the public API without ``metric`` and ``confounders``; the
+    columns beside it are copies that the ledger, badges and history sort and filter by.
+    ``fingerprint`` digests every input of the measurement, so the job skips what it has
+    already measured from the same data."""
+
+    __tablename__ = "task_impact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24))
+    verdict: Mapped[str] = mapped_column(String(16))
+    change_pct: Mapped[float | None] = mapped_column(Float)
+    p_value: Mapped[float | None] = mapped_column(Float)
+    # The least improvement the 95% interval allows, in percent, in the metric's good
+    # direction: the ledger ranks by it, so a large but uncertain change does not lead.
+    score: Mapped[float | None] = mapped_column(Float)
+    confounder_count: Mapped[int] = mapped_column(Integer, default=0)
+    completed_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "metric"),
+        CheckConstraint("status IN ('waiting_for_data', 'measured')", name="status"),
+        CheckConstraint("verdict IN ('improved', 'worsened', 'no_change')", name="verdict"),
+        Index("ix_task_impact_ledger", "organization_id", "status", "score"),
+    )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
 
-from collab.notes import note_html
+from collab import notes, tasks, training
+from collab.errors import Conflict, DomainError, ValidationFailed
+from collab.extensions import db
+from collab.models.notes import SHIPPED_VERSION
+from collab.permissions import access, role_may
+from collab.routing import CATEGORIES
 
 bp = Blueprint("notes", __name__, url_prefix="/orgs/<org>/notes")
 
@@ -12,7 +19,205 @@ bp = Blueprint("notes", __name__, url_prefix="/orgs/<org>/notes")
 @bp.app_context_processor
 def _task_note():
     def task_note(task, membership):
-        title, body_html = note_html(task)
-        return {"title": title, "body_html": body_html}
+        return notes.task_note(task, membership)
 
     return {"task_note": task_note}
+
+
+class NoteForm(FlaskForm):
+    title = StringField("Title", render_kw={"maxlength": notes.TITLE_MAX})
+    body = TextAreaField("The note, in Markdown", render_kw={"rows": 24})
+    base_version = HiddenField()
+
+
+def _may(action: str) -> bool:
+    return role_may(g.membership.role, action)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _problem(exc: DomainError) -> str:
+    details = "; ".join(exc.fields.values())
+    return exc.message + (f" ({details})" if details else "")
+
+
+@bp.route("/")
+@access("org.view")
+def index(org: str):
+    directors = g.membership.is_director
+    return render_template(
+        "notes/index.html",
+        org=g.org,
+        rows=notes.library(g.org),
+        rates=notes.read_rates(g.org) if directors else None,
+        may_edit=_may("notes.edit"),
+    )
+
+
+@bp.route("/mine")
+@access("org.view")
+def my_training(org: str):
+    return render_template(
+        "notes/mine.html",
+        org=g.org,
+        items=notes.my_training(g.membership),
+        may_mark_read=_may("notes.mark_read"),
+        team=notes.DIRECTOR_TEAMS.get(g.membership.role),
+    )
+
+
+@bp.route("/<category>")
+@access("org.view")
+def show(org: str, category: str):
+    category = notes.known_category(category)
+    current = notes.current_note(g.org, category)
+    read = notes.read_of(g.membership.user_id, g.org, category)
+    history = notes.history_for(g.org, category)
+    return render_template(
+        "notes/show.html",
+        org=g.org,
+        category=CATEGORIES[category],
+        current=current,
+        body_html=training.render_html(current.note.body_md),
+        kpis=[training.metric_label(m) for m in current.note.kpis],
+        history_html=training.render_html(training.history_summary(history)) if history else "",
+        versions=notes.versions(g.org, category),
+        state=notes.state_of(read, current.version),
+        read=read,
+        may_edit=_may("notes.edit"),
+        may_mark_read=_may("notes.mark_read"),
+    )
+
+
+def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: str | None = None):
+    current = notes.current_note(g.org, category)
+    return (
+        render_template(
+            "notes/edit.html",
+            org=g.org,
+            category=CATEGORIES[category],
+            current=current,
+            form=form,
+            conflict=conflict,
+            kpis=[training.metric_label(m) for m in current.note.kpis],
+        ),
+        status,
+    )
+
+
+@bp.route("/<category>/edit", methods=["GET", "POST"])
+@access("notes.edit")
+def edit(org: str, category: str):
+    category = notes.known_category(category)
+    current = notes.current_note(g.org, category)
+    if request.method == "GET":
+        form = NoteForm(
+            title=current.note.title, body=current.note.body_md, base_version=current.version
+        )
+        return _edit_page(category, form)
+    form = NoteForm()
+    if not form.validate_on_submit():  # only the CSRF token can fail here
+        return _edit_page(category, form, 400)
+    try:
+        saved = notes.save_version(
+            g.membership,
+            g.org,
+            category,
+            form.title.data,
+            form.body.data,
+            _int(form.base_version.data),
+        )
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for name, message in exc.fields.items():
+            getattr(form, name, form.body).errors = [message]
+        return _edit_page(category, form, 422)
+    except Conflict as exc:
+        db.session.rollback()
+        # Saving again from this form now builds on the colleague's version.
+        form.base_version.data = str(notes.current_note(g.org, category).version)
+        return _edit_page(category, form, 409, conflict=exc.message)
+    if saved is None:
+        flash("Nothing changed, so no new version was saved.")
+        return redirect(url_for("notes.show", org=org, category=category), code=303)
+    db.session.commit()
+    missing = [h for h in training.SECTIONS if not training.section(saved.body_md, h)]
+    flash(f"Saved as version {saved.version}. Every task of this kind now shows it.")
+    if missing:
+        flash(
+            "Worth adding: the note has no section headed "
+            + ", ".join(f"“## {h}”" for h in missing)
+            + ". Task pages and the API read those sections.",
+            "warning",
+        )
+    return redirect(url_for("notes.show", org=org, category=category), code=303)
+
+
+@bp.route("/<category>/diff")
+@access("org.view")
+def diff(org: str, category: str):
+    category = notes.known_category(category)
+    current = notes.current_note(g.org, category)
+    new = _int(request.args.get("new"))
+    new = current.version if new is None else new
+    old = _int(request.args.get("old"))
+    old = max(new - 1, SHIPPED_VERSION) if old is None else old
+    lines = notes.diff(g.org, category, old, new)
+    return render_template(
+        "notes/diff.html",
+        org=g.org,
+        category=CATEGORIES[category],
+        current=current,
+        versions=notes.versions(g.org, category),
+        old=old,
+        new=new,
+        lines=lines,
+    )
+
+
+@bp.route("/<category>/revert", methods=["POST"])
+@access("notes.edit")
+def revert(org: str, category: str):
+    category = notes.known_category(category)
+    version = _int(request.form.get("version"))
+    try:
+        saved = notes.revert(g.membership, g.org, category, version)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        flash(_problem(exc), "error")
+        return redirect(url_for("notes.show", org=org, category=category), code=303)
+    db.session.commit()
+    source = "collab's own note" if version == SHIPPED_VERSION else f"version {version}"
+    flash(f"Restored {source} as the new version {saved.version}.")
+    return redirect(url_for("notes.show", org=org, category=category), code=303)
+
+
+@bp.route("/<category>/read", methods=["POST"])
+@access("notes.mark_read")
+def mark_read(org: str, category: str):
+    """The "Mark as read" button: a plain form post, or an htmx swap of the task's note."""
+    task_id = _int(request.form.get("task"))
+    task = tasks.task_in(g.org, task_id) if task_id is not None else None
+    version = _int(request.form.get("version"))
+    try:
+        notes.mark_read(g.membership, g.org, category, version)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(_problem(exc), "error")
+    else:
+        db.session.commit()
+        if task is not None and request.headers.get("HX-Request") == "true":
+            return render_template("notes/task_note.html", org=g.org, task=task)
+        flash("Marked as read. Thank you for taking the time.")
+    if task is not None:
+        target = url_for("tasks.show", org=org, task_id=task.id) + "#task-note"
+    elif request.form.get("back") == "mine":
+        target = url_for("notes.my_training", org=org)
+    else:
+        target = url_for("notes.show", org=org, category=notes.known_category(category))
+    return redirect(target, code=303)

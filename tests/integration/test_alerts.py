@@ -226,8 +226,12 @@ def test_a_due_date_moved_into_the_past_is_caught_by_the_next_scan(app):
     org, p = _world()
     task = _task(org, p, due=TODAY + timedelta(days=20))
     assert alerts.scan(NOW).new_alerts == 0
-    update_task(membership(p["cio"], org), task,
-                {"due_date": (TODAY - timedelta(days=5)).isoformat()}, task.version)
+    update_task(
+        membership(p["cio"], org),
+        task,
+        {"due_date": (TODAY - timedelta(days=5)).isoformat()},
+        task.version,
+    )
     db.session.commit()
     # The date lies before what the last scan covered: the change marked the task instead.
     assert alerts.scan(NOW + timedelta(minutes=5)).new_alerts == 2

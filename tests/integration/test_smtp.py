@@ -38,8 +38,13 @@ def test_relay_sends_over_smtp_with_directors_copied_on_agency_mail(app, smtp_se
     org = make_org("acme")
     cio, cmo = make_user(org, "cio"), make_user(org, "cmo")
     agency = make_user(org, "agency")
-    row = queue_email(agency.email, "Your recommendation needs information", "Please answer.",
-                      org=org, user=agency)
+    row = queue_email(
+        agency.email,
+        "Your recommendation needs information",
+        "Please answer.",
+        org=org,
+        user=agency,
+    )
     db.session.commit()
     assert relay()["sent"] == 1
     assert relay()["sent"] == 0  # sent once; a second relay has nothing to do

@@ -1,0 +1,59 @@
+"""collab.notes.digest_lines: what the daily digest says about training notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from collab import notes
+from collab.extensions import db
+from collab.tasks import update_task
+from collab.timeutil import utcnow
+from tests.support.factories import make_org, make_recommendation, make_user, membership
+
+
+def test_digest_names_new_and_rewritten_notes_until_they_are_read(app):
+    app.config["BASE_URL"] = "https://collab.example"
+    org = make_org("acme")
+    cio, agency = make_user(org, "cio"), make_user(org, "agency")
+    dev, idle = make_user(org, "it"), make_user(org, "it")
+    task = make_recommendation(org, agency, title="Fix 404 errors on the old blog").tasks[0]
+    before_assignment = utcnow()
+    update_task(membership(cio, org), task, {"status": "todo", "assignee": dev.email}, task.version)
+    db.session.commit()
+
+    lines = notes.digest_lines(dev, org, before_assignment)
+    assert lines == [
+        "Training note for your new work: “Why fixing broken links pays” (Broken links, "
+        "1 open task of yours). https://collab.example/orgs/acme/notes/broken_links"
+    ]
+    # Nothing new since then; someone without open tasks hears nothing.
+    assert notes.digest_lines(dev, org, utcnow()) == []
+    assert notes.digest_lines(idle, org, before_assignment - timedelta(days=1)) == []
+
+    notes.mark_read(membership(dev, org), org, "broken_links")
+    db.session.commit()
+    assert notes.digest_lines(dev, org, before_assignment) == []
+
+    before_edit = utcnow()
+    notes.save_version(
+        membership(cio, org),
+        org,
+        "broken_links",
+        "Dead links, lost leads",
+        "## Why it matters\nEvery dead page turns a visitor away.\n",
+    )
+    db.session.commit()
+    assert notes.digest_lines(dev, org, before_edit) == [
+        "Training note rewritten since you read it: “Dead links, lost leads” (Broken links, "
+        "1 open task of yours). https://collab.example/orgs/acme/notes/broken_links"
+    ]
+    notes.mark_read(membership(dev, org), org, "broken_links")
+    db.session.commit()
+    assert notes.digest_lines(dev, org, before_edit) == []
+
+    # Finished work drops out of the digest.
+    update_task(membership(cio, org), task, {"status": "in_progress"}, task.version)
+    update_task(membership(cio, org), task, {"status": "done"}, task.version)
+    notes.save_version(membership(cio, org), org, "broken_links", "Again", "New words.\n")
+    db.session.commit()
+    assert notes.digest_lines(dev, org, before_edit) == []

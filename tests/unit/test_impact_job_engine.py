@@ -1,0 +1,140 @@
+"""The impact job's shared-table engine answers exactly what measure_change answers.
+
+The job measures thousands of (task, metric) pairs against one series per metric, so it builds
+the series and its window table once (collab.impacts._Series). These seeded random cases hold it
+to measure_change, field for field, including the paths it hands over to measure_change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+
+from collab.impact import measure_change
+from collab.impacts import _Series
+
+FIRST = dt.date(2023, 1, 2)
+
+
+def _series(rng: np.random.Generator, days: int, kind: str) -> np.ndarray:
+    level = {"traffic": 1000.0, "rate": 2.5, "romi": 0.4, "sparse": 3.0}[kind]
+    noise = np.zeros(days)
+    shocks = rng.normal(0.0, 0.05, days)
+    for i in range(1, days):
+        noise[i] = 0.8 * noise[i - 1] + shocks[i]
+    weekly = 1.0 + 0.3 * np.sin(2 * math.pi * np.arange(days) / 7 + rng.uniform(0, 6))
+    values = level * weekly * (1.0 + noise)
+    if kind == "romi":
+        values = values - 0.5  # crosses zero: the additive path
+    if kind == "sparse":
+        values = np.round(rng.poisson(level, days).astype(float))  # many zeros
+    step = rng.choice([0.0, 0.15, -0.2])
+    values[days // 2 :] *= 1.0 + step
+    return values
+
+
+def _with_gaps(rng: np.random.Generator, values: np.ndarray) -> np.ndarray:
+    values = values.copy()
+    values[rng.random(values.size) < rng.choice([0.0, 0.02, 0.15])] = np.nan
+    if rng.random() < 0.3:
+        start = rng.integers(0, values.size)
+        values[start : start + rng.integers(5, 60)] = np.nan
+    return values
+
+
+def _cases(count: int, seed: int):
+    rng = np.random.default_rng(seed)
+    for case in range(count):
+        kind = ["traffic", "traffic", "rate", "romi", "sparse"][case % 5]
+        days = int(rng.integers(120, 900))
+        values = _with_gaps(rng, _series(rng, days, kind))
+        changed = FIRST + dt.timedelta(days=int(rng.integers(days // 3, days + 20)))
+        roll = rng.random()
+        if roll < 0.4:
+            started = None
+        elif roll < 0.9:
+            started = changed - dt.timedelta(days=int(rng.integers(0, 40)))
+        else:
+            started = changed + dt.timedelta(days=3)  # recorded after completion
+        window = int(rng.choice([28, 28, 28, 14, 7, 35, 5]))
+        lower = bool(rng.random() < 0.3)
+        yield values, changed, started, window, lower
+
+
+def _direct(values, changed, started, window, lower):
+    present = np.flatnonzero(~np.isnan(values))
+    dates = [FIRST + dt.timedelta(days=int(i)) for i in present]
+    return measure_change(
+        dates,
+        values[present].tolist(),
+        changed,
+        window_days=window,
+        lower_is_better=lower,
+        started_on=started,
+    )
+
+
+def _engine(values, changed, started, window, lower, pad: int):
+    # The job's series start earlier and end later than any one measurement needs.
+    start = min(changed, started or changed)
+    first_needed = start - dt.timedelta(days=window)
+    first = min(FIRST, first_needed) - dt.timedelta(days=pad)
+    last = max(FIRST + dt.timedelta(days=values.size - 1), changed + dt.timedelta(days=window))
+    padded = np.full((last - first).days + 1, np.nan)
+    offset = (FIRST - first).days
+    padded[offset : offset + values.size] = values
+    return _Series(padded, first, window)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_engine_matches_measure_change_exactly(seed):
+    fast = 0
+    for count, (values, changed, started, window, lower) in enumerate(_cases(40, seed)):
+        expected = _direct(values, changed, started, window, lower)
+        for pad in (0, 400):
+            series = _engine(values, changed, started, window, lower, pad)
+            assert series.measure(changed, started, lower) == expected, (seed, count, pad)
+            fast += series._fast(changed, started, lower) is not None
+    assert fast > 0
+
+
+def test_typical_job_cases_take_the_shared_table_path():
+    """Two years of complete daily data: every measurement avoids rebuilding the series."""
+    rng = np.random.default_rng(3)
+    values = _series(rng, 760, "traffic")
+    series = _Series(values, FIRST, 28)
+    for offset in range(400, 760 - 28, 7):
+        changed = FIRST + dt.timedelta(days=offset)
+        started = changed - dt.timedelta(days=int(rng.integers(0, 20)))
+        assert series._fast(changed, started, False) is not None
+        assert series.measure(changed, started, False) == _direct(
+            values, changed, started, 28, False
+        )
+
+
+def test_fingerprint_follows_the_inputs_and_only_them():
+    rng = np.random.default_rng(5)
+    values = _series(rng, 900, "traffic")
+    changed = FIRST + dt.timedelta(days=800)
+    series = _Series(values, FIRST)
+    fingerprint = series.fingerprint(changed, None, False)
+    assert fingerprint == _Series(values.copy(), FIRST).fingerprint(changed, None, False)
+    # The same data in a longer series: the same inputs, so the same fingerprint.
+    longer = np.concatenate([np.full(30, np.nan), values, np.full(10, np.nan)])
+    assert _Series(longer, FIRST - dt.timedelta(days=30)).fingerprint(changed, None, False) == (
+        fingerprint
+    )
+    # Outside what the measurement reads: no change. Inside the lookback or the after
+    # window: a new fingerprint.
+    early = values.copy()
+    early[0] += 1
+    assert _Series(early, FIRST).fingerprint(changed, None, False) == fingerprint
+    for day in (800 - 28 - 700, 800 - 1, 800 + 27):
+        moved = values.copy()
+        moved[day] += 1
+        assert _Series(moved, FIRST).fingerprint(changed, None, False) != fingerprint
+    assert series.fingerprint(changed, changed - dt.timedelta(days=3), False) != fingerprint
+    assert series.fingerprint(changed, None, True) != fingerprint

@@ -1,0 +1,64 @@
+"""collab.charts: server-side SVG that escapes every label and breaks lines at gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from markupsafe import Markup
+
+from collab.charts import Band, Chart, Line, Marker, number, render
+
+FIRST = dt.date(2026, 1, 1)
+
+
+def _days(values):
+    return [(FIRST + dt.timedelta(days=i), v) for i, v in enumerate(values)]
+
+
+def test_labels_are_escaped_everywhere():
+    evil = '<script>alert("x")</script>'
+    html = render(
+        Chart(
+            title=evil,
+            first=FIRST,
+            last=FIRST + dt.timedelta(days=9),
+            lines=[Line(evil, _days([1, 2, 3]), color='red"><script>')],
+            bands=[Band(FIRST, FIRST + dt.timedelta(days=2), evil)],
+            markers=[Marker(FIRST + dt.timedelta(days=1), evil, href='/x?a="><script>')],
+        )
+    )
+    assert isinstance(html, Markup)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="/x?a=&#34;&gt;&lt;script&gt;"' in html
+
+
+def test_lines_break_at_days_without_data_and_markers_outside_are_left_out():
+    html = render(
+        Chart(
+            title="Leads",
+            first=FIRST,
+            last=FIRST + dt.timedelta(days=5),
+            lines=[Line("organic", _days([1, 2, None, 4, 5, float("nan")]))],
+            markers=[Marker(FIRST - dt.timedelta(days=3), "before the chart")],
+        )
+    )
+    path = re.search(r'<path d="([^"]+)"', html).group(1)
+    assert path.count("M") == 2 and path.count("L") == 2
+    assert "before the chart" not in html
+    assert 'role="img"' in html and "<desc" in html
+
+
+def test_empty_chart_says_so():
+    html = render(Chart(title="ROMI", first=FIRST, last=FIRST + dt.timedelta(days=400)))
+    assert "no data for these days" in html
+    assert "Jan 2026" in html and ">Feb<" in html  # month ticks, the year where it turns
+
+
+def test_numbers_read_well():
+    assert number(0) == "0"
+    assert number(1234.5) == "1,234"
+    assert number(12.345) == "12.3"
+    assert number(2.5, "percent") == "2.50%"
+    assert number(float("nan")) == "—"

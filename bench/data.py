@@ -28,6 +28,23 @@ def org_with_people(slug: str = "bench"):
     return org, people
 
 
+def recommendations(org, count: int, now, first: int = 0) -> list[int]:
+    """Ids of `count` bare recommendations, the parents every bench task needs."""
+    rows = [
+        {
+            "organization_id": org.id,
+            "title": f"Recommendation {first + i}",
+            "description": "",
+            "priority": "medium",
+            "url_count": 0,
+            "created_at": now,
+        }
+        for i in range(count)
+    ]
+    statement = insert(Recommendation).returning(Recommendation.id)
+    return db.session.execute(statement, rows).scalars().all()
+
+
 def add_tasks(org, n: int, seed: int = 7, batch: int = 5_000) -> None:
     """n tasks, two years of history: most of it done long ago, as a real board's would be."""
     rng = random.Random(seed)
@@ -37,24 +54,7 @@ def add_tasks(org, n: int, seed: int = 7, batch: int = 5_000) -> None:
     made = 0
     while made < n:
         size = min(batch, n - made)
-        recs = (
-            db.session.execute(
-                insert(Recommendation).returning(Recommendation.id),
-                [
-                    {
-                        "organization_id": org.id,
-                        "title": f"Recommendation {made + i}",
-                        "description": "",
-                        "priority": "medium",
-                        "url_count": 0,
-                        "created_at": now,
-                    }
-                    for i in range(size)
-                ],
-            )
-            .scalars()
-            .all()
-        )
+        recs = recommendations(org, size, now, first=made)
         rows = []
         for i, rec_id in enumerate(recs):
             status = rng.choice(statuses)
@@ -102,24 +102,7 @@ def add_open_tasks(
     made = 0
     while made < n:
         size = min(batch, n - made)
-        recs = (
-            db.session.execute(
-                insert(Recommendation).returning(Recommendation.id),
-                [
-                    {
-                        "organization_id": org.id,
-                        "title": f"Recommendation {made + i}",
-                        "description": "",
-                        "priority": "medium",
-                        "url_count": 0,
-                        "created_at": now,
-                    }
-                    for i in range(size)
-                ],
-            )
-            .scalars()
-            .all()
-        )
+        recs = recommendations(org, size, now, first=made)
         rows = []
         for i, rec_id in enumerate(recs):
             late = rng.random() < late_share

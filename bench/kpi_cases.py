@@ -18,11 +18,11 @@ import time
 import numpy as np
 from sqlalchemy import delete, func, insert, select
 
-from bench.data import org_with_people
+from bench.data import org_with_people, recommendations
 from bench.harness import bench_app
 from collab import impacts, kpis
 from collab.extensions import db
-from collab.models import Recommendation, Task
+from collab.models import Task
 from collab.models.kpis import KpiObservation, TaskImpact
 from collab.timeutil import utcnow
 
@@ -67,24 +67,7 @@ def _done_tasks(org, n: int, seed: int = 5) -> None:
     now = utcnow()
     for start in range(0, n, 5_000):
         size = min(5_000, n - start)
-        recs = (
-            db.session.execute(
-                insert(Recommendation).returning(Recommendation.id),
-                [
-                    {
-                        "organization_id": org.id,
-                        "title": f"Speed up page {start + i}",
-                        "description": "",
-                        "priority": "medium",
-                        "url_count": 0,
-                        "created_at": now,
-                    }
-                    for i in range(size)
-                ],
-            )
-            .scalars()
-            .all()
-        )
+        recs = recommendations(org, size, now, first=start)
         rows = []
         for i, rec_id in enumerate(recs):
             completed = now - dt.timedelta(

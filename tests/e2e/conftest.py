@@ -33,3 +33,24 @@ def live_server(redis_server, tmp_path):
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    from playwright.sync_api import expect
+
+    from tests.support.factories import PASSWORD
+
+    page.goto(base + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page) -> None:
+    import re
+
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login$"))

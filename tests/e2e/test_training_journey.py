@@ -5,20 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.factories import PASSWORD, make_org, make_recommendation, make_user, membership
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(re.compile(r"/login$"))
+from tests.e2e.conftest import sign_in, sign_out
+from tests.support.factories import make_org, make_recommendation, make_user, membership
 
 
 def _it_rate(page):
@@ -51,13 +39,13 @@ def test_engineer_marks_the_note_read_and_the_cio_sees_the_rate_change(live_serv
         task_id = task.id
 
     # Before: nobody on the IT team has read the note of their open task.
-    _sign_in(page, base, "cio@acme.example")
+    sign_in(page, base, "cio@acme.example")
     page.goto(base + "/orgs/acme/notes/")
     expect(_it_rate(page)).to_contain_text("0%")
-    _sign_out(page)
+    sign_out(page)
 
     # The engineer opens the task, reads why it matters and marks the note read.
-    _sign_in(page, base, "dev@acme.example")
+    sign_in(page, base, "dev@acme.example")
     page.goto(f"{base}/orgs/acme/tasks/{task_id}")
     note = page.locator("#task-note")
     expect(
@@ -71,10 +59,10 @@ def test_engineer_marks_the_note_read_and_the_cio_sees_the_rate_change(live_serv
     expect(page.locator("#task-note").get_by_role("button", name="Mark as read")).to_have_count(0)
     page.goto(base + "/orgs/acme/notes/mine")
     expect(page.locator("#training-broken_links")).to_contain_text("read on")
-    _sign_out(page)
+    sign_out(page)
 
     # After: the CIO sees the IT team's read rate at 100%.
-    _sign_in(page, base, "cio@acme.example")
+    sign_in(page, base, "cio@acme.example")
     page.goto(base + "/orgs/acme/notes/")
     expect(_it_rate(page)).to_contain_text("100%")
     expect(page.locator("#note-broken_links")).to_contain_text("1 of 1")

@@ -4,20 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.factories import PASSWORD, make_org, make_user
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(re.compile(r"/login$"))
+from tests.e2e.conftest import sign_in, sign_out
+from tests.support.factories import make_org, make_user
 
 
 def test_agency_files_cio_triages_engineer_drags_to_in_progress(live_server, page):
@@ -34,7 +22,7 @@ def test_agency_files_cio_triages_engineer_drags_to_in_progress(live_server, pag
         db.session.commit()
 
     # The agency files a recommendation through the form.
-    _sign_in(page, base, "am@agency.example")
+    sign_in(page, base, "am@agency.example")
     page.goto(base + "/orgs/acme/recommendations/new")
     page.get_by_label("Title").fill("Fix 1,000+ 404 errors found in the crawl")
     page.get_by_label("Affected URLs, one per line").fill(
@@ -45,10 +33,10 @@ def test_agency_files_cio_triages_engineer_drags_to_in_progress(live_server, pag
         page.get_by_role("heading", name="Fix 1,000+ 404 errors found in the crawl")
     ).to_be_visible()
     expect(page.get_by_text("broken links, owned by IT")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The CIO sees it in triage, accepts it to IT and assigns the engineer.
-    _sign_in(page, base, "cio@acme.example")
+    sign_in(page, base, "cio@acme.example")
     page.goto(base + "/orgs/acme/board")
     triage_it = page.get_by_role("list", name="Triage, IT")
     card = triage_it.get_by_role("link", name="Fix 1,000+ 404 errors found in the crawl")
@@ -59,10 +47,10 @@ def test_agency_files_cio_triages_engineer_drags_to_in_progress(live_server, pag
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
     expect(page.get_by_text("Dana Developer", exact=False).first).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The engineer drags the card from To do to In progress.
-    _sign_in(page, base, "dev@acme.example")
+    sign_in(page, base, "dev@acme.example")
     page.goto(base + "/orgs/acme/board")
     todo = page.get_by_role("list", name="To do, IT")
     doing = page.get_by_role("list", name="In progress, IT")
@@ -95,7 +83,7 @@ def test_a_refused_drag_snaps_back_with_a_message(live_server, page):
         update_task(membership(cio, org), task, {"status": "todo"}, task.version)
         db.session.commit()
 
-    _sign_in(page, base, "pr@acme.example")
+    sign_in(page, base, "pr@acme.example")
     page.goto(base + "/orgs/acme/board")
     todo = page.get_by_role("list", name="To do, IT")
     card = todo.locator("li.card").first

@@ -144,7 +144,7 @@ def overdue_scan():
                 yield json.loads(line)
 
 
-SCAN_SIZES = (10_000, 100_000)
+SCAN_SIZES = (10_000, 100_000, 1_000_000)
 ALL = [board_render, card_move, overdue_scan, api_me]
 
 # KPI and impact cases live in bench/kpi_cases.py.

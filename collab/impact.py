@@ -9,6 +9,7 @@ the weekly rhythm and the day-to-day persistence of real traffic are priced in.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
@@ -285,10 +286,12 @@ def _model_standard_error(
     pooled_weekday = np.concatenate(weekdays)
     seen = ~np.isnan(pooled)
     if window >= 7:
-        for day in range(7):
-            mask = seen & (pooled_weekday == day)
-            if np.any(mask):
-                pooled[mask] -= pooled[mask].mean()
+        # Remove each weekday's mean in one pass (the job calls this thousands of times).
+        days = pooled_weekday[seen]
+        totals = np.bincount(days, weights=pooled[seen], minlength=7)
+        counts = np.bincount(days, minlength=7)
+        means = np.divide(totals, counts, out=np.zeros(7), where=counts > 0)
+        pooled[seen] -= means[days]
     n = int(np.count_nonzero(seen))
     fitted = 7 + len(segments) if window >= 7 else len(segments)
     if n <= fitted + 2:
@@ -305,17 +308,25 @@ def _model_standard_error(
 
     before_weights = windows.weights(before_at)
     after_weights = windows.weights(after_at)
-    offsets = np.subtract.outer(np.arange(window), np.arange(window))
-    within = np.abs(offsets)
-    # Lags from each before day to each after day, kept per block so a long work period never
-    # asks for a matrix spanning it.
-    across = window + gap - offsets
+    within, across = _lags(window)
+    powers = phi ** np.arange(2 * window)
+    within_correlation = powers[within]
+    # Lags from each before day to each after day are gap + (1 .. 2 * window - 1): the gap's
+    # factor comes out of the matrix, so a long work period never asks for a larger one.
+    across_correlation = phi**gap * powers[across]
     correlation = (
-        before_weights @ phi**within @ before_weights
-        + after_weights @ phi**within @ after_weights
-        - 2.0 * before_weights @ phi**across @ after_weights
+        before_weights @ within_correlation @ before_weights
+        + after_weights @ within_correlation @ after_weights
+        - 2.0 * before_weights @ across_correlation @ after_weights
     )
     return math.sqrt(max(variance * float(correlation), 0.0))
+
+
+@functools.cache
+def _lags(window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Day-to-day lags inside one window, and from a before day to an after day (less the gap)."""
+    offsets = np.subtract.outer(np.arange(window), np.arange(window))
+    return np.abs(offsets), window - offsets
 
 
 def _split(values: np.ndarray, sizes: list[int]) -> list[np.ndarray]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
@@ -67,12 +68,51 @@ def measure_change(
     before_at = LOOKBACK_DAYS
     after_at = before_at + window + gap
 
-    before_mean, before_n = windows.mean[before_at], int(windows.count[before_at])
-    after_mean, after_n = windows.mean[after_at], int(windows.count[after_at])
+    pre_period = series[: before_at + window]
+    evidence = Evidence(
+        before_mean=windows.mean[before_at],
+        before_n=int(windows.count[before_at]),
+        after_mean=windows.mean[after_at],
+        after_n=int(windows.count[after_at]),
+        has_negatives=bool(
+            np.any(pre_period[~np.isnan(pre_period)] < 0)
+            or np.any(series[after_at : after_at + window] < 0)
+        ),
+        history_days=int(np.count_nonzero(~np.isnan(series[:before_at]))),
+        placebo=lambda relative: windows.placebo_changes(before_at, gap, required, relative),
+        noise=lambda relative: _model_standard_error(
+            series, windows, before_at, after_at, gap, relative
+        ),
+    )
     result = _empty_result(origin, before_at, after_at, window)
+    result["warnings"] = warnings
+    return assess(result, evidence, window, lower_is_better)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the judgement reads from a series, however it was computed: measure_change
+    works it out for one series, the nightly job (collab.impacts) from tables it shares
+    between thousands of tasks. Both then call `assess`, so they cannot disagree."""
+
+    before_mean: float
+    before_n: int
+    after_mean: float
+    after_n: int
+    has_negatives: bool  # any negative day in the pre-period or the after window
+    history_days: int  # days with data before the before window
+    placebo: Callable[[bool], np.ndarray | None]  # (relative) -> placebo statistics
+    noise: Callable[[bool], float]  # (relative) -> the model's standard error
+
+
+def assess(result: dict, evidence: Evidence, window: int, lower_is_better: bool) -> dict:
+    """Fills `result` (from _empty_result, with its warnings list) from the evidence."""
+    warnings = result["warnings"]
+    required = -(-COVERAGE_NUMERATOR * window // COVERAGE_DENOMINATOR)
+    before_mean, before_n = evidence.before_mean, evidence.before_n
+    after_mean, after_n = evidence.after_mean, evidence.after_n
     result["before"].update(mean=_tidy(before_mean, 6), n=before_n)
     result["after"]["n"] = after_n
-    result["warnings"] = warnings
 
     if after_n < required:
         warnings.append(
@@ -124,24 +164,18 @@ def measure_change(
             f"({required} wanted); the interval is widened by {widening:.2f}x"
         )
 
-    pre_period = series[: before_at + window]
-    relative = (
-        before_mean > 0
-        and after_mean >= 0
-        and not np.any(pre_period[~np.isnan(pre_period)] < 0)
-        and not np.any(series[after_at : after_at + window] < 0)
-    )
-    placebo = windows.placebo_changes(before_at, gap, required, relative)
+    relative = bool(before_mean > 0 and after_mean >= 0 and not evidence.has_negatives)
+    placebo = evidence.placebo(relative)
     if relative and placebo is None:
         relative = False
         warnings.append("some past windows average zero; the change is judged in absolute terms")
-        placebo = windows.placebo_changes(before_at, gap, required, relative)
+        placebo = evidence.placebo(relative)
 
     observed = _statistic(after_mean, before_mean, relative)
     if placebo is not None and len(placebo) >= MIN_PLACEBO_DATES:
         half_width, p_value = _placebo_interval(observed, placebo, widening)
     else:
-        history_days = int(np.count_nonzero(~np.isnan(series[:before_at])))
+        history_days = evidence.history_days
         extra = SHORT_HISTORY_WIDENING if history_days >= window else NO_HISTORY_WIDENING
         if extra == NO_HISTORY_WIDENING:
             warnings.append(
@@ -153,7 +187,7 @@ def measure_change(
                 f"short history ({history_days} days before the before window): the interval "
                 f"comes from a model of the day-to-day noise and is widened {extra:.1f}x"
             )
-        standard_error = _model_standard_error(series, windows, before_at, after_at, gap, relative)
+        standard_error = evidence.noise(relative)
         if not standard_error > 0:
             # No measurable noise (a handful of points, or a flat line) is no evidence of
             # precision, so we give no interval rather than a zero-width one.

@@ -14,10 +14,11 @@ in the windows or in the history that calibrates them measures that impact again
 
 Speed: measuring 10,000 tasks x 3 metrics one measure_change call at a time costs about a
 minute, almost all of it rebuilding the same daily series and window table for every call.
-``_Series`` builds them once per metric and organisation and then follows measure_change's
-own steps with the module's own helpers. Whatever it does not cover (work that started after
-it was completed, a before window short of days, too little history to calibrate on) goes to
-measure_change itself, and a test holds the two to identical answers on random series.
+``_Series`` builds them once per metric and organisation, works out each impact's
+``impact.Evidence`` from them, and hands it to ``impact.assess``, the same judgement
+measure_change makes. Whatever it does not cover (work that started after it was completed,
+windows beyond the series) goes to measure_change itself, and a test holds the two to
+identical answers on random series.
 """
 
 from __future__ import annotations
@@ -267,9 +268,10 @@ class _Series:
         )
 
     def _fast(self, changed_on: dt.date, started_on: dt.date | None, lower: bool) -> dict | None:
-        """measure_change's steps, in its order and words, over the shared table; None when
-        the case is one it leaves to measure_change itself."""
-        window, required = self.window, self.required
+        """measure_change over the shared table: the same evidence, worked out from tables
+        built once per series, judged by impact.assess; None when the case is one it leaves
+        to measure_change itself."""
+        window = self.window
         if started_on is not None and started_on > changed_on:
             return None
         start = changed_on if started_on is None else started_on
@@ -281,114 +283,26 @@ class _Series:
         if before_at < 0 or after_at + window > self.values.size:
             return None
         table = self.table
-        before_mean, before_n = table.mean[before_at], int(table.count[before_at])
-        after_mean, after_n = table.mean[after_at], int(table.count[after_at])
-        result = impact._empty_result(origin, lookback, lookback + window + gap, window)
-        result["before"].update(mean=impact._tidy(before_mean, 6), n=before_n)
-        result["after"]["n"] = after_n
-        warnings: list[str] = []
-        result["warnings"] = warnings
-        if after_n < required:
-            warnings.append(
-                f"waiting for data: {after_n} of {window} days after the change have data; "
-                f"{required} are needed"
-            )
-            return result
-        result["status"] = "measured"
-        result["after"]["mean"] = impact._tidy(after_mean, 6)
-        if after_n < window:
-            warnings.append(f"the after window misses {window - after_n} of {window} days")
-        if window < 7:
-            warnings.append(
-                "the window is shorter than a week, so the weekly pattern is not averaged out"
-            )
-        if before_n == 0:
-            warnings.append("the before window has no data; nothing to compare with")
-            return result
-        if required <= before_n < window:
-            warnings.append(f"the before window misses {window - before_n} of {window} days")
-        change_abs = after_mean - before_mean
-        result["change_abs"] = impact._tidy(change_abs, 6)
-        if before_mean > 0:
-            result["change_pct"] = impact._tidy(100.0 * change_abs / before_mean, 4)
-        elif before_mean < 0:
-            result["change_pct"] = impact._tidy(100.0 * change_abs / abs(before_mean), 4)
-            warnings.append(
-                "the before mean is negative: the change is judged in absolute terms and "
-                "percentages are relative to its size"
-            )
-        else:
-            warnings.append("the before mean is zero, so the change cannot be given in percent")
-
-        widening = 1.0
-        if before_n < required:
-            if before_n < impact.MIN_BEFORE_SHARE_FOR_INTERVAL * window:
-                warnings.append(
-                    f"only {before_n} of {window} days before the change have data; "
-                    "too few to put an uncertainty on the change"
-                )
-                return result
-            widening = math.sqrt(required / before_n)
-            warnings.append(
-                f"only {before_n} of {window} days before the change have data "
-                f"({required} wanted); the interval is widened by {widening:.2f}x"
-            )
-
         s = max(o, 0)  # the days before the table starts have no data
         negatives = self._negatives
-        relative = bool(
-            before_mean > 0
-            and after_mean >= 0
-            and negatives[before_at + window] - negatives[s] == 0
-            and negatives[after_at + window] - negatives[after_at] == 0
-        )
-        placebo = self._placebo(o, before_at, gap, relative)
-        if relative and placebo is None:
-            relative = False
-            warnings.append(
-                "some past windows average zero; the change is judged in absolute terms"
-            )
-            placebo = self._placebo(o, before_at, gap, relative)
-
-        observed = impact._statistic(after_mean, before_mean, relative)
-        if placebo is not None and len(placebo) >= impact.MIN_PLACEBO_DATES:
-            half_width, p_value = impact._placebo_interval(observed, placebo, widening)
-        else:
-            history_days = int(self._present[before_at] - self._present[s])
-            if history_days >= window:
-                extra = impact.SHORT_HISTORY_WIDENING
-                warnings.append(
-                    f"short history ({history_days} days before the before window): the "
-                    "interval comes from a model of the day-to-day noise and is widened "
-                    f"{extra:.1f}x"
-                )
-            else:
-                extra = impact.NO_HISTORY_WIDENING
-                warnings.append(
-                    "almost no history before the before window: the interval comes from a "
-                    f"rough model of the day-to-day noise and is widened {extra:.1f}x"
-                )
-            standard_error = impact._model_standard_error(
+        evidence = impact.Evidence(
+            before_mean=table.mean[before_at],
+            before_n=int(table.count[before_at]),
+            after_mean=table.mean[after_at],
+            after_n=int(table.count[after_at]),
+            has_negatives=bool(
+                negatives[before_at + window] - negatives[s]
+                or negatives[after_at + window] - negatives[after_at]
+            ),
+            history_days=int(self._present[before_at] - self._present[s]),
+            placebo=lambda relative: self._placebo(o, before_at, gap, relative),
+            noise=lambda relative: impact._model_standard_error(
                 self.values[s:], _TableView(table, s), before_at - s, after_at - s, gap, relative
-            )
-            if not standard_error > 0:
-                warnings.append(
-                    "too little variation in the data to put an uncertainty on the change"
-                )
-                return result
-            half_width, p_value = impact._normal_interval(
-                observed, standard_error * widening * extra
-            )
-
-        low, high = impact._interval(after_mean, before_mean, observed, half_width, relative)
-        result["p_value"] = impact._tidy(p_value, 4)
-        if relative:
-            result["ci95_pct"] = [impact._tidy(100.0 * low, 4), impact._tidy(100.0 * high, 4)]
-        elif before_mean != 0:
-            scale = 100.0 / abs(before_mean)
-            result["ci95_pct"] = [impact._tidy(scale * low, 4), impact._tidy(scale * high, 4)]
-        result["verdict"] = impact._verdict(low, high, lower)
-        return result
+            ),
+        )
+        result = impact._empty_result(origin, lookback, lookback + window + gap, window)
+        result["warnings"] = []
+        return impact.assess(result, evidence, window, lower)
 
     def _placebo(self, o: int, before_at: int, gap: int, relative: bool) -> np.ndarray | None:
         """_WindowTable.placebo_changes, on the shared table: windows starting before this

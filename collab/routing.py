@@ -27,23 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from collab.kpi_input import DEFAULT_METRICS
+
 TEAMS = ("it", "marketing")
 
-# The KPI names of the public API; a category may only promise to move these.
-METRICS = (
-    "leads",
-    "spend",
-    "staff_cost",
-    "revenue",
-    "organic_sessions",
-    "search_ctr",
-    "conversion_rate",
-    "lcp_ms",
-    "not_found_count",
-    "bounce_rate",
-    "cost_per_lead",
-    "romi",
-)
+# The KPI names of the public API (one list, kept with their definitions); a category may
+# only promise to move these.
+METRICS = tuple(DEFAULT_METRICS)
 
 UNCATEGORISED = "uncategorised"
 

@@ -852,3 +852,19 @@ def signed_pct(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     return _signed_pct(value)
+
+
+def completed_between(org: Organization, first: dt.date, last: dt.date, zone: ZoneInfo):
+    """(id, title, completed_at) of the organisation's work finished in those local days,
+    newest first: the marks on the dashboard's timeline."""
+    return db.session.execute(
+        select(Task.id, Task.title, Task.completed_at)
+        .where(
+            Task.organization_id == org.id,
+            Task.status == "done",
+            Task.completed_at >= utc_midnight(first, zone),
+            Task.completed_at < utc_midnight(last + dt.timedelta(days=1), zone),
+        )
+        .order_by(Task.completed_at.desc())
+        .limit(200)
+    ).all()

@@ -695,3 +695,32 @@ def _seed_demo_history(org: Organization, today: dt.date) -> None:
                 task.version,
             )
     db.session.flush()
+
+
+def weekly_by_channel(
+    org_id: int, metrics: Sequence[str], first: dt.date, last: dt.date
+) -> dict[str, list[tuple[str, list[tuple[dt.date, float | None]]]]]:
+    """Each metric by week, all channels first and then each channel: 7-day sums that end
+    on `last` (so the newest week is whole), derived metrics computed from those sums."""
+    stored = base_metrics(metrics)
+    groups = {"all channels": daily_totals(org_id, stored, first, last)}
+    groups.update(channel_series(org_id, stored, first, last))
+    result: dict[str, list] = {metric: [] for metric in metrics}
+    for channel, arrays in groups.items():
+        size = next(iter(arrays.values())).size
+        skip = size % 7
+        starts = [first + dt.timedelta(days=skip + 7 * i) for i in range(size // 7)]
+        sums = {}
+        for name, values in arrays.items():
+            bins = values[skip:].reshape(-1, 7)
+            sums[name] = np.where((~np.isnan(bins)).any(axis=1), np.nansum(bins, axis=1), np.nan)
+        for metric in metrics:
+            values = derive(metric, sums)
+            if np.all(np.isnan(values)):
+                continue
+            points = [
+                (day, None if np.isnan(v) else float(v))
+                for day, v in zip(starts, values, strict=True)
+            ]
+            result[metric].append((channel, points))
+    return result

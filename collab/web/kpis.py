@@ -19,7 +19,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from collab import charts, impacts, kpi_input, kpis, routing
 from collab.errors import ValidationFailed
@@ -67,39 +66,15 @@ def kpi_helpers():
 # --- the dashboard -------------------------------------------------------------------------
 
 
-def _weekly(first: dt.date, arrays: dict[str, np.ndarray]) -> tuple[list[dt.date], dict]:
-    """Sums by 7-day bins that end on the last day, so the newest bin is a whole week."""
-    size = next(iter(arrays.values())).size
-    skip = size % 7
-    starts = [first + dt.timedelta(days=skip + 7 * i) for i in range(size // 7)]
-    sums = {}
-    for name, values in arrays.items():
-        bins = values[skip:].reshape(-1, 7)
-        present = ~np.isnan(bins)
-        sums[name] = np.where(present.any(axis=1), np.nansum(bins, axis=1), np.nan)
-    return starts, sums
-
-
 def _dashboard_lines(org_id: int, first: dt.date, last: dt.date) -> dict[str, list]:
-    stored = kpis.base_metrics(DASHBOARD_METRICS)
-    groups = {"all channels": kpis.daily_totals(org_id, stored, first, last)}
-    groups.update(kpis.channel_series(org_id, stored, first, last))
     lines: dict[str, list] = {metric: [] for metric in DASHBOARD_METRICS}
-    for index, (channel, arrays) in enumerate(groups.items()):
-        starts, sums = _weekly(first, arrays)
-        for metric in DASHBOARD_METRICS:
-            values = kpis.derive(metric, sums)
-            if np.all(np.isnan(values)):
-                continue
+    weekly = kpis.weekly_by_channel(org_id, DASHBOARD_METRICS, first, last)
+    for metric, series in weekly.items():
+        for index, (channel, points) in enumerate(series):
+            first_line = index == 0  # the all-channels line leads, dashed
             lines[metric].append(
                 charts.Line(
-                    channel,
-                    [
-                        (day, None if np.isnan(v) else float(v))
-                        for day, v in zip(starts, values, strict=True)
-                    ],
-                    color="#24292f" if index == 0 else None,
-                    dashed=index == 0,
+                    channel, points, color="#24292f" if first_line else None, dashed=first_line
                 )
             )
     return lines
@@ -115,17 +90,7 @@ def dashboard(org: str):
     last = min(data_last or today, today)
     first = last - dt.timedelta(days=days - 1)
     zone = _zone()
-    done = db.session.execute(
-        select(Task.id, Task.title, Task.completed_at)
-        .where(
-            Task.organization_id == g.org.id,
-            Task.status == "done",
-            Task.completed_at >= impacts.utc_midnight(first, zone),
-            Task.completed_at < impacts.utc_midnight(last + dt.timedelta(days=1), zone),
-        )
-        .order_by(Task.completed_at.desc())
-        .limit(200)
-    ).all()
+    done = impacts.completed_between(g.org, first, last, zone)
     markers = [
         charts.Marker(
             at.astimezone(zone).date(),

@@ -9,6 +9,7 @@ run: setup
 
 test: setup
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 	.venv/bin/pytest $(PYTEST_ARGS)
 
 bench: setup

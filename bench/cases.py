@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bench.data import add_tasks, org_with_people
 from bench.harness import bench_app, count_statements, median_ms
-from collab import accounts
-from collab.extensions import db
+from collab.accounts import organisations, people, tokens
 from collab.models import Membership, Task, User
+from collab.platform.extensions import db
 
 BOARD_SIZES = (1_000, 10_000, 100_000)
 
@@ -19,7 +19,7 @@ BOARD_SIZES = (1_000, 10_000, 100_000)
 def _signed_in(app, email: str) -> FlaskClient:
     client = app.test_client()
     with client.session_transaction() as session:
-        user = accounts.user_by_email(email)
+        user = people.user_by_email(email)
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
@@ -85,13 +85,13 @@ def api_me():
     """Token lookup + memberships: the fixed cost every API call pays, as users grow."""
     for n in (100, 10_000):
         with bench_app() as app:
-            org = accounts.create_org("bench", "Bench")
+            org = organisations.create_org("bench", "Bench")
             db.session.commit()
             users = [User(email=f"u{i}@bench.example", password_hash=None) for i in range(n)]
             db.session.add_all(users)
             db.session.flush()
             db.session.add_all(Membership(user=u, organization=org, role="it") for u in users)
-            _, raw = accounts.issue_token(users[-1], "bench")
+            _, raw = tokens.issue_token(users[-1], "bench")
             db.session.commit()
             client = app.test_client()
             headers = {"Authorization": f"Bearer {raw}"}

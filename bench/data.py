@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, update
 
-from collab import accounts, board_counts
-from collab.extensions import db
+from collab.accounts import organisations
 from collab.models import BoardCount, Recommendation, Task
-from collab.timeutil import utcnow
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
+from collab.work import board_counts
 
 STATUS_MIX = [("triage", 5), ("todo", 15), ("in_progress", 10), ("review", 5), ("done", 60),
               ("rejected", 5)]  # fmt: skip
@@ -19,11 +20,11 @@ PRIORITIES = ["urgent", "high", "medium", "low"]
 
 
 def org_with_people(slug: str = "bench"):
-    org = accounts.create_org(slug, slug.title())
+    org = organisations.create_org(slug, slug.title())
     people = {}
     for role in ("cio", "cmo", "it", "marketing", "agency"):
-        user = accounts.create_user(f"{role}@{slug}.example", password="bench-password-1")  # noqa: S106
-        people[role] = accounts.add_membership(user, org, role)
+        user = people.create_user(f"{role}@{slug}.example", password="bench-password-1")  # noqa: S106
+        people[role] = people.add_membership(user, org, role)
     db.session.commit()
     return org, people
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import event
 
 from collab import create_app
-from collab.extensions import db
-from collab.testing import IsolatedClient
+from collab.platform.extensions import db
+from collab.platform.testing import IsolatedClient
 
 
 @contextmanager

@@ -20,11 +20,12 @@ from sqlalchemy import delete, func, insert, select
 
 from bench.data import org_with_people, recommendations
 from bench.harness import bench_app
-from collab import impacts, kpis
-from collab.extensions import db
+from collab.impacts import job as impacts
+from collab.kpis import store as kpis
 from collab.models import Task
 from collab.models.kpis import KpiObservation, TaskImpact
-from collab.timeutil import utcnow
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
 
 # (completed tasks, days of KPI history): the last run shows the cost per task stays flat
 # when the history doubles (measure_change looks back two years at most).

@@ -11,8 +11,8 @@ import time
 
 def main(database_url: str, n: int) -> None:
     from collab import create_app
-    from collab.alerts import announce, raise_alerts
-    from collab.timeutil import utcnow
+    from collab.followup.alerts import announce, raise_alerts
+    from collab.platform.clock import utcnow
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": "redis://127.0.0.1:1/0"}

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from collab.config import ROOT, from_environment
+from collab.platform.config import ROOT, from_environment
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
-    from collab.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from collab.platform.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -38,14 +38,16 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
-    from collab import accounts
+    from collab.accounts import signin
 
-    login_manager.user_loader(accounts.load_session_user)
+    login_manager.user_loader(signin.load_session_user)
 
-    from collab import permissions
+    from collab.http import access, errors
+
+    errors.install(app)
 
     # Runs after CSRFProtect's own hook: a forged form is refused before anything else.
-    app.before_request(permissions.enforce)
+    app.before_request(access.enforce)
 
     from collab.api import bp as api_bp
     from collab.web import register as register_web

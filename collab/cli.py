@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from collab import accounts
-from collab.errors import DomainError
-from collab.extensions import db
+from collab.accounts import organisations, people, tokens
+from collab.platform.errors import DomainError
+from collab.platform.extensions import db
 
 
 def _fail(error: DomainError) -> None:
@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
     def create_org(slug, name, kind, timezone):
         """Add an organisation (a client company by default)."""
         try:
-            org = accounts.create_org(slug, name, kind=kind, timezone=timezone)
+            org = organisations.create_org(slug, name, kind=kind, timezone=timezone)
         except DomainError as exc:
             _fail(exc)
         db.session.commit()
@@ -44,16 +44,16 @@ def register(app: Flask) -> None:
         if not org_slug and not admin:
             raise click.UsageError("give --org and --role, or --admin")
         try:
-            user = accounts.user_by_email(email)
+            user = people.user_by_email(email)
             if user is None:
-                user = accounts.create_user(email, password=password, name=name, is_admin=admin)
+                user = people.create_user(email, password=password, name=name, is_admin=admin)
                 click.echo(f"created user {user.email}")
             elif admin and not user.is_admin:
                 user.is_admin = True
                 click.echo(f"{user.email} is now a platform operator")
             if org_slug:
-                org = accounts.org_by_slug(org_slug)
-                accounts.add_membership(user, org, role)
+                org = organisations.org_by_slug(org_slug)
+                people.add_membership(user, org, role)
                 click.echo(f"{user.email} is {role} in {org.slug}")
         except DomainError as exc:
             db.session.rollback()
@@ -65,10 +65,10 @@ def register(app: Flask) -> None:
     @click.option("--name", default="cli")
     def create_token(email, name):
         """Print a new API token for EMAIL, alone on one line."""
-        user = accounts.user_by_email(email)
+        user = people.user_by_email(email)
         if user is None or not user.active:
             raise click.ClickException(f"no active user {email}")
-        _, raw = accounts.issue_token(user, name)
+        _, raw = tokens.issue_token(user, name)
         db.session.commit()
         click.echo(raw)
 
@@ -81,16 +81,16 @@ def register(app: Flask) -> None:
     def run_job(name):
         """Run one job in this process and print what it did."""
         if name == "overdue":
-            from collab.alerts import scan
+            from collab.followup.alerts import scan
 
             click.echo(scan().line())
         elif name == "impact":
-            from collab.impacts import run_impact
+            from collab.impacts.job import run_impact
 
             click.echo(run_impact())
         elif name == "relay":
-            from collab.delivery import relay
-            from collab.queue import relay_jobs
+            from collab.notifications.outbox import relay
+            from collab.platform.queue import relay_jobs
 
             try:
                 jobs = relay_jobs()
@@ -103,14 +103,14 @@ def register(app: Flask) -> None:
                 f"{mail['failed']} failed, {mail['pending']} pending"
             )
         else:
-            from collab.delivery import send_digests
+            from collab.followup.digest import send_digests
 
             click.echo(f"digest: {send_digests()} digests queued")
 
     @app.cli.command("seed-demo")
     def seed_demo():
         """Idempotent demo data; prints the demo logins."""
-        from collab.demo import DEMO_PASSWORD, seed_demo
+        from collab.demo.seed import DEMO_PASSWORD, seed_demo
 
         logins = seed_demo()
         click.echo(f"demo logins (password {DEMO_PASSWORD}):")

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import delete
 
 from collab import create_app
-from collab.extensions import db
-from collab.testing import IsolatedClient
+from collab.platform.extensions import db
+from collab.platform.testing import IsolatedClient
 from tests.support.servers import RedisServer, free_port, start_postgres, unavailable
 
 BACKENDS = ("sqlite", "postgresql")

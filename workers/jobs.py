@@ -23,14 +23,14 @@ def app_context():
         try:
             yield _app
         finally:
-            from collab.extensions import db
+            from collab.platform.extensions import db
 
             db.session.remove()
             db.engine.dispose()
 
 
 def overdue_scan() -> str:
-    from collab.alerts import scan
+    from collab.followup.alerts import scan
 
     with app_context():
         return scan().line()
@@ -38,8 +38,8 @@ def overdue_scan() -> str:
 
 def relay_outbox() -> str:
     """E-mail and follow-up jobs waiting in the database go out."""
-    from collab.delivery import relay
-    from collab.queue import relay_jobs
+    from collab.notifications.outbox import relay
+    from collab.platform.queue import relay_jobs
 
     with app_context():
         jobs = relay_jobs()
@@ -50,7 +50,7 @@ def relay_outbox() -> str:
 
 
 def daily_digest() -> str:
-    from collab.delivery import send_digests
+    from collab.followup.digest import send_digests
 
     with app_context():
         line = f"digest: {send_digests()} digests queued"
@@ -59,7 +59,7 @@ def daily_digest() -> str:
 
 
 def measure_task_impact(task_id: str) -> str:
-    from collab import impacts
+    from collab.impacts import job as impacts
 
     with app_context():
         measured = impacts.measure_task(int(task_id))
@@ -69,7 +69,7 @@ def measure_task_impact(task_id: str) -> str:
 
 
 def impact_run() -> str:
-    from collab import impacts
+    from collab.impacts import job as impacts
 
     with app_context():
         return impacts.run_impact()
@@ -77,7 +77,7 @@ def impact_run() -> str:
 
 def heartbeat() -> dict:
     """Records that the scheduler and a worker are alive; operators read it on /admin."""
-    from collab import health
+    from collab.platform import health
 
     with app_context():
         return health.check()

@@ -19,10 +19,10 @@ def import_kpis(org_id: int, text: str) -> dict:
             job.save_meta()
 
     with app_context():
-        from collab import kpis
-        from collab.errors import DomainError
-        from collab.extensions import db
+        from collab.kpis import store as kpis
         from collab.models import Organization
+        from collab.platform.errors import DomainError
+        from collab.platform.extensions import db
 
         org = db.session.get(Organization, int(org_id))
         if org is None:
@@ -44,7 +44,7 @@ def import_kpis(org_id: int, text: str) -> dict:
 def measure_task(task_id: int) -> int:
     """Measures one task's impacts now (a task reached done)."""
     with app_context():
-        from collab import impacts
+        from collab.impacts import job as impacts
 
         return impacts.measure_task(int(task_id))
 
@@ -52,9 +52,9 @@ def measure_task(task_id: int) -> int:
 def measure_org(org_id: int | str) -> str:
     """Measures one organisation's impacts now (after its KPIs changed, or on request)."""
     with app_context():
-        from collab import impacts
-        from collab.extensions import db
+        from collab.impacts import job as impacts
         from collab.models import Organization
+        from collab.platform.extensions import db
 
         org = db.session.get(Organization, int(org_id))
         if org is None:
@@ -67,6 +67,6 @@ def measure_org(org_id: int | str) -> str:
 def run_impact() -> str:
     """The nightly impact job over every organisation."""
     with app_context():
-        from collab import impacts
+        from collab.impacts import job as impacts
 
         return impacts.run_impact()

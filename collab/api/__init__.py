@@ -2,6 +2,22 @@
 
 from flask import Blueprint
 
+from collab.api.serializers import task_json
+from collab.http.errors import error_response
+from collab.models import Task
+from collab.platform.errors import DomainError
+from collab.platform.extensions import db
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from collab.api import alerts, errors, kpis, views, work  # noqa: E402,F401  (routes register on import)
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    db.session.rollback()  # nothing half-done survives a refused request
+    current = error.current
+    if isinstance(current, Task):
+        current = task_json(db.session.get(Task, current.id))
+    return error_response(error.status, error.code, error.message, error.fields, current)
+
+
+from collab.api import alerts, kpis, views, work  # noqa: E402,F401  (routes register on import)

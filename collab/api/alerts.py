@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from collab import alerts
 from collab.api import bp
 from collab.api.openapi import ORG, ORG_ERRORS, PAGING, PATHS, _ok
 from collab.api.work import cursor_for, page_args
-from collab.errors import ValidationFailed
-from collab.permissions import access
+from collab.followup import alerts
+from collab.http.access import access
+from collab.platform.errors import ValidationFailed
 
 KINDS = ("due_soon", "overdue", "triage_stale")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from collab import impacts, kpis, tasks
 from collab.api import bp
 from collab.api.openapi import (
     ORG,
@@ -19,8 +18,11 @@ from collab.api.openapi import (
     _ref,
 )
 from collab.api.work import json_body
-from collab.extensions import db
-from collab.permissions import access
+from collab.http.access import access
+from collab.impacts import job as impacts
+from collab.kpis import store as kpis
+from collab.platform.extensions import db
+from collab.work import tasks
 
 
 @bp.route("/orgs/<org>/kpis", methods=["POST"])

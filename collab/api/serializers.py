@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 from flask import url_for
 
-from collab import recommendations
-from collab.board import mark_due
 from collab.models import Comment, Recommendation, Task
-from collab.timeutil import local_today
+from collab.platform.clock import local_today
+from collab.work import recommendations
+from collab.work.board import mark_due
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -17,7 +17,7 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def task_json(task: Task, today: date | None = None) -> dict:
-    from collab.notes import note_for_task
+    from collab.training.notes import note_for_task
 
     org = task.recommendation.organization
     today = today or local_today(org.timezone)

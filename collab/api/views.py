@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from collab.accounts import memberships_of
+from collab.accounts.people import memberships_of
 from collab.api import bp
 from collab.api.openapi import document
-from collab.permissions import access
+from collab.http.access import access
 
 
 @bp.route("/openapi.json")

@@ -9,14 +9,15 @@ import json
 from flask import g, jsonify, request
 from sqlalchemy import select
 
-from collab import recommendations, routing, tasks
 from collab.api import bp
 from collab.api.serializers import comment_json, recommendation_json, task_json
-from collab.errors import ValidationFailed
-from collab.extensions import db
+from collab.http.access import access
 from collab.models import STATUSES, Task
-from collab.permissions import access
-from collab.timeutil import local_today
+from collab.models.work import OPEN_STATUSES
+from collab.platform.clock import local_today
+from collab.platform.errors import ValidationFailed
+from collab.platform.extensions import db
+from collab.work import recommendations, routing, tasks
 
 MAX_LIMIT = 200
 
@@ -61,10 +62,10 @@ def categories():
     slug = request.args.get("org")
     metrics = {c.slug: c.metrics for c in routing.CATEGORIES.values()}
     if slug:
-        from collab.accounts import org_by_slug
-        from collab.errors import NotFound
-        from collab.impacts import category_map
-        from collab.permissions import membership_of
+        from collab.accounts.organisations import org_by_slug
+        from collab.accounts.people import membership_of
+        from collab.impacts.job import category_map
+        from collab.platform.errors import NotFound
 
         org = org_by_slug(slug)
         if membership_of(g.api_user, org) is None:
@@ -125,9 +126,7 @@ def list_tasks(org: str):
     today = local_today(g.org.timezone)
     overdue = request.args.get("overdue")
     if overdue == "true":
-        query = query.where(
-            Task.due_date < today, Task.status.in_(("triage", "todo", "in_progress", "review"))
-        )
+        query = query.where(Task.due_date < today, Task.status.in_(OPEN_STATUSES))
     elif overdue not in (None, "", "false"):
         errors["overdue"] = "true or false"
     if errors:

@@ -25,7 +25,8 @@ from collab.models.work import (  # noqa: F401
 
 # isort: split
 # Loaded after the core models, which they refer to.
-from collab.models.alerts import Alert, OutboxEmail, OutboxJob  # noqa: F401
+from collab.models.alerts import Alert, OutboxEmail  # noqa: F401
 
 # Aggregates whose classes are used through their modules (collab.models.kpis.X).
 from collab.models import kpis, notes  # noqa: F401  # isort: skip
+from collab.platform import queue  # noqa: F401  # isort: skip  (its outbox_job table)

@@ -17,11 +17,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from collab.extensions import db
-from collab.timeutil import UTCDateTime, utcnow
+from collab.platform.clock import UTCDateTime, utcnow
+from collab.platform.extensions import db
 
 ROLES = ("agency", "cio", "cmo", "it", "marketing")
 DIRECTOR_ROLES = ("cio", "cmo")
+STAFF_ROLES = ("it", "marketing")
+# Each team's director: the one place that says the CIO leads IT and the CMO marketing.
+DIRECTOR_OF_TEAM = {"it": "cio", "marketing": "cmo"}
 ORG_KINDS = ("client", "agency")
 
 
@@ -38,7 +41,7 @@ class Organization(db.Model):
     due_days_high: Mapped[int] = mapped_column(default=14, server_default="14")
     due_days_medium: Mapped[int] = mapped_column(default=30, server_default="30")
     due_days_low: Mapped[int] = mapped_column(default=60, server_default="60")
-    # Alert policy (see collab.overdue.AlertPolicy): thresholds and how lateness is counted.
+    # Alert policy (see collab.followup.policy): thresholds and how lateness is counted.
     alert_due_soon_days: Mapped[int] = mapped_column(default=2, server_default="2")
     alert_level_days: Mapped[str] = mapped_column(
         String(32), default="1,3,7", server_default="1,3,7"
@@ -57,18 +60,6 @@ class Organization(db.Model):
 
     def due_days(self, priority: str) -> int:
         return getattr(self, f"due_days_{priority}")
-
-    def alert_policy(self):
-        from collab.overdue import AlertPolicy
-
-        holidays = [date.fromisoformat(d) for d in self.alert_holidays.split(",") if d.strip()]
-        return AlertPolicy(
-            due_soon_days=self.alert_due_soon_days,
-            level_days=tuple(int(d) for d in self.alert_level_days.split(",")),
-            triage_stale_business_days=self.alert_triage_days,
-            business_days=self.alert_business_days,
-            holidays=frozenset(holidays),
-        )
 
 
 class User(UserMixin, db.Model):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from collab.extensions import db
-from collab.timeutil import UTCDateTime, utcnow
+from collab.platform.clock import UTCDateTime, utcnow
+from collab.platform.extensions import db
 
 OPEN_STATUS_SQL = "status IN ('triage', 'todo', 'in_progress', 'review')"
 
@@ -77,26 +77,3 @@ class OutboxEmail(db.Model):
         ),
     )
 
-
-class OutboxJob(db.Model):
-    """A follow-up job (measure a finished task's impact, ...) written with the change
-    that needs it, and handed to RQ by the relay whenever Redis is there to take it."""
-
-    __tablename__ = "outbox_job"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    function: Mapped[str] = mapped_column(String(200))
-    argument: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    job_id: Mapped[str | None] = mapped_column(String(100))
-    failed: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    __table_args__ = (
-        Index(
-            "ix_outbox_job_pending",
-            "id",
-            sqlite_where=db.text("enqueued_at IS NULL"),
-            postgresql_where=db.text("enqueued_at IS NULL"),
-        ),
-    )

@@ -19,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from collab.extensions import db
-from collab.timeutil import UTCDateTime, utcnow
+from collab.platform.clock import UTCDateTime, utcnow
+from collab.platform.extensions import db
 
 
 class KpiMetric(db.Model):

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from collab.extensions import db
 from collab.models.accounts import User
-from collab.timeutil import UTCDateTime, utcnow
+from collab.platform.clock import UTCDateTime, utcnow
+from collab.platform.extensions import db
 
 # The version number of collab's shipped note: an organisation's own versions start at 1.
 SHIPPED_VERSION = 0

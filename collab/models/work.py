@@ -17,11 +17,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from collab.extensions import db
 from collab.models.accounts import Organization, User
-from collab.timeutil import UTCDateTime, utcnow
+from collab.platform.clock import UTCDateTime, utcnow
+from collab.platform.extensions import db
 
 STATUSES = ("triage", "todo", "in_progress", "review", "done", "rejected")
+# The one list of open and closed statuses; everything else asks these.
+OPEN_STATUSES = STATUSES[:4]
+CLOSED_STATUSES = STATUSES[4:]
 PRIORITIES = ("urgent", "high", "medium", "low")
 RESOLUTIONS = ("wont_do", "duplicate")
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
-
-from collab.errors import DomainError
 
 
 def register(app: Flask) -> None:
@@ -43,10 +40,10 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def shared_context():
-        from collab.accounts import memberships_of
+        from collab.accounts.people import memberships_of
 
         def unread() -> int:
-            from collab.notify import unread_count
+            from collab.notifications.inbox import unread_count
 
             org = g.get("org")
             return unread_count(current_user, org) if org and current_user.is_authenticated else 0
@@ -61,31 +58,3 @@ def register(app: Flask) -> None:
             "current_org": g.get("org"),
             "current_membership": g.get("membership"),
         }
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if request.path.startswith("/api/"):
-            from collab.api.errors import error_response
-
-            return error_response(error.code or 500, _code(error), error.description)
-        return render_template("error.html", error=error), error.code
-
-    @app.errorhandler(DomainError)
-    def domain_error(error: DomainError):
-        from collab.extensions import db
-
-        db.session.rollback()  # nothing half-done survives a refused request
-        if request.path.startswith("/api/"):
-            from collab.api.errors import error_response
-            from collab.api.serializers import task_json
-            from collab.models import Task
-
-            current = error.current
-            if isinstance(current, Task):
-                current = task_json(db.session.get(Task, current.id))
-            return error_response(error.status, error.code, error.message, error.fields, current)
-        return render_template("error.html", error=error), error.status
-
-
-def _code(error: HTTPException) -> str:
-    return (error.name or "error").lower().replace(" ", "_")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from collab import health, queue
-from collab.extensions import db
+from collab.http.access import access
 from collab.models import Membership, Organization
-from collab.permissions import access
+from collab.platform import health, queue
+from collab.platform.extensions import db
 from collab.web.forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -29,7 +29,7 @@ def index():
         .group_by(Organization.id)
         .order_by(Organization.name)
     ).all()
-    from collab.routing_rules import routing_kept
+    from collab.work.routing_rules import routing_kept
 
     try:
         failed = queue.failed_jobs()

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from collab import accounts
-from collab.errors import NotFound, ValidationFailed
-from collab.extensions import db, limiter
-from collab.permissions import access
+from collab.accounts import invitations, people, signin
+from collab.http.access import access
+from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.extensions import db, limiter
 from collab.web.forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
@@ -47,7 +47,7 @@ def login():
         form.next.data = request.args.get("next", "")
     error = None
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = signin.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(form.next.data))
@@ -72,7 +72,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(
+        signin.request_password_reset(
             form.email.data,
             lambda raw: url_for("auth.reset_password", token=raw, _external=True),
         )
@@ -86,13 +86,13 @@ def forgot_password():
 @access(public=True)
 def reset_password(token: str):
     try:
-        accounts.open_password_reset(token)
+        signin.open_password_reset(token)
     except NotFound as exc:
         return render_template("auth/link_invalid.html", message=exc.message), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            signin.reset_password(token, form.password.data)
         except ValidationFailed as exc:
             form.password.errors = list(exc.fields.values())
         else:
@@ -106,10 +106,10 @@ def reset_password(token: str):
 @access(public=True)
 def accept_invitation(token: str):
     try:
-        invitation = accounts.open_invitation(token)
+        invitation = invitations.open_invitation(token)
     except NotFound as exc:
         return render_template("auth/link_invalid.html", message=exc.message), 404
-    existing = accounts.user_by_email(invitation.email)
+    existing = people.user_by_email(invitation.email)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         if existing is not None and (
@@ -118,7 +118,7 @@ def accept_invitation(token: str):
             flash("Sign in as " + existing.email + " to accept this invitation.")
             return redirect(url_for("auth.login", next=request.path))
         try:
-            user = accounts.accept_invitation(token, form.name.data or "", form.password.data)
+            user = invitations.accept_invitation(token, form.name.data or "", form.password.data)
         except ValidationFailed as exc:
             for field, message in exc.fields.items():
                 getattr(form, field, form.password).errors = [message]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
-from collab import board, lifecycle, routing
-from collab.accounts import members_of
-from collab.permissions import access
-from collab.timeutil import local_today
+from collab.accounts.people import members_of
+from collab.http.access import access
+from collab.impacts.job import badges_for
+from collab.platform.clock import local_today
+from collab.work import board, lifecycle, routing
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
 
@@ -48,6 +49,14 @@ def _kit():
     return {"card_kit": card_kit}
 
 
+def _add_badges(cards: list[board.Card]) -> None:
+    """One query for the measured impacts of the finished cards on view."""
+    if cards:
+        badges = badges_for(card.id for card in cards)
+        for card in cards:
+            card.badge = badges.get(card.id)
+
+
 @bp.route("/")
 @access("org.view")
 def org_home(org: str):
@@ -60,6 +69,14 @@ def board_page(org: str):
     filters = board.filters_from(request.args)
     today = local_today(g.org.timezone)
     loaded = board.load_board(g.org, filters, today)
+    _add_badges(
+        [
+            card
+            for (status, _), lane in loaded.cells.items()
+            if status == "done"
+            for card in lane.cards
+        ]
+    )
     return render_template(
         "board/board.html",
         org=g.org,
@@ -86,6 +103,8 @@ def more(org: str):
         offset = board.PAGE
     today = local_today(g.org.timezone)
     cards = board.more_cards(g.org, filters, today, status, team, offset)
+    if status == "done":
+        _add_badges(cards)
     template = (
         "partials/more_cards.html" if request.headers.get("HX-Request") else "board/more.html"
     )

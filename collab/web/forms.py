@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from collab.accounts import MIN_PASSWORD
+from collab.accounts.passwords import MIN_PASSWORD
 from collab.models import ROLES
 
 ROLE_CHOICES = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from collab import health
-from collab.accounts import memberships_of
-from collab.permissions import access
+from collab.accounts.people import memberships_of
+from collab.http.access import access
+from collab.platform import health
 
 bp = Blueprint("home", __name__)
 

@@ -20,12 +20,17 @@ from flask import (
     url_for,
 )
 
-from collab import charts, impacts, kpi_input, kpis, routing
-from collab.errors import ValidationFailed
-from collab.extensions import db
+from collab.accounts.roles import role_may
+from collab.http.access import access
+from collab.impacts import job as impacts
+from collab.kpis import input as kpi_input
+from collab.kpis import store as kpis
 from collab.models import Task
-from collab.permissions import access, role_may
-from collab.timeutil import local_today
+from collab.platform.clock import local_today
+from collab.platform.errors import ValidationFailed
+from collab.platform.extensions import db
+from collab.web import charts
+from collab.work import routing
 
 bp = Blueprint("kpis", __name__, url_prefix="/orgs/<org>/kpis")
 
@@ -48,7 +53,7 @@ def _is_htmx() -> bool:
 
 
 def label(metric: str) -> str:
-    from collab.training import metric_label
+    from collab.training.library import metric_label
 
     return metric_label(metric)
 
@@ -233,7 +238,7 @@ def _forget_old_uploads() -> None:
 def _queue():
     from rq import Queue
 
-    from collab.queue import redis_connection
+    from collab.platform.queue import redis_connection
 
     return Queue("default", connection=redis_connection(timeout=5.0))
 

@@ -6,12 +6,15 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
-from collab import notes, tasks, training
-from collab.errors import Conflict, DomainError, ValidationFailed
-from collab.extensions import db
+from collab.accounts.roles import role_may
+from collab.http.access import access
 from collab.models.notes import SHIPPED_VERSION
-from collab.permissions import access, role_may
-from collab.routing import CATEGORIES
+from collab.platform.errors import Conflict, DomainError, ValidationFailed
+from collab.platform.extensions import db
+from collab.training import library as training
+from collab.training import notes
+from collab.work import tasks
+from collab.work.routing import CATEGORIES
 
 bp = Blueprint("notes", __name__, url_prefix="/orgs/<org>/notes")
 

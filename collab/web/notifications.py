@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from collab import notify
-from collab.extensions import db
-from collab.permissions import access
+from collab.http.access import access
+from collab.notifications import inbox as notify
+from collab.platform.extensions import db
 
 bp = Blueprint("notifications", __name__, url_prefix="/orgs/<org>/notifications")
 

@@ -5,23 +5,24 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from collab import accounts
-from collab.errors import NotFound, ValidationFailed
-from collab.extensions import db
-from collab.permissions import access
+from collab.accounts import invitations, people
+from collab.http.access import access
+from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.extensions import db
 from collab.web.forms import ConfirmForm, InviteForm, RoleForm
+from collab.work import leavers
 
 bp = Blueprint("people", __name__, url_prefix="/orgs/<org>/people")
 
 
 def _page(invite_form=None, status=200, new_link=None):
-    members = accounts.members_of(g.org, include_inactive=True)
+    members = people.members_of(g.org, include_inactive=True)
     return (
         render_template(
             "people/index.html",
             org=g.org,
             members=members,
-            invitations=accounts.pending_invitations(g.org),
+            invitations=invitations.pending_invitations(g.org),
             invite_form=invite_form or InviteForm(),
             role_forms={m.id: RoleForm(role=m.role, prefix=f"m{m.id}") for m in members},
             confirm_form=ConfirmForm(),
@@ -44,7 +45,7 @@ def invite(org: str):
     if not form.validate_on_submit():
         return _page(form, 422)
     try:
-        _, link = accounts.invite(
+        _, link = invitations.invite(
             g.org,
             form.email.data,
             form.role.data,
@@ -63,11 +64,11 @@ def invite(org: str):
 @bp.route("/<int:member_id>/role", methods=["POST"])
 @access("people.manage")
 def change_role(org: str, member_id: int):
-    membership = accounts.membership_in(g.org, member_id)
+    membership = people.membership_in(g.org, member_id)
     form = RoleForm(prefix=f"m{member_id}")
     if form.validate_on_submit():
         try:
-            accounts.change_role(g.org, membership, form.role.data)
+            people.change_role(g.org, membership, form.role.data)
         except ValidationFailed as exc:
             db.session.rollback()
             flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
@@ -80,14 +81,14 @@ def change_role(org: str, member_id: int):
 @bp.route("/<int:member_id>/deactivate", methods=["POST"])
 @access("people.manage")
 def deactivate(org: str, member_id: int):
-    membership = accounts.membership_in(g.org, member_id)
+    membership = people.membership_in(g.org, member_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         colleague = None
         try:
             if request.form.get("colleague", "").isdigit():
-                colleague = accounts.membership_in(g.org, int(request.form["colleague"]))
-            accounts.deactivate_member(g.org, membership, g.membership, colleague)
+                colleague = people.membership_in(g.org, int(request.form["colleague"]))
+            leavers.deactivate_member(g.org, membership, g.membership, colleague)
         except (ValidationFailed, NotFound) as exc:
             db.session.rollback()
             flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")

@@ -8,11 +8,11 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from collab import recommendations, routing
-from collab.errors import ValidationFailed
-from collab.extensions import db
+from collab.http.access import access
 from collab.models import PRIORITIES
-from collab.permissions import access
+from collab.platform.errors import ValidationFailed
+from collab.platform.extensions import db
+from collab.work import recommendations, routing
 
 bp = Blueprint("recommendations", __name__, url_prefix="/orgs/<org>/recommendations")
 

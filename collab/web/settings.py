@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from collab import routing, routing_rules
-from collab.errors import DomainError
-from collab.extensions import db
+from collab.followup import policy
+from collab.http.access import access
 from collab.models import PRIORITIES
-from collab.permissions import access
+from collab.platform.errors import DomainError
+from collab.platform.extensions import db
+from collab.work import routing, routing_rules
 
 bp = Blueprint("settings", __name__, url_prefix="/orgs/<org>/settings")
 
@@ -73,7 +74,7 @@ def due_policy(org: str):
 @access("settings.edit")
 def alert_policy(org: str):
     try:
-        routing_rules.set_alert_policy(g.org, request.form.to_dict())
+        policy.set_alert_policy(g.org, request.form.to_dict())
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 
-from collab import recommendations, routing, tasks
-from collab.accounts import members_of
-from collab.board import card_for
-from collab.errors import Conflict, DomainError
-from collab.extensions import db
-from collab.permissions import access
-from collab.timeutil import local_today
+from collab.accounts.people import members_of
+from collab.http.access import access
+from collab.platform.clock import local_today
+from collab.platform.errors import Conflict, DomainError
+from collab.platform.extensions import db
 from collab.web.board import card_kit
+from collab.work import recommendations, routing, tasks
+from collab.work.board import card_for
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
 
@@ -63,7 +63,7 @@ def show(org: str, task_id: int):
 
 
 def render_markdown(text: str) -> str:
-    from collab.training import render_html
+    from collab.training.library import render_html
 
     return render_html(text or "")
 

@@ -9,7 +9,7 @@ Create Date: 2026-11-23 14:14:26.929684
 from alembic import op
 import sqlalchemy as sa
 
-import collab.timeutil  # noqa: F401  (custom column types used below)
+import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade():
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('client', 'agency')", name=op.f("ck_organization_kind")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organization")),
         sa.UniqueConstraint("slug", name=op.f("uq_organization_slug")),
@@ -42,7 +42,7 @@ def upgrade():
         sa.Column("is_admin", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("session_epoch", sa.Integer(), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
         sa.UniqueConstraint("email", name=op.f("uq_user_account_email")),
     )
@@ -53,9 +53,9 @@ def upgrade():
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("prefix", sa.String(length=16), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["user_account.id"],
@@ -76,10 +76,10 @@ def upgrade():
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("invited_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("accepted_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["invited_by_id"],
             ["user_account.id"],
@@ -107,7 +107,7 @@ def upgrade():
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "role IN ('agency', 'cio', 'cmo', 'it', 'marketing')", name=op.f("ck_membership_role")
         ),
@@ -136,9 +136,9 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["user_account.id"],

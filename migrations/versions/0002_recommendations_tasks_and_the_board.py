@@ -9,7 +9,7 @@ Create Date: 2026-11-23 14:29:35.006884
 from alembic import op
 import sqlalchemy as sa
 
-import collab.timeutil  # noqa: F401  (custom column types used below)
+import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -47,7 +47,7 @@ def upgrade():
         sa.Column("external_id", sa.String(length=200), nullable=True),
         sa.Column("url_count", sa.Integer(), nullable=False),
         sa.Column("filed_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["filed_by_id"],
             ["user_account.id"],
@@ -80,7 +80,7 @@ def upgrade():
         sa.Column("category", sa.String(length=64), nullable=True),
         sa.Column("team", sa.String(length=16), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["user_account.id"],
@@ -139,14 +139,14 @@ def upgrade():
         sa.Column("priority_rank", sa.Integer(), nullable=False),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("due_date", sa.Date(), nullable=True),
-        sa.Column("started_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("completed_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("status_changed_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status_changed_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.Column("routed_team", sa.String(length=16), nullable=True),
         sa.Column("routed_category", sa.String(length=64), nullable=False),
         sa.Column("routing_reason", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "priority IN ('urgent', 'high', 'medium', 'low')", name=op.f("ck_task_priority")
         ),
@@ -210,7 +210,7 @@ def upgrade():
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("internal", sa.Boolean(), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"],
             ["user_account.id"],
@@ -242,7 +242,7 @@ def upgrade():
         sa.Column("field", sa.String(length=32), nullable=True),
         sa.Column("old", sa.Text(), nullable=True),
         sa.Column("new", sa.Text(), nullable=True),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["user_account.id"],
@@ -279,8 +279,8 @@ def upgrade():
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=True),
         sa.Column("recommendation_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],

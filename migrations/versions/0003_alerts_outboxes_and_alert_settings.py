@@ -9,7 +9,7 @@ Create Date: 2026-11-23 15:07:58.052466
 from alembic import op
 import sqlalchemy as sa
 
-import collab.timeutil  # noqa: F401  (custom column types used below)
+import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -26,8 +26,8 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("function", sa.String(length=200), nullable=False),
         sa.Column("argument", sa.String(length=200), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("enqueued_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("enqueued_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.Column("job_id", sa.String(length=100), nullable=True),
         sa.Column("failed", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_job")),
@@ -49,9 +49,9 @@ def upgrade():
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("notified_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("notified_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],
@@ -92,11 +92,11 @@ def upgrade():
         sa.Column("cc", sa.Text(), nullable=False),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("claimed_until", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_until", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("sent_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["notification_id"],
             ["notification.id"],
@@ -163,7 +163,7 @@ def upgrade():
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.add_column(sa.Column("triage_since", sa.Date(), nullable=True))
         batch_op.add_column(
-            sa.Column("alert_check_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("alert_check_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.create_index(
             "ix_task_alert_check",
@@ -187,7 +187,7 @@ def upgrade():
             )
         )
         batch_op.add_column(
-            sa.Column("last_digest_at", collab.timeutil.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("last_digest_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True)
         )
 
     # ### end Alembic commands ###

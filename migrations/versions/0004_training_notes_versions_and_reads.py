@@ -9,7 +9,7 @@ Create Date: 2026-11-23 15:08:43.404572
 from alembic import op
 import sqlalchemy as sa
 
-import collab.timeutil  # noqa: F401  (custom column types used below)
+import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade():
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=64), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("read_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("version >= 0", name=op.f("ck_note_read_version")),
         sa.ForeignKeyConstraint(
             ["organization_id"],
@@ -65,7 +65,7 @@ def upgrade():
         sa.Column("body_md", sa.Text(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("reverted_from", sa.Integer(), nullable=True),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("version >= 1", name=op.f("ck_note_version_version")),
         sa.ForeignKeyConstraint(
             ["author_id"],

@@ -9,7 +9,7 @@ Create Date: 2026-11-23 15:30:12.033896
 from alembic import op
 import sqlalchemy as sa
 
-import collab.timeutil  # noqa: F401  (custom column types used below)
+import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +27,7 @@ def upgrade():
         sa.Column("category", sa.String(length=64), nullable=False),
         sa.Column("metrics", sa.Text(), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],
@@ -50,7 +50,7 @@ def upgrade():
         sa.Column("unit", sa.String(length=16), nullable=False),
         sa.Column("lower_is_better", sa.Boolean(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["user_account.id"],
@@ -76,7 +76,7 @@ def upgrade():
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("channel", sa.String(length=64), server_default="", nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
-        sa.Column("updated_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],
@@ -107,7 +107,7 @@ def upgrade():
         sa.Column("completed_on", sa.Date(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("measured_at", collab.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("measured_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status IN ('waiting_for_data', 'measured')", name=op.f("ck_task_impact_status")
         ),

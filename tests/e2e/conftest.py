@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from collab import create_app
-from collab.extensions import db
+from collab.platform.extensions import db
 from tests.conftest import test_config
 
 

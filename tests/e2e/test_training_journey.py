@@ -16,8 +16,8 @@ def _it_rate(page):
 def test_engineer_marks_the_note_read_and_the_cio_sees_the_rate_change(live_server, page):
     base = live_server.url
     with live_server.app.app_context():
-        from collab.extensions import db
-        from collab.tasks import update_task
+        from collab.platform.extensions import db
+        from collab.work.tasks import update_task
 
         org = make_org("acme")
         cio = make_user(org, "cio", email="cio@acme.example")

@@ -17,7 +17,7 @@ def test_agency_files_cio_triages_engineer_drags_to_in_progress(live_server, pag
         make_user(org, "agency", email="am@agency.example")
         dev = make_user(org, "it", email="dev@acme.example")
         dev.name = "Dana Developer"
-        from collab.extensions import db
+        from collab.platform.extensions import db
 
         db.session.commit()
 
@@ -71,8 +71,8 @@ def test_agency_files_cio_triages_engineer_drags_to_in_progress(live_server, pag
 def test_a_refused_drag_snaps_back_with_a_message(live_server, page):
     base = live_server.url
     with live_server.app.app_context():
-        from collab.extensions import db
-        from collab.tasks import update_task
+        from collab.platform.extensions import db
+        from collab.work.tasks import update_task
         from tests.support.factories import make_recommendation, membership
 
         org = make_org("acme")

@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from collab import alerts
-from collab.delivery import relay
-from collab.extensions import db
+from collab.followup import alerts
 from collab.models import Alert, Notification, OutboxEmail, Task
-from collab.tasks import update_task
+from collab.notifications.outbox import relay
+from collab.platform.extensions import db
+from collab.work.tasks import update_task
 from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
 
 NOW = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)  # a Wednesday
@@ -163,7 +163,7 @@ def test_the_agency_email_copies_both_directors(app):
 
 
 def test_digest_people_get_one_email_a_day_instead(app):
-    from collab.delivery import send_digests
+    from collab.followup.digest import send_digests
 
     org, p = _world()
     p["it"].email_mode = "digest"

@@ -81,7 +81,7 @@ def test_next_parameter_never_leaves_the_site(client):
 
 
 def test_deactivated_user_cannot_sign_in(client, app):
-    from collab.extensions import db
+    from collab.platform.extensions import db
 
     user = make_user(make_org(), "it")
     user.active = False

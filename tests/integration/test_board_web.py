@@ -3,10 +3,10 @@
 import re
 from datetime import timedelta
 
-from collab import board_counts
-from collab.extensions import db
 from collab.models import Task
-from collab.timeutil import utcnow
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
+from collab.work import board_counts
 from tests.support.factories import csrf_from, login, make_org, make_recommendation, make_user
 
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from collab.extensions import db
 from collab.models import Membership, Organization, User
+from collab.platform.extensions import db
 from tests.support.factories import login
 
 
@@ -98,7 +98,7 @@ def test_seed_demo_is_idempotent_and_its_logins_work(runner, client):
         for model in (Organization, User, Membership)
     ]
     assert counts[0] == 3  # the agency and two clients
-    from collab.demo import DEMO_PASSWORD
+    from collab.demo.seed import DEMO_PASSWORD
 
     assert "cio@techsoft.example" in first.output
     assert login(client, "cio@techsoft.example", DEMO_PASSWORD).status_code == 302

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from collab.extensions import db
 from collab.models import Notification, Recommendation, RecommendationUrl, Task
+from collab.platform.extensions import db
 from tests.support.factories import bearer, form_post, login, make_org, make_user
 
 

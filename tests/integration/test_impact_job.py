@@ -7,11 +7,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from collab import impacts, kpis
-from collab.extensions import db
-from collab.kpi_input import Observation
+from collab.impacts import job as impacts
+from collab.kpis import store as kpis
+from collab.kpis.input import Observation
 from collab.models.kpis import TaskImpact
-from collab.tasks import update_task
+from collab.platform.extensions import db
+from collab.work.tasks import update_task
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
 from tests.support.factories import make_org, make_user, membership
 

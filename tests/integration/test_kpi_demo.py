@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from collab import impacts, kpis
-from collab.extensions import db
+from collab.demo.kpis import seed_demo_kpis
+from collab.impacts import job as impacts
 from collab.models import Organization, Task
 from collab.models.kpis import KpiObservation, TaskImpact
+from collab.platform.extensions import db
 
 
 def _count(model) -> int:
@@ -15,12 +16,12 @@ def _count(model) -> int:
 
 
 def test_demo_kpis_show_real_effects_and_are_idempotent(app):
-    from collab.demo import seed_demo
+    from collab.demo.seed import seed_demo
 
     seed_demo()  # calls seed_demo_kpis for each client organisation
     org = db.session.scalar(select(Organization).where(Organization.slug == "techsoft"))
     if not db.session.scalar(select(KpiObservation.id).limit(1)):
-        assert kpis.seed_demo_kpis(org) is True
+        assert seed_demo_kpis(org) is True
         db.session.commit()
     observations, tasks = _count(KpiObservation), _count(Task)
     assert observations > 365 * 20
@@ -48,6 +49,6 @@ def test_demo_kpis_show_real_effects_and_are_idempotent(app):
     ledger, total = impacts.impact_ledger(org)
     assert total >= 8 and ledger[0]["verdict"] == "improved"
 
-    assert kpis.seed_demo_kpis(org) is False  # idempotent: nothing added the second time
+    assert seed_demo_kpis(org) is False  # idempotent: nothing added the second time
     seed_demo()
     assert (_count(KpiObservation), _count(Task)) == (observations, tasks)

@@ -10,11 +10,11 @@ import math
 
 import numpy as np
 
-from collab import kpis
-from collab.extensions import db
-from collab.kpi_input import Observation
-from collab.tasks import update_task
-from collab.timeutil import utcnow
+from collab.kpis import store as kpis
+from collab.kpis.input import Observation
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
+from collab.work.tasks import update_task
 from tests.support.factories import make_recommendation, membership
 
 TODAY = utcnow().date()

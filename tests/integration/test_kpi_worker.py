@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from collab.config import ROOT
-from collab.extensions import db
 from collab.models.kpis import KpiObservation, TaskImpact
+from collab.platform.config import ROOT
+from collab.platform.extensions import db
 from collab.web.kpis import SYNC_IMPORT_ROWS
 from tests.integration.test_kpi_support import TODAY, completed_task
 from tests.support.factories import csrf_from, login, make_org, make_user

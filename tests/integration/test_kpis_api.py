@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from collab.extensions import db
 from collab.models.kpis import KpiObservation
+from collab.platform.extensions import db
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
 from tests.support.factories import bearer, make_org, make_user
 

@@ -8,9 +8,9 @@ import io
 
 from sqlalchemy import func, select
 
-from collab import impacts
-from collab.extensions import db
+from collab.impacts import job as impacts
 from collab.models.kpis import KpiObservation
+from collab.platform.extensions import db
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
 from tests.support.factories import csrf_from, login, make_org, make_user
 
@@ -274,7 +274,7 @@ def test_task_page_shows_charts_and_the_impact_table(app):
     assert "waiting for data (0 of 28 days)" in html
 
     open_task = completed_task(org, director, "meta_tags", changed)
-    from collab.tasks import update_task
+    from collab.work.tasks import update_task
     from tests.support.factories import membership
 
     update_task(membership(director, org), open_task, {"status": "in_progress"}, open_task.version)

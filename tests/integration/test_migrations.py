@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from collab import create_app
-from collab.extensions import db
+from collab.platform.extensions import db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

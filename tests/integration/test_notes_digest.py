@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from collab import notes
-from collab.extensions import db
-from collab.tasks import update_task
-from collab.timeutil import utcnow
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
+from collab.training import notes
+from collab.work.tasks import update_task
 from tests.support.factories import make_org, make_recommendation, make_user, membership
 
 

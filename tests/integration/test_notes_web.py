@@ -11,11 +11,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from collab.extensions import db
 from collab.models.notes import NoteRead, NoteVersion
-from collab.routing import CATEGORIES
-from collab.tasks import update_task
-from collab.training import shipped_note
+from collab.platform.extensions import db
+from collab.training.library import shipped_note
+from collab.work.routing import CATEGORIES
+from collab.work.tasks import update_task
 from tests.support.factories import (
     bearer,
     csrf_from,
@@ -93,7 +93,7 @@ def _signed_in(app, user):
 def _patch_impacts(monkeypatch, **functions):
     """Stands in for collab.impacts' history (only that part may be faked)."""
     try:
-        import collab.impacts as module
+        from collab.impacts import job as module
     except ImportError:
         module = types.ModuleType("collab.impacts")
         monkeypatch.setitem(sys.modules, "collab.impacts", module)
@@ -103,7 +103,7 @@ def _patch_impacts(monkeypatch, **functions):
 
 def _impacts_function(name: str):
     try:
-        import collab.impacts as module
+        from collab.impacts import job as module
     except ImportError:
         return None
     return getattr(module, name, None)
@@ -210,7 +210,7 @@ def test_task_note_shows_the_organisations_current_figures(app, client):
         "/api/v1/orgs/acme/kpis", json={"observations": observations}, headers=bearer(p["cio"])
     )
     if pushed.status_code == 404:  # the API route is not there yet: its function is
-        from collab.kpis import record_json
+        from collab.kpis.store import record_json
 
         record_json(org, observations)
         db.session.commit()
@@ -513,7 +513,7 @@ def test_measured_work_shows_in_its_note_and_in_its_kinds_history(app, client):
         pytest.skip("collab.impacts cannot measure a task yet (issue 5)")
     from datetime import UTC, datetime, time, timedelta
 
-    from collab.kpis import record_json
+    from collab.kpis.store import record_json
 
     org, p = _world()
     finished = _assigned_task(org, p, title="Fix 404 errors on the old blog")

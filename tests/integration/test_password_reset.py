@@ -2,9 +2,9 @@
 
 import re
 
-from collab.extensions import db
 from collab.models import PasswordReset
-from collab.timeutil import utcnow
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
 from tests.support.factories import csrf_from, login, make_org, make_user
 
 SAID = "If that address has an account, a reset link is on its way."
@@ -20,7 +20,7 @@ def _request_reset(client, email):
 
 
 def _last_link(app):
-    from collab.delivery import relay
+    from collab.notifications.outbox import relay
 
     relay()  # e-mail leaves through the outbox
     with open(app.config["MAIL_LOG"], encoding="utf-8") as log:

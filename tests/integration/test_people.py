@@ -2,9 +2,9 @@
 
 import re
 
-from collab.extensions import db
 from collab.models import Invitation
-from collab.timeutil import utcnow
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
 from tests.support.factories import (
     PASSWORD,
     csrf_from,
@@ -17,7 +17,7 @@ from tests.support.factories import (
 
 
 def _mail_links(app) -> list[str]:
-    from collab.delivery import relay
+    from collab.notifications.outbox import relay
 
     relay()  # e-mail leaves through the outbox
     with open(app.config["MAIL_LOG"], encoding="utf-8") as log:
@@ -165,7 +165,7 @@ def test_role_change_takes_effect_on_the_next_request(app, client):
 
 
 def _open_task_of(org, assignee, agency, title="Fix broken links"):
-    from collab.tasks import update_task
+    from collab.work.tasks import update_task
     from tests.support.factories import make_recommendation, membership
 
     director = next(m for m in org.memberships if m.role == "cio")
@@ -179,7 +179,7 @@ def _open_task_of(org, assignee, agency, title="Fix broken links"):
 
 
 def test_a_leavers_open_tasks_go_back_to_triage(client):
-    from collab import board_counts
+    from collab.work import board_counts
 
     org = make_org("acme")
     cio = make_user(org, "cio")

@@ -34,7 +34,7 @@ def _url(rule, org: str) -> str:
 
 
 def test_every_route_declares_an_access_rule(app):
-    from collab.permissions import rule_for
+    from collab.http.access import rule_for
 
     missing = [
         rule.endpoint for rule in app.url_map.iter_rules() if rule_for(rule.endpoint) is None

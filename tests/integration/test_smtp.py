@@ -5,8 +5,8 @@ from email import message_from_bytes
 import pytest
 from aiosmtpd.controller import Controller
 
-from collab.delivery import queue_email, relay
-from collab.extensions import db
+from collab.notifications.outbox import queue_email, relay
+from collab.platform.extensions import db
 from tests.support.factories import make_org, make_user
 from tests.support.servers import free_port
 
@@ -32,7 +32,7 @@ def smtp_server():
 def test_relay_sends_over_smtp_with_directors_copied_on_agency_mail(app, smtp_server):
     controller, inbox = smtp_server
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    from collab.extensions import mail
+    from collab.platform.extensions import mail
 
     mail.init_app(app)  # Flask-Mail reads its settings when bound
     org = make_org("acme")
@@ -57,7 +57,7 @@ def test_relay_sends_over_smtp_with_directors_copied_on_agency_mail(app, smtp_se
 def test_a_refused_connection_keeps_the_row_for_later(app, smtp_server):
     controller, inbox = smtp_server
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens
-    from collab.extensions import mail
+    from collab.platform.extensions import mail
 
     mail.init_app(app)
     org = make_org("acme")

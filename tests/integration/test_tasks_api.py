@@ -4,8 +4,8 @@ import threading
 
 from sqlalchemy import select
 
-from collab.extensions import db
 from collab.models import Event, Notification, Task
+from collab.platform.extensions import db
 from tests.support.factories import bearer, make_org, make_recommendation, make_user
 
 

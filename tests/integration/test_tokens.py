@@ -1,7 +1,7 @@
 """API tokens: printed once, stored hashed, revocable, last use shown."""
 
-from collab.extensions import db
 from collab.models import ApiToken
+from collab.platform.extensions import db
 from tests.support.factories import csrf_from, login, make_org, make_token, make_user
 
 
@@ -38,9 +38,9 @@ def test_unknown_missing_and_revoked_tokens_answer_401_json(client):
     assert unknown.json["error"]["code"] == "unauthorized"
     assert unknown.json["error"]["message"]
     token = db.session.query(ApiToken).one()
-    from collab import accounts
+    from collab.accounts import tokens
 
-    accounts.revoke_token(user, token.id)
+    tokens.revoke_token(user, token.id)
     db.session.commit()
     revoked = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
     assert revoked.status_code == 401

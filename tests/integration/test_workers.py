@@ -8,9 +8,10 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
-from collab.extensions import db
-from collab.models import Alert, Notification, OutboxEmail, OutboxJob
-from collab.tasks import update_task
+from collab.models import Alert, Notification, OutboxEmail
+from collab.platform.extensions import db
+from collab.platform.queue import OutboxJob
+from collab.work.tasks import update_task
 from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
 from tests.support.servers import RedisServer, free_port
 from tests.support.workers import start_burst_workers, wait_all

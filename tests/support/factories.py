@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from collab import accounts
-from collab.extensions import db
+from collab.accounts import organisations, people, tokens
+from collab.platform.extensions import db
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 _sequence = itertools.count(1)
@@ -14,7 +14,7 @@ _sequence = itertools.count(1)
 
 def make_org(slug: str | None = None, kind: str = "client", timezone: str = "UTC"):
     slug = slug or f"org-{next(_sequence)}"
-    org = accounts.create_org(slug, slug.title(), kind=kind, timezone=timezone)
+    org = organisations.create_org(slug, slug.title(), kind=kind, timezone=timezone)
     db.session.commit()
     return org
 
@@ -27,17 +27,17 @@ def make_user(
     password: str = PASSWORD,
 ):
     email = email or f"user{next(_sequence)}@example.com"
-    user = accounts.user_by_email(email) or accounts.create_user(
+    user = people.user_by_email(email) or people.create_user(
         email, password=password, name=email.split("@")[0], is_admin=admin
     )
     if org is not None:
-        accounts.add_membership(user, org, role)
+        people.add_membership(user, org, role)
     db.session.commit()
     return user
 
 
 def make_token(user) -> str:
-    _, raw = accounts.issue_token(user, "test")
+    _, raw = tokens.issue_token(user, "test")
     db.session.commit()
     return raw
 
@@ -69,14 +69,14 @@ def form_post(client, page_url: str, action: str, data: dict):
 
 
 def membership(user, org):
-    from collab.permissions import membership_of
+    from collab.accounts.people import membership_of
 
     return membership_of(user, org)
 
 
 def make_recommendation(org, filer, **data):
     """Files through collab's own function, as the form and the API do."""
-    from collab.recommendations import file_recommendation
+    from collab.work.recommendations import file_recommendation
 
     data.setdefault("title", "Fix 1,000+ 404 errors found in the crawl")
     filing = file_recommendation(org, membership(filer, org), data)

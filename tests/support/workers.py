@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from collab.config import ROOT
+from collab.platform.config import ROOT
 
 
 def worker_env(app, redis_url: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from collab.config import DEV_SECRET_KEY, ConfigError, from_environment
+from collab.platform.config import DEV_SECRET_KEY, ConfigError, from_environment
 
 
 @pytest.mark.parametrize("variable", ["FLASK_ENV", "COLLAB_ENV"])

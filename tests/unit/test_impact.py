@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collab.impact import measure_change
+from collab.kpis.statistics import measure_change
 
 CHANGED_ON = dt.date(2025, 6, 2)
 HISTORY_DAYS = 365

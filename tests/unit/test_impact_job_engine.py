@@ -13,8 +13,8 @@ import math
 import numpy as np
 import pytest
 
-from collab.impact import measure_change
-from collab.impacts import _Series
+from collab.impacts.job import _Series
+from collab.kpis.statistics import measure_change
 
 FIRST = dt.date(2023, 1, 2)
 

@@ -7,7 +7,7 @@ import re
 
 from markupsafe import Markup
 
-from collab.charts import Band, Chart, Line, Marker, number, render
+from collab.web.charts import Band, Chart, Line, Marker, number, render
 
 FIRST = dt.date(2026, 1, 1)
 

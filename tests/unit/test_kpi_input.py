@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collab.kpi_input import (
+from collab.kpis.input import (
     DEFAULT_METRICS,
     MetricDef,
     Observation,

@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from collab.lifecycle import TRANSITIONS, is_allowed, recommendation_status, refusal
 from collab.models import STATUSES
+from collab.work.lifecycle import TRANSITIONS, is_allowed, recommendation_status, refusal
 
 ALLOWED = {
     ("triage", "todo"), ("triage", "rejected"),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collab.overdue import (
+from collab.followup.overdue import (
     KINDS,
     OPEN_STATUSES,
     AlertKey,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from collab.routing import (
+from collab.work.routing import (
     CATEGORIES,
     TEAMS,
     Category,

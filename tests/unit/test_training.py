@@ -8,9 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from collab import training
-from collab.routing import CATEGORIES, UNCATEGORISED
-from collab.training import (
+from collab.training import library as training
+from collab.training.library import (
     DONE,
     HISTORY_HEADING,
     HOW,
@@ -27,6 +26,7 @@ from collab.training import (
     section,
     shipped_note,
 )
+from collab.work.routing import CATEGORIES, UNCATEGORISED
 
 SLUGS = sorted(CATEGORIES)
 

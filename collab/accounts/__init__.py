@@ -1,0 +1,1 @@
+"""People and organisations: who belongs where, in which role, and how they sign in."""

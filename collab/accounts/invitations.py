@@ -1,0 +1,103 @@
+"""Invitations: a link that makes someone a member, once, within 72 hours."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from collab.accounts.people import add_membership, create_user, normalise_email, user_by_email
+from collab.accounts.tokens import digest
+from collab.models import (
+    ROLES,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
+from collab.notifications.outbox import queue_email
+from collab.platform.clock import utcnow
+from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.extensions import db
+
+
+def invite(
+    org: Organization, email: str, role: str, invited_by: User, link_for
+) -> tuple[Invitation, str]:
+    """Invite someone by e-mail; link_for(raw_token) builds the absolute link to send."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise ValidationFailed("unknown role", {"role": f"one of {', '.join(ROLES)}"})
+    existing = user_by_email(email)
+    if existing is not None and db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == existing.id,
+            Membership.organization_id == org.id,
+            Membership.active.is_(True),
+        )
+    ):
+        raise ValidationFailed(
+            "already a member", {"email": "already a member of this organisation"}
+        )
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organization=org,
+        email=email,
+        role=role,
+        token_hash=digest(raw),
+        invited_by=invited_by,
+        expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_HOURS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    link = link_for(raw)
+    queue_email(
+        email,
+        f"You are invited to {org.name} on collab",
+        f"{invited_by.display_name} invited you to join {org.name} as {role}.\n\n"
+        f"Accept within {current_app.config['INVITATION_HOURS']} hours: {link}\n",
+        org=org,
+    )
+    return invitation, link
+
+
+def pending_invitations(org: Organization) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organization_id == org.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+def open_invitation(raw: str) -> Invitation:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == digest(raw)))
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or invitation.revoked_at is not None
+        or invitation.expires_at <= utcnow()
+    ):
+        raise NotFound("this invitation link is invalid, used or expired")
+    return invitation
+
+
+def accept_invitation(raw: str, name: str = "", password: str | None = None) -> User:
+    invitation = open_invitation(raw)
+    user = user_by_email(invitation.email)
+    if user is None:
+        if not password:
+            raise ValidationFailed("choose a password", {"password": "required"})
+        user = create_user(invitation.email, password=password, name=name)
+    add_membership(user, invitation.organization, invitation.role)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    return user

@@ -1,0 +1,44 @@
+"""Organisations: creating them and finding them by slug."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from collab.models import (
+    Organization,
+)
+from collab.models.accounts import ORG_KINDS
+from collab.platform.clock import valid_timezone
+from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.extensions import db
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def org_by_slug(slug: str) -> Organization:
+    org = db.session.scalar(select(Organization).where(Organization.slug == slug))
+    if org is None:
+        raise NotFound(f"no organisation {slug!r}")
+    return org
+
+
+def create_org(slug: str, name: str, kind: str = "client", timezone: str = "UTC") -> Organization:
+    errors = {}
+    if not SLUG.match(slug or ""):
+        errors["slug"] = "lower-case letters, digits and dashes, up to 64 characters"
+    if not (name or "").strip():
+        errors["name"] = "required"
+    if kind not in ORG_KINDS:
+        errors["kind"] = f"one of {', '.join(ORG_KINDS)}"
+    if not valid_timezone(timezone):
+        errors["timezone"] = "an IANA time zone name, e.g. Europe/Moscow"
+    if not errors and db.session.scalar(select(Organization.id).where(Organization.slug == slug)):
+        errors["slug"] = "already taken"
+    if errors:
+        raise ValidationFailed("organisation not created", errors)
+    org = Organization(slug=slug, name=name.strip(), kind=kind, timezone=timezone)
+    db.session.add(org)
+    db.session.flush()
+    return org

@@ -1,0 +1,196 @@
+"""Organisations, people, invitations, passwords and API tokens: the operations."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
+
+from collab.accounts.passwords import check_password_strength, hash_password
+from collab.models import (
+    ROLES,
+    ApiToken,
+    Membership,
+    Organization,
+    User,
+)
+from collab.models.accounts import DIRECTOR_ROLES
+from collab.platform.clock import utcnow
+from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.extensions import db
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed("invalid e-mail address", {"email": str(exc)}) from exc
+
+
+# --- organisations -------------------------------------------------------------------------
+
+
+# --- users and memberships -----------------------------------------------------------------
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    email: str, password: str | None = None, name: str = "", is_admin: bool = False
+) -> User:
+    email = normalise_email(email)
+    if user_by_email(email) is not None:
+        raise ValidationFailed("user exists", {"email": "already registered"})
+    if password is not None:
+        check_password_strength(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        is_admin=is_admin,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def add_membership(user: User, org: Organization, role: str) -> Membership:
+    if role not in ROLES:
+        raise ValidationFailed("unknown role", {"role": f"one of {', '.join(ROLES)}"})
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organization_id == org.id
+        )
+    )
+    if membership is None:
+        membership = Membership(user=user, organization=org, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+        membership.active = True
+    if not user.active:
+        user.active = True
+    db.session.flush()
+    return membership
+
+
+def memberships_of(user: User) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Organization)
+            .options(contains_eager(Membership.organization))
+            .where(Membership.user_id == user.id, Membership.active.is_(True))
+            .order_by(Organization.name)
+        )
+    )
+
+
+def members_of(org: Organization, include_inactive: bool = False) -> list[Membership]:
+    query = (
+        select(Membership)
+        .join(User)
+        .options(contains_eager(Membership.user))
+        .where(Membership.organization_id == org.id)
+    )
+    if not include_inactive:
+        query = query.where(Membership.active.is_(True))
+    return list(db.session.scalars(query.order_by(Membership.active.desc(), User.email)))
+
+
+def _active_directors(org: Organization) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(
+            Membership.organization_id == org.id,
+            Membership.active.is_(True),
+            Membership.role.in_(DIRECTOR_ROLES),
+        )
+    )
+
+
+def membership_in(org: Organization, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organization_id != org.id:
+        raise NotFound("no such member")
+    return membership
+
+
+def change_role(org: Organization, membership: Membership, role: str) -> Membership:
+    if role not in ROLES:
+        raise ValidationFailed("unknown role", {"role": f"one of {', '.join(ROLES)}"})
+    demoting = membership.role in DIRECTOR_ROLES and role not in DIRECTOR_ROLES
+    if demoting and membership.active and _active_directors(org) <= 1:
+        raise ValidationFailed(
+            "the last director cannot be demoted",
+            {"role": "appoint another CIO or CMO first"},
+        )
+    membership.role = role
+    db.session.flush()
+    return membership
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+# --- forgotten passwords -------------------------------------------------------------------
+
+
+EMAIL_MODES = ("immediate", "digest", "off")
+
+
+def set_email_mode(user: User, mode: str) -> None:
+    if mode not in EMAIL_MODES:
+        raise ValidationFailed("unknown choice", {"email_mode": "one of " + ", ".join(EMAIL_MODES)})
+    user.email_mode = mode
+    db.session.flush()
+
+
+def membership_of(user: User | None, org: Organization) -> Membership | None:
+    if user is None or not user.is_authenticated or not user.active:
+        return None
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.organization_id == org.id,
+            Membership.active.is_(True),
+        )
+    )
+
+
+def check_removable(org: Organization, membership: Membership) -> None:
+    """The last active director of an organisation cannot leave it."""
+    if membership.role in DIRECTOR_ROLES and _active_directors(org) <= 1:
+        raise ValidationFailed(
+            "the last director cannot be removed", {"member": "appoint another CIO or CMO first"}
+        )
+
+
+def end_membership(membership: Membership) -> Membership:
+    """Ends one membership; with no other left, the person's sessions and tokens end too."""
+    membership.active = False
+    user = membership.user
+    still_member = db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.user_id == user.id, Membership.active.is_(True))
+    )
+    if not still_member and not user.is_admin:
+        user.active = False
+        user.session_epoch += 1
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    db.session.flush()
+    return membership

@@ -1,0 +1,61 @@
+"""API tokens: issued once, stored as SHA-256, revocable, last use recorded sparingly."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from collab.models import (
+    ApiToken,
+    User,
+)
+from collab.platform.clock import utcnow
+from collab.platform.errors import NotFound
+from collab.platform.extensions import db
+
+# Token last-use is written at most this often, so busy scripts do not write on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
+    raw = "collab_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name.strip()[:100], token_hash=digest(raw), prefix=raw[:12])
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    db.session.flush()
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

@@ -1,0 +1,1 @@
+"""Follow-up of late work: alert rules, the scan, escalation and daily digests."""

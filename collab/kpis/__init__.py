@@ -1,0 +1,1 @@
+"""The numbers: metric definitions, input parsing, the store and impact statistics."""

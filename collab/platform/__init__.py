@@ -1,0 +1,1 @@
+"""What every capability stands on: settings, extensions, the queue, the clock, errors, health."""

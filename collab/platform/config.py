@@ -1,0 +1,74 @@
+"""Settings, read once from the environment when the app is created."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTANCE = Path(os.environ.get("COLLAB_INSTANCE", ROOT / "instance"))
+
+# A key that is published in the repository protects nothing: production refuses it.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable app."""
+
+
+def is_production(env: dict[str, str]) -> bool:
+    return "production" in (env.get("FLASK_ENV", ""), env.get("COLLAB_ENV", ""))
+
+
+def from_environment(env: dict[str, str] | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    production = is_production(env)
+    secret = env.get("SECRET_KEY", "")
+    if production and (not secret or secret == DEV_SECRET_KEY or len(secret) < 16):
+        raise ConfigError(
+            "SECRET_KEY must be set to a long random value when FLASK_ENV or COLLAB_ENV "
+            "is 'production' (e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'collab.db'}"
+    # Heroku-style URLs name the old driver; psycopg 3 is the one we ship.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    redis_url = env.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": secret or DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "INSTANCE_PATH": str(INSTANCE),
+        "MAIL_LOG": str(INSTANCE / "mail.log"),
+        "MAIL_FROM": env.get("MAIL_FROM", "collab <collab@localhost>"),
+        # SMTP when MAIL_SERVER is set; otherwise e-mail is written to MAIL_LOG.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
+        "MAIL_USE_SSL": env.get("MAIL_USE_SSL", "") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_FROM", "collab <collab@localhost>"),
+        "MAIL_DOMAIN": env.get("MAIL_DOMAIN", "collab.local"),
+        # Whether to send is decided by MAIL_SERVER alone, in tests too (Flask-Mail would
+        # otherwise stay silent whenever TESTING is on).
+        "MAIL_SUPPRESS_SEND": False,
+        "BASE_URL": env.get("BASE_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "collab-limits"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # scrypt is werkzeug's default: memory-hard, and needs no extra dependency.
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "INVITATION_HOURS": 72,
+        "PASSWORD_RESET_MINUTES": 60,
+    }

@@ -1,0 +1,52 @@
+"""Putting one e-mail on the wire: SMTP when MAIL_SERVER is set, else the mail log."""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from flask import current_app
+
+from collab.platform.clock import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def deliver(to: str, subject: str, body: str, message_id: str, cc: tuple[str, ...] = ()) -> None:
+    """Sends one message. The Message-ID comes from the caller's outbox row, so a resend
+    after a crash carries the same ID and mail clients and servers see one message."""
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        from flask_mail import Message
+
+        from collab.platform.extensions import mail
+
+        message = Message(
+            subject=subject,
+            recipients=[to],
+            cc=list(cc),
+            body=body,
+            sender=config["MAIL_FROM"],
+        )
+        message.msgId = message_id  # Flask-Mail would otherwise make a new one per attempt
+        mail.send(message)
+        log.info("mail %s to %s (cc %s) sent over SMTP: %s", message_id, to, ",".join(cc), subject)
+        return
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id
+    # 8bit keeps links on one line in the log and in clients that show the raw text.
+    message.set_content(body, cte="8bit")
+    path = Path(config["MAIL_LOG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(message.as_string())
+        out.write("\n" + "=" * 72 + "\n")
+    log.info("mail %s to %s written to %s: %s", message_id, to, path, subject)

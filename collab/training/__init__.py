@@ -1,0 +1,1 @@
+"""Training notes: the shipped library and each organisation's versions and reads."""

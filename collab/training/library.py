@@ -1,0 +1,410 @@
+"""Training notes: why a kind of work matters, which numbers it moves, and what it did here.
+
+Every task carries a short note for the person doing it. The shipped notes live as Markdown in
+``collab/training/shipped/<category>.md`` (one per routing category, ``uncategorised`` included);
+an organisation may replace them with its own text, which is parsed by the same function. This
+module is pure: no Flask, no database. It parses a note, fills its placeholders with the task's
+facts, appends what the work measurably did, and renders the result to sanitised HTML.
+
+Note text is user-edited, so it is never handed to ``str.format``: only the four known
+placeholders are replaced, by a regular expression, and anything else in braces stays literal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import nh3
+from markdown_it import MarkdownIt
+
+from collab.work.routing import CATEGORIES, UNCATEGORISED
+
+LIBRARY = "shipped"
+
+WHY = "Why it matters"
+HOW = "How we will know it worked"
+DONE = "What done means"
+READING = "Further reading"
+SECTIONS = (WHY, HOW, DONE, READING)
+MEASURED_HEADING = "What it did here"
+HISTORY_HEADING = "What earlier work of this kind did here"
+
+METRIC_LABELS = {
+    "leads": "leads",
+    "spend": "spend",
+    "staff_cost": "staff cost",
+    "revenue": "revenue",
+    "organic_sessions": "organic sessions",
+    "search_ctr": "search click-through rate",
+    "conversion_rate": "conversion rate",
+    "lcp_ms": "page load time (LCP, ms)",
+    "not_found_count": "404 count",
+    "bounce_rate": "bounce rate",
+    "cost_per_lead": "cost per lead",
+    "romi": "ROMI",
+}
+# Money reads with two decimals ("1,250.00"); everything else as precise as it needs to be.
+_MONEY = frozenset({"spend", "staff_cost", "revenue", "cost_per_lead"})
+_VERDICTS = {"improved": "improved", "worsened": "worsened", "no_change": "no clear change"}
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_PLACEHOLDER = re.compile(r"\{(url_count|priority|due_date|kpi_figures)\}")
+_FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n(.*?)^---[ \t]*$\n?(.*)\Z", re.M | re.S)
+_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One training note: ``body_md`` is the Markdown after the front matter, unfilled."""
+
+    category: str
+    title: str
+    kpis: tuple[str, ...]
+    body_md: str
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What the task and the organisation's data say; every field may be missing."""
+
+    url_count: int = 0
+    priority: str | None = None
+    due_date: date | None = None
+    # metric -> current value; may be empty.
+    kpi_figures: dict[str, float] = field(default_factory=dict)
+    # This task's measured impacts: {"metric", "change_pct", "verdict"}.
+    measured: list[dict] = field(default_factory=list)
+    # Earlier tasks of this category in the organisation, one entry per measured metric.
+    history: list[dict] = field(default_factory=list)
+
+
+# --- the library ---------------------------------------------------------------------------
+
+
+def shipped_note(category: str) -> Note:
+    """The note shipped for ``category``; an unknown slug gets the uncategorised note."""
+    slug = category if category in CATEGORIES else UNCATEGORISED
+    return _load_shipped(slug)
+
+
+@cache
+def _load_shipped(slug: str) -> Note:
+    text = (resources.files("collab.training") / LIBRARY / f"{slug}.md").read_text(encoding="utf-8")
+    return parse_note(slug, text)
+
+
+def parse_note(category: str, text: str) -> Note:
+    """Read a note: a ``---`` front-matter block (``title:``, ``kpis:``) then a Markdown body.
+
+    Raises ValueError saying what is wrong when the front matter is missing or malformed, the
+    title is empty or the body is empty. Unknown front-matter keys are ignored.
+    """
+    found = _FRONT_MATTER.match((text or "").replace("\r\n", "\n"))
+    if found is None:
+        raise ValueError(
+            "the note has no front matter: it must start with a line '---', then 'title: ...' "
+            "and 'kpis: ...', then another '---' line before the body"
+        )
+    header, body = found.groups()
+    values: dict[str, str] = {}
+    for number, line in enumerate(header.splitlines(), start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        pair = _KEY_VALUE.match(line)
+        if pair is None:
+            raise ValueError(f"front matter line {number} is not 'key: value': {line.strip()!r}")
+        values[pair.group(1).lower()] = pair.group(2)
+    title = _unquote(values.get("title", ""))
+    if not title:
+        raise ValueError("the note's title is empty: add 'title: ...' to the front matter")
+    kpis = _parse_kpis(values.get("kpis", ""))
+    body = body.strip("\n")
+    if not body.strip():
+        raise ValueError("the note's body is empty: write the note below the front matter")
+    return Note(category=category, title=title, kpis=kpis, body_md=body + "\n")
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()
+    return value
+
+
+def _parse_kpis(value: str) -> tuple[str, ...]:
+    value = value.strip()
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1]
+    kpis: list[str] = []
+    for part in value.split(","):
+        name = _unquote(part)
+        if not name:
+            continue
+        if not _METRIC_NAME.match(name):
+            raise ValueError(
+                f"kpis: {name!r} is not a metric name (lower case letters, digits and '_')"
+            )
+        if name not in kpis:
+            kpis.append(name)
+    return tuple(kpis)
+
+
+# --- sections ------------------------------------------------------------------------------
+
+_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def section(body_md: str, heading: str) -> str:
+    """The Markdown under the level-2 heading ``heading`` (up to the next level-1 or level-2
+    heading), stripped; "" when there is no such heading. Headings inside code blocks don't
+    count, and the heading text is compared ignoring case and surrounding spaces."""
+    lines = body_md.splitlines()
+    tokens = _MD.parse(body_md)
+    wanted = " ".join(heading.split()).casefold()
+    start: int | None = None
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag not in ("h1", "h2") or token.map is None:
+            continue
+        if start is not None:
+            return "\n".join(lines[start : token.map[0]]).strip()
+        title = " ".join(tokens[index + 1].content.split()).casefold()
+        if token.tag == "h2" and title == wanted:
+            start = token.map[1]
+    if start is None:
+        return ""
+    return "\n".join(lines[start:]).strip()
+
+
+# --- filling -------------------------------------------------------------------------------
+
+
+def fill(note: Note, facts: TaskFacts) -> str:
+    """The note's Markdown with the known placeholders replaced and, when there are results,
+    sections on what this task and earlier tasks of its kind measurably did."""
+    values = {
+        "url_count": _url_count(facts.url_count),
+        "priority": _priority(facts.priority),
+        "due_date": _due_date(facts.due_date),
+        "kpi_figures": kpi_sentence(facts.kpi_figures),
+    }
+    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], note.body_md).rstrip("\n")
+    parts = [text]
+    if facts.measured:
+        parts.append(f"## {MEASURED_HEADING}\n" + measured_summary(facts.measured))
+    if facts.history:
+        parts.append(f"## {HISTORY_HEADING}\n" + history_summary(facts.history))
+    return "\n\n".join(parts) + "\n"
+
+
+def metric_label(metric: str) -> str:
+    """How a metric reads in a sentence: ``lcp_ms`` -> "page load time (LCP, ms)"."""
+    return METRIC_LABELS.get(metric) or str(metric).replace("_", " ").strip()
+
+
+def kpi_sentence(figures: dict[str, float]) -> str:
+    """The figures as one sentence, in the given order: "Today: cost per lead 1,250.00,
+    leads 42."; a sentence saying there are none when no value is a usable number."""
+    shown = [
+        f"{metric_label(metric)} {_number(metric, value)}"
+        for metric, value in (figures or {}).items()
+        if _is_number(value)
+    ]
+    if not shown:
+        return "We have no figures for these numbers yet."
+    return "Today: " + ", ".join(shown) + "."
+
+
+def measured_summary(measured: list[dict]) -> str:
+    """A Markdown list, one item per measured metric: "- leads +12.0% (improved)"."""
+    lines = []
+    for item in measured:
+        label = metric_label(item.get("metric", ""))
+        change = item.get("change_pct")
+        verdict = _VERDICTS.get(item.get("verdict") or "")
+        if _is_number(change):
+            line = f"{label} {_percent(change)}"
+            if verdict:
+                line += f" ({verdict})"
+        else:
+            line = f"{label}: no figure yet"
+        lines.append(f"- {line}")
+    return "\n".join(lines)
+
+
+def history_summary(history: list[dict]) -> str:
+    """One line per metric, in the order first met: "3 earlier tasks measured organic sessions:
+    median +6.0%, 2 of 3 improved." (median over the known changes)."""
+    by_metric: dict[str, list[dict]] = {}
+    for item in history:
+        by_metric.setdefault(item.get("metric", ""), []).append(item)
+    lines = []
+    for metric, items in by_metric.items():
+        count = len(items)
+        label = metric_label(metric)
+        changes = [float(i["change_pct"]) for i in items if _is_number(i.get("change_pct"))]
+        improved = sum(1 for i in items if i.get("verdict") == "improved")
+        if count == 1:
+            verdict = _VERDICTS.get(items[0].get("verdict") or "")
+            if changes:
+                detail = _percent(changes[0]) + (f" ({verdict})" if verdict else "")
+            else:
+                detail = "no figure yet"
+            lines.append(f"- 1 earlier task measured {label}: {detail}.")
+            continue
+        detail = f"{improved} of {count} improved"
+        if changes:
+            detail = f"median {_percent(statistics.median(changes))}, {detail}"
+        lines.append(f"- {count} earlier tasks measured {label}: {detail}.")
+    return "\n".join(lines)
+
+
+def _url_count(count: int | None) -> str:
+    count = int(count or 0)
+    if count <= 0:
+        return "no URLs listed yet"
+    if count == 1:
+        return "1 affected URL"
+    return f"{count:,} affected URLs"
+
+
+def _priority(priority: str | None) -> str:
+    return str(priority).strip() if priority and str(priority).strip() else "not set yet"
+
+
+def _due_date(due: date | None) -> str:
+    if due is None:
+        return "no due date yet"
+    return f"{due.day} {_MONTHS[due.month - 1]} {due.year}"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number(metric: str, value: float) -> str:
+    if metric in _MONEY:
+        return f"{value:,.2f}"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.1f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
+
+
+def _percent(value: float) -> str:
+    rounded = round(float(value), 1)
+    if rounded == 0:
+        return "0.0%"
+    return f"{rounded:+.1f}%"
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "em",
+        "code",
+        "pre",
+        "blockquote",
+        "a",
+        "br",
+        "hr",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+)
+_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# "- [ ] item" renders as "<li>[ ] item</li>" (or "<li>\n<p>[ ] item" in a loose list).
+_TASK_BOX = re.compile(r"(<li>(?:\s*<p>)?)\[([ xX])\][ \t]")
+
+
+def render_html(markdown_text: str) -> str:
+    """Markdown (CommonMark and tables, raw HTML escaped) to HTML, sanitised with nh3.
+
+    Checklist items become plain list items starting with ☐ (or ☑ when ticked)."""
+    html = _MD.render(markdown_text or "")
+    html = _TASK_BOX.sub(lambda m: m.group(1) + ("☐ " if m.group(2) == " " else "☑ "), html)
+    return _sanitise(html)
+
+
+def _sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=set(_TAGS),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        url_schemes=set(_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def plain_text(markdown_text: str) -> str:
+    """The words of a Markdown fragment without its markup; blocks separated by a blank line."""
+    blocks = []
+    for token in _MD.parse(markdown_text or ""):
+        if token.type == "inline":
+            words = _inline_text(token.children or [])
+            if words.strip():
+                blocks.append(" ".join(words.split()))
+        elif token.type in ("code_block", "fence") and token.content.strip():
+            blocks.append(token.content.strip())
+    return "\n\n".join(blocks)
+
+
+def _inline_text(children: list) -> str:
+    out = []
+    for child in children:
+        if child.type in ("text", "code_inline", "html_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.append(_inline_text(child.children or []))
+    return "".join(out)
+
+
+def api_note(note: Note, facts: TaskFacts) -> dict:
+    """The ``training_note`` object of the public API."""
+    filled = fill(note, facts)
+    return {
+        "title": note.title,
+        "why": plain_text(section(filled, WHY)),
+        "kpis": list(note.kpis),
+        "how_measured": plain_text(section(filled, HOW)),
+        "body_html": render_html(filled),
+    }

@@ -1,0 +1,1 @@
+"""Filing, routing, the lifecycle of tasks and the shared board."""

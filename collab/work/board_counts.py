@@ -1,0 +1,54 @@
+"""Cards per (organisation, status, team), kept in step with every task change.
+
+The board reads these few rows instead of counting its tasks, so its cost does not grow
+with the history. One upsert per change keeps the numbers exact under concurrent writers."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from collab.models import BoardCount, Task
+from collab.platform.extensions import db
+
+
+def add(org_id: int, status: str, team: str | None, delta: int) -> None:
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(BoardCount).values(
+        organization_id=org_id, status=status, team=team or "", count=delta
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["organization_id", "status", "team"],
+        set_={"count": BoardCount.count + delta},
+    )
+    db.session.execute(statement)
+
+
+def counts(org_id: int) -> dict[tuple[str, str | None], int]:
+    rows = db.session.execute(
+        select(BoardCount.status, BoardCount.team, BoardCount.count).where(
+            BoardCount.organization_id == org_id
+        )
+    )
+    return {(status, team or None): count for status, team, count in rows}
+
+
+def recount(org_id: int) -> dict[tuple[str, str | None], int]:
+    """The same numbers the slow way; tests and repairs compare against it."""
+    rows = db.session.execute(
+        select(Task.status, Task.team, func.count())
+        .where(Task.organization_id == org_id)
+        .group_by(Task.status, Task.team)
+    )
+    return {(status, team): count for status, team, count in rows}
+
+
+def all_counts() -> dict[tuple[str, str | None], int]:
+    """Every organisation's cards per (status, team), summed: the scan's open-task figure."""
+    rows = db.session.execute(
+        select(BoardCount.status, BoardCount.team, func.sum(BoardCount.count)).group_by(
+            BoardCount.status, BoardCount.team
+        )
+    )
+    return {(status, team or None): int(count) for status, team, count in rows}

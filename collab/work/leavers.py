@@ -1,0 +1,80 @@
+"""A leaver's open work: handed to a colleague or back to triage, then the membership ends."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from collab.accounts import people
+from collab.models import (
+    Event,
+    Membership,
+    Organization,
+    Task,
+    User,
+)
+from collab.platform.clock import local_today, utcnow
+from collab.platform.errors import ValidationFailed
+from collab.platform.extensions import db
+from collab.work import board_counts, lifecycle
+
+
+def hand_over_open_tasks(
+    org: Organization, leaver: User, actor: Membership, colleague: Membership | None = None
+) -> int:
+    """A leaver's open tasks go to a colleague, or back to triage for the directors.
+
+    An administrative move, outside the status table: nobody is left to work the task."""
+    open_tasks = list(
+        db.session.scalars(
+            select(Task).where(
+                Task.organization_id == org.id,
+                Task.assignee_id == leaver.id,
+                Task.status.in_(lifecycle.OPEN),
+            )
+        )
+    )
+    for task in open_tasks:
+        if colleague is not None:
+            task.assignee = colleague.user
+            Event.on_task(
+                task,
+                actor.user_id,
+                "changed",
+                field="assignee",
+                old=leaver.email,
+                new=colleague.user.email,
+            )
+            continue
+        old_status = task.status
+        task.assignee = None
+        task.status = "triage"
+        task.status_changed_at = task.alert_check_at = utcnow()
+        task.triage_since = local_today(org.timezone)
+        Event.on_task(task, actor.user_id, "changed", field="assignee", old=leaver.email)
+        if old_status != "triage":
+            Event.on_task(
+                task, actor.user_id, "changed", field="status", old=old_status, new="triage"
+            )
+            board_counts.add(org.id, old_status, task.team, -1)
+            board_counts.add(org.id, "triage", task.team, +1)
+    db.session.flush()
+    return len(open_tasks)
+
+
+def deactivate_member(
+    org: Organization,
+    membership: Membership,
+    actor: Membership | None = None,
+    colleague: Membership | None = None,
+) -> Membership:
+    """A leaver loses this organisation at once (with no other: every session and token);
+    their open tasks go to `colleague`, or back to triage."""
+    if not membership.active:
+        return membership
+    people.check_removable(org, membership)
+    if colleague is not None and (
+        colleague.organization_id != org.id or not colleague.active or colleague.id == membership.id
+    ):
+        raise ValidationFailed("pick an active colleague", {"colleague": "not an active member"})
+    hand_over_open_tasks(org, membership.user, actor or membership, colleague)
+    return people.end_membership(membership)

@@ -1,0 +1,226 @@
+"""Filing a recommendation: validate, route, and create its task or tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from collab.models import (
+    PRIORITIES,
+    Event,
+    Membership,
+    Organization,
+    Recommendation,
+    RecommendationUrl,
+    RoutingRule,
+    Task,
+)
+from collab.notifications.inbox import directors, notify
+from collab.platform.clock import local_today
+from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.extensions import db
+from collab.work import board_counts, routing
+from collab.work.lifecycle import recommendation_status
+
+MAX_URLS = 10_000
+MAX_URL_LENGTH = 2048
+MAX_DESCRIPTION = 50_000
+PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
+
+
+@dataclass
+class Filing:
+    recommendation: Recommendation
+    created: bool  # False when an external_id made this call a repeat
+
+
+def clean_urls(urls) -> list[str]:
+    """Absolute http(s) URLs, duplicates dropped in order; every bad entry is named."""
+    if urls is None:
+        return []
+    if not isinstance(urls, list):
+        raise ValidationFailed("urls must be a list", {"urls": "a list of absolute URLs"})
+    errors: dict[str, str] = {}
+    seen: dict[str, None] = {}
+    for index, raw in enumerate(urls):
+        key = f"urls[{index}]"
+        if not isinstance(raw, str) or not raw.strip():
+            errors[key] = "not a URL"
+            continue
+        url = raw.strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            errors[key] = "not an absolute http(s) URL"
+        elif len(url) > MAX_URL_LENGTH:
+            errors[key] = f"longer than {MAX_URL_LENGTH} characters"
+        else:
+            seen.setdefault(url, None)
+    if len(seen) > MAX_URLS:
+        errors["urls"] = f"at most {MAX_URLS:,} URLs per recommendation"
+    if errors:
+        raise ValidationFailed("some URLs are not valid", errors)
+    return list(seen)
+
+
+def _parse_date(value, field: str, errors: dict) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = "a date as YYYY-MM-DD"
+        return None
+
+
+def org_rules(org: Organization) -> list[routing.Rule]:
+    rules = db.session.scalars(
+        select(RoutingRule).where(RoutingRule.organization_id == org.id).order_by(RoutingRule.id)
+    )
+    return [routing.Rule(phrase=r.phrase, category=r.category, team=r.team) for r in rules]
+
+
+def file_recommendation(org: Organization, filer: Membership, data: dict) -> Filing:
+    """Validates, routes and stores a recommendation with its tasks, all or nothing."""
+    errors: dict[str, str] = {}
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors["title"] = "required"
+    elif len(title.strip()) > 200:
+        errors["title"] = "at most 200 characters"
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        errors["description"] = "text"
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = f"at most {MAX_DESCRIPTION:,} characters"
+    category = data.get("category") or None
+    if category is not None and (
+        not isinstance(category, str)
+        or category not in routing.CATEGORIES
+        or category == routing.UNCATEGORISED
+    ):
+        allowed = [slug for slug in routing.CATEGORIES if slug != routing.UNCATEGORISED]
+        errors["category"] = "unknown category; one of " + ", ".join(allowed)
+    priority = data.get("priority") or "medium"
+    if priority not in PRIORITIES:
+        errors["priority"] = "one of " + ", ".join(PRIORITIES)
+    due = _parse_date(data.get("due_date"), "due_date", errors)
+    external_id = data.get("external_id")
+    if external_id is not None and (not isinstance(external_id, str) or len(external_id) > 200):
+        errors["external_id"] = "a string of at most 200 characters"
+    try:
+        urls = clean_urls(data.get("urls"))
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        urls = []
+    if errors:
+        raise ValidationFailed("the recommendation was not filed", errors)
+
+    if external_id:
+        existing = _by_external_id(org, external_id)
+        if existing is not None:
+            return Filing(existing, created=False)
+
+    title = title.strip()
+    recommendation = Recommendation(
+        organization_id=org.id,
+        organization=org,
+        title=title,
+        description=description,
+        category=category,
+        priority=priority,
+        proposed_due_date=due,
+        external_id=external_id or None,
+        url_count=len(urls),
+        filed_by_id=filer.user_id,
+        filed_by=filer.user,
+    )
+    db.session.add(recommendation)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request filed the same external_id a moment ago: answer with that one.
+        # Filing is the request's first write, so rolling back loses nothing else (and
+        # SQLite's driver cannot be trusted with savepoints).
+        db.session.rollback()
+        existing = _by_external_id(org, external_id) if external_id else None
+        if existing is None:
+            raise
+        return Filing(existing, created=False)
+    db.session.bulk_insert_mappings(
+        RecommendationUrl,
+        [
+            {"recommendation_id": recommendation.id, "position": i, "url": u}
+            for i, u in enumerate(urls)
+        ],
+    )
+    if due is None:
+        due = local_today(org.timezone) + timedelta(days=org.due_days(priority))
+    routes = routing.route(title, description, category, org_rules(org))
+    for chosen in routes:
+        task = Task(
+            organization_id=org.id,
+            recommendation=recommendation,
+            title=title,
+            category=chosen.category,
+            team=chosen.team,
+            status="triage",
+            priority=priority,
+            priority_rank=PRIORITY_RANK[priority],
+            due_date=due,
+            triage_since=local_today(org.timezone),
+            routed_team=chosen.team,
+            routed_category=chosen.category,
+            routing_reason=chosen.reason,
+        )
+        db.session.add(task)
+        db.session.flush()
+        board_counts.add(org.id, "triage", task.team, +1)
+        Event.on_task(task, filer.user_id, "created", field="team", new=task.team or "unrouted")
+    notify(
+        directors(org),
+        org,
+        "recommendation_filed",
+        f"New recommendation from {filer.user.display_name}: {title}",
+        recommendation=recommendation,
+        task=recommendation.tasks[0],
+        skip=filer.user,
+    )
+    return Filing(recommendation, created=True)
+
+
+def _by_external_id(org: Organization, external_id: str) -> Recommendation | None:
+    return db.session.scalar(
+        select(Recommendation).where(
+            Recommendation.organization_id == org.id, Recommendation.external_id == external_id
+        )
+    )
+
+
+def recommendation_in(org: Organization, recommendation_id: int) -> Recommendation:
+    recommendation = db.session.get(Recommendation, recommendation_id)
+    if recommendation is None or recommendation.organization_id != org.id:
+        raise NotFound("no such recommendation")
+    return recommendation
+
+
+def status_of(recommendation: Recommendation) -> str:
+    return recommendation_status(task.status for task in recommendation.tasks)
+
+
+def urls_page(recommendation: Recommendation, page: int = 1, per_page: int = 100) -> list[str]:
+    page = max(page, 1)
+    return list(
+        db.session.scalars(
+            select(RecommendationUrl.url)
+            .where(RecommendationUrl.recommendation_id == recommendation.id)
+            .order_by(RecommendationUrl.position)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )

@@ -1,0 +1,107 @@
+"""Directors' own routing rules and due-date policy, and how well routing is kept."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+
+from collab.models import PRIORITIES, Event, Membership, Organization, RoutingRule, Task
+from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.extensions import db
+from collab.work import routing
+
+
+def rules_of(org: Organization) -> list[RoutingRule]:
+    return list(
+        db.session.scalars(
+            select(RoutingRule)
+            .where(RoutingRule.organization_id == org.id)
+            .order_by(RoutingRule.id)
+        )
+    )
+
+
+def add_rule(org: Organization, actor: Membership, phrase: str, category=None, team=None):
+    phrase = (phrase or "").strip()
+    try:
+        routing.Rule(phrase=phrase, category=category or None, team=team or None)
+    except ValueError as exc:
+        raise ValidationFailed("the rule was not added", {"phrase": str(exc)}) from exc
+    if db.session.scalar(
+        select(RoutingRule.id).where(
+            RoutingRule.organization_id == org.id, func.lower(RoutingRule.phrase) == phrase.lower()
+        )
+    ):
+        raise ValidationFailed("the rule was not added", {"phrase": "a rule for it exists"})
+    rule = RoutingRule(
+        organization_id=org.id,
+        phrase=phrase,
+        category=category or None,
+        team=team or None,
+        created_by_id=actor.user_id,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
+def delete_rule(org: Organization, rule_id: int) -> None:
+    rule = db.session.get(RoutingRule, rule_id)
+    if rule is None or rule.organization_id != org.id:
+        raise NotFound("no such rule")
+    db.session.delete(rule)
+    db.session.flush()
+
+
+def set_due_policy(org: Organization, days: dict) -> None:
+    errors = {}
+    parsed = {}
+    for priority in PRIORITIES:
+        try:
+            value = int(days.get(priority, ""))
+            if not 0 <= value <= 365:
+                raise ValueError
+            parsed[priority] = value
+        except (TypeError, ValueError):
+            errors[priority] = "a number of days from 0 to 365"
+    if errors:
+        raise ValidationFailed("the policy was not changed", errors)
+    for priority, value in parsed.items():
+        setattr(org, f"due_days_{priority}", value)
+    db.session.flush()
+
+
+def routing_kept(org_id: int | None = None) -> dict:
+    """Of the tasks that left triage, how many kept the team and category routing chose."""
+    left_triage = Task.status.notin_(("triage",))
+    query = select(
+        func.count(),
+        func.sum(
+            case(
+                (
+                    (Task.team == Task.routed_team) & (Task.category == Task.routed_category),
+                    1,
+                ),
+                else_=0,
+            )
+        ),
+        func.sum(case((Task.routed_team.is_(None), 1), else_=0)),
+    ).where(left_triage)
+    if org_id is not None:
+        query = query.where(Task.organization_id == org_id)
+    total, kept, unrouted = db.session.execute(query).one()
+    overrides = db.session.scalar(
+        select(func.count())
+        .select_from(Event)
+        .where(
+            Event.kind == "routing_override",
+            *([Event.organization_id == org_id] if org_id is not None else []),
+        )
+    )
+    total = total or 0
+    return {
+        "triaged": total,
+        "kept": kept or 0,
+        "routed_by_hand": unrouted or 0,
+        "overrides": overrides or 0,
+        "kept_pct": round(100 * (kept or 0) / total, 1) if total else None,
+    }

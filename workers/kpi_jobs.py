@@ -1,4 +1,7 @@
-"""RQ entry points for KPIs and impacts: open an app context, call one collab function."""
+"""RQ entry points for KPIs and impacts: open an app context, call one collab function.
+
+Their names are declared in collab/platform/jobs.py; measuring one task and the nightly run
+are workers.jobs.measure_task_impact and workers.jobs.impact_run."""
 
 from __future__ import annotations
 
@@ -41,14 +44,6 @@ def import_kpis(org_id: int, text: str) -> dict:
         return counts
 
 
-def measure_task(task_id: int) -> int:
-    """Measures one task's impacts now (a task reached done)."""
-    with app_context():
-        from collab.impacts import job as impacts
-
-        return impacts.measure_task(int(task_id))
-
-
 def measure_org(org_id: int | str) -> str:
     """Measures one organisation's impacts now (after its KPIs changed, or on request)."""
     with app_context():
@@ -63,10 +58,3 @@ def measure_org(org_id: int | str) -> str:
         db.session.commit()
         return counts.line()
 
-
-def run_impact() -> str:
-    """The nightly impact job over every organisation."""
-    with app_context():
-        from collab.impacts import job as impacts
-
-        return impacts.run_impact()

@@ -31,7 +31,6 @@ NOT_YET_SPLIT = {
     "collab/impacts/job.py",
     "collab/kpis/store.py",
     "collab/training/notes.py",
-    "collab/web/kpis.py",
     "collab/work/routing.py",
     "collab/work/tasks.py",
 }

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from collab.accounts.roles import role_may
 from collab.impacts import job as impacts
@@ -157,13 +158,21 @@ def _measured(task_ids: list[int]) -> dict[int, list[dict]]:
 
 
 def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
-    ids = list({task.recommendation_id for task in tasks})
-    if not ids:
-        return {}
-    # Whole objects rather than the one column: the tasks' ``recommendation`` (which the API
-    # reads too) then comes from the session, not from one statement per task.
-    found = db.session.scalars(select(Recommendation).where(Recommendation.id.in_(ids)))
-    return {recommendation.id: recommendation.url_count for recommendation in found}
+    """Each task's recommendation, loaded in one statement and attached to the tasks as an
+    eager load would (the API reads ``task.recommendation`` too); its URL count by id."""
+    missing = [task for task in tasks if "recommendation" in inspect(task).unloaded]
+    ids = {task.recommendation_id for task in missing}
+    found = {}
+    if ids:
+        found = {
+            recommendation.id: recommendation
+            for recommendation in db.session.scalars(
+                select(Recommendation).where(Recommendation.id.in_(ids))
+            )
+        }
+    for task in missing:
+        set_committed_value(task, "recommendation", found[task.recommendation_id])
+    return {task.recommendation_id: task.recommendation.url_count for task in tasks}
 
 
 def note_for_task(task: Task, book: NoteBook) -> dict:

@@ -3,8 +3,8 @@ today's figures for the numbers the work should move, what the work measurably d
 earlier work of its kind did in the organisation.
 
 Those facts are loaded by a ``NoteBook``: the adapter builds one for a page or a list, and
-every task's note on it reads from the book, so a list of 50 tasks costs the same few
-statements as a list of one.
+every task's note on it reads from the book, so a list costs the same few statements
+whatever its length.
 """
 
 from __future__ import annotations

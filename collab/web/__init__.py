@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_login import current_user
 
+from collab.web import filters
+
 
 def register(app: Flask) -> None:
     from collab.web import (
@@ -37,6 +39,8 @@ def register(app: Flask) -> None:
         admin,
     ):
         app.register_blueprint(module.bp)
+
+    filters.install(app)
 
     @app.context_processor
     def shared_context():

@@ -6,6 +6,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from collab.accounts.people import members_of
+from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.impacts.job import badges_for
 from collab.platform.clock import local_today
@@ -39,14 +40,10 @@ def card_kit(org, membership) -> dict:
         "csrf": generate_csrf(),
         "role": role,
         "director": director,
+        "may_move": role_may(role, "task.move"),
         "moves": moves,
         "team_labels": TEAM_LABELS,
     }
-
-
-@bp.app_context_processor
-def _kit():
-    return {"card_kit": card_kit}
 
 
 def _add_badges(cards: list[board.Card]) -> None:
@@ -84,6 +81,7 @@ def board_page(org: str):
         filters=filters,
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         people=members_of(g.org),
+        kit=card_kit(g.org, g.membership),
     )
 
 
@@ -116,4 +114,5 @@ def more(org: str):
         team=team,
         filters=filters,
         next_offset=offset + len(cards) if len(cards) == board.PAGE else None,
+        kit=card_kit(g.org, g.membership),
     )

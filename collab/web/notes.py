@@ -19,14 +19,6 @@ from collab.work.routing import CATEGORIES
 bp = Blueprint("notes", __name__, url_prefix="/orgs/<org>/notes")
 
 
-@bp.app_context_processor
-def _task_note():
-    def task_note(task, membership):
-        return notes.task_note(task, membership)
-
-    return {"task_note": task_note}
-
-
 class NoteForm(FlaskForm):
     title = StringField("Title", render_kw={"maxlength": notes.TITLE_MAX})
     body = TextAreaField("The note, in Markdown", render_kw={"rows": 24})
@@ -215,7 +207,12 @@ def mark_read(org: str, category: str):
     else:
         db.session.commit()
         if task is not None and request.headers.get("HX-Request") == "true":
-            return render_template("notes/task_note.html", org=g.org, task=task)
+            return render_template(
+                "notes/task_note.html",
+                org=g.org,
+                task=task,
+                note=notes.task_note(task, g.membership),
+            )
         flash("Marked as read. Thank you for taking the time.")
     if task is not None:
         target = url_for("tasks.show", org=org, task_id=task.id) + "#task-note"

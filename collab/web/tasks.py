@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 
 from collab.accounts.people import members_of
+from collab.accounts.roles import role_may
 from collab.http.access import access
+from collab.models.accounts import DIRECTOR_OF_TEAM
 from collab.platform.clock import local_today
 from collab.platform.errors import Conflict, DomainError
 from collab.platform.extensions import db
+from collab.training import notes
 from collab.web.board import card_kit
+from collab.web.kpis import task_impact_panel
 from collab.work import recommendations, routing, tasks
 from collab.work.board import card_for
 
@@ -45,6 +49,8 @@ def _form_changes(names) -> dict:
 def show(org: str, task_id: int):
     task = tasks.task_in(g.org, task_id)
     page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
+    role = g.membership.role
+    may_triage = role_may(role, "task.triage")
     return render_template(
         "tasks/show.html",
         org=g.org,
@@ -54,9 +60,19 @@ def show(org: str, task_id: int):
         recommendation_status=recommendations.status_of(task.recommendation),
         urls=recommendations.urls_page(task.recommendation, page),
         urls_page=page,
+        note=notes.task_note(task, g.membership),
+        panel=task_impact_panel(task),
         comments=tasks.comments_for(task, g.membership),
         history=tasks.history(task),
-        people=members_of(g.org),
+        may_triage=may_triage,
+        # Staff work on their own team's tasks; directors on every task.
+        may_work=may_triage or (role_may(role, "task.move") and role == task.team),
+        may_comment_internal=role_may(role, "comment.internal"),
+        assignees=[
+            m
+            for m in members_of(g.org)
+            if task.team is not None and m.role in (task.team, DIRECTOR_OF_TEAM[task.team])
+        ],
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         description_html=render_markdown(task.recommendation.description),
     )

@@ -117,3 +117,126 @@ def test_the_settings_title_holds_no_form_and_the_alerts_form_shows_once(client)
     head, _, body = html.partition("</head>")
     assert "alert_policy" not in head and "/settings/alerts" not in head
     assert body.count('action="/orgs/acme/settings/alerts"') == 1
+
+
+# --- the header: worked out by the web adapter, handed to templates as plain values ------------
+
+
+class Header(HTMLParser):
+    """The main navigation's links (text -> aria-current) and the organisation it names."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.links: dict[str, str | None] = {}
+        self.org = ""
+        self._in_nav = False
+        self._link: tuple[str, str | None] | None = None
+        self._org = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "nav" and attributes.get("aria-label") == "Main":
+            self._in_nav = True
+        elif self._in_nav and tag == "a":
+            self._link = ("", attributes.get("aria-current"))
+        elif self._in_nav and (tag == "summary" or attributes.get("class") == "org-name"):
+            self._org = True
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._in_nav = False
+        elif tag == "a" and self._link is not None:
+            text, current = self._link
+            self.links[" ".join(text.split())] = current
+            self._link = None
+        elif tag in ("summary", "span"):
+            self._org = False
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link = (self._link[0] + data, self._link[1])
+        elif self._org:
+            self.org += data.strip()
+
+
+ORG_LINKS = [
+    "Board",
+    "File a recommendation",
+    "KPIs",
+    "Training notes",
+    "My training",
+    "People",
+    "Settings",
+]
+
+
+def test_the_header_shows_each_role_the_pages_it_may_open(app, client):
+    org = make_org("acme")
+    agency = make_recommendation(org, make_user(org, "agency"), title="Compress images").filed_by
+    seen = {}
+    for role, user in [
+        ("agency", agency),
+        ("it", make_user(org, "it")),
+        ("cmo", make_user(org, "cmo")),
+    ]:
+        browser = app.test_client()
+        login(browser, user.email)
+        header = Header(browser.get("/orgs/acme/board").text)
+        assert header.org == "Acme"
+        seen[role] = [name for name in ORG_LINKS if name in header.links]
+        assert header.links["Board"] == "page"  # the page we are on
+        unread = [name for name in header.links if name.startswith("Notifications")]
+        assert unread, role
+    assert seen["agency"] == ["Board", "File a recommendation", "KPIs", "Training notes"]
+    assert seen["it"] == ["Board", "KPIs", "Training notes", "My training"]
+    assert seen["cmo"] == ORG_LINKS
+    # Each link opens: the header offers nothing its reader is refused.
+    staff = app.test_client()
+    login(staff, make_user(org, "marketing").email)
+    for name, path in [("My training", "/orgs/acme/notes/mine"), ("KPIs", "/orgs/acme/kpis/")]:
+        assert staff.get(path).status_code == 200, name
+        assert Header(staff.get(path).text).links[name] == "page"
+
+
+def test_someone_in_two_organisations_switches_between_them(client):
+    people, _ = _world()
+    login(client, people["cio"].email)
+    html = client.get("/orgs/beta/board").text
+    header = Header(html)
+    assert header.org == "Beta"
+    assert header.links["Acme (cio)"] is None and header.links["Beta (cmo)"] == "page"
+    assert 'href="/orgs/acme/board"' in html
+
+
+def test_an_error_page_keeps_the_header(client):
+    people, _ = _world()
+    login(client, people["cio"].email)
+    missing = client.get("/orgs/acme/tasks/987654")
+    assert missing.status_code == 404
+    header = Header(missing.text)
+    assert header.org == "Acme" and "Board" in header.links and "Settings" in header.links
+
+
+def test_templates_call_no_function_but_links_tokens_and_their_own_macros(app):
+    """Views work out what a page shows; a template that called the domain would query
+    behind the view's back (and once per card on a board)."""
+    from jinja2 import nodes
+
+    allowed = {"url_for", "csrf_token", "get_flashed_messages", "super", "caller"}
+    env = app.jinja_env
+    called = {}
+    for name in env.list_templates(extensions=["html"]):
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        own = {m.name for m in tree.find_all(nodes.Macro)}
+        own |= {a.name for m in tree.find_all(nodes.Macro) for a in m.args}
+        own |= {
+            n if isinstance(n, str) else n[1]
+            for imp in tree.find_all(nodes.FromImport)
+            for n in imp.names
+        }
+        for call in tree.find_all(nodes.Call):
+            if isinstance(call.node, nodes.Name) and call.node.name not in allowed | own:
+                called.setdefault(name, set()).add(call.node.name)
+    assert called == {}

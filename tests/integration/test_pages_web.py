@@ -1,4 +1,4 @@
-"""What every main page shares: a short plain <title> naming the page and its organisation."""
+"""What every main page shares: a plain <title>, a header worked out for it, no inline code."""
 
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ def test_every_main_page_has_a_short_plain_title_naming_it_and_the_organisation(
     people, recommendation = _world()
     login(client, people["cio"].email)
     _edit_note(client)
-    expected = {path: f"{name} · Acme · collab" for path, name in main_pages(recommendation).items()}
+    pages = main_pages(recommendation)
+    expected = {path: f"{name} · Acme · collab" for path, name in pages.items()}
     expected |= {"/": "Your organisations · collab", "/profile/": "Your profile · collab"}
     operator = app.test_client()
     login(operator, people["operator"].email)
@@ -240,3 +241,93 @@ def test_templates_call_no_function_but_links_tokens_and_their_own_macros(app):
             if isinstance(call.node, nodes.Name) and call.node.name not in allowed | own:
                 called.setdefault(name, set()).add(call.node.name)
     assert called == {}
+
+
+# --- no inline script or style: a strict Content-Security-Policy refuses them ----------------
+
+
+class Inline(HTMLParser):
+    """What a Content-Security-Policy without 'unsafe-inline' (or 'unsafe-eval') would refuse."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._script = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "style":
+            self.found.append("<style> element")
+        if tag == "script":
+            self._script = True
+            if not attributes.get("src"):
+                self.found.append("<script> without src")
+        for name, value in attrs:
+            if name == "style":
+                self.found.append(f'style="…" on <{tag}>')
+            elif name.startswith("on") or name.startswith(("hx-on", "data-hx-on")):
+                self.found.append(f"{name}= handler on <{tag}>")
+            elif (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"javascript: URL in {name}= on <{tag}>")
+            elif name in ("hx-vals", "hx-headers") and (value or "").lstrip().startswith("js:"):
+                self.found.append(f"script in {name}= on <{tag}>")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script = False
+
+    def handle_data(self, data):
+        if self._script and data.strip():
+            self.found.append("a script body")
+
+
+JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+
+
+def _without_jinja(source: str) -> str:
+    # Expressions become a plain value and statements vanish, leaving the markup they build.
+    return JINJA.sub(lambda m: "x" if m.group(0).startswith("{{") else " ", source)
+
+
+def test_no_template_holds_inline_script_style_or_handlers(app):
+    env = app.jinja_env
+    names = env.list_templates(extensions=["html"])
+    assert len(names) > 30  # the walk really reads the template folder
+    found = {
+        name: Inline(_without_jinja(env.loader.get_source(env, name)[0])).found for name in names
+    }
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_the_walk_would_see_inline_content():
+    sample = (
+        '<div style="color: red" onclick="go()"><style>p{}</style>'
+        '<script>alert(1)</script><a href="javascript:void(0)">x</a>'
+        '<script src="/static/js/app.js"></script>'
+        '<input hx-on:click="x()" {% if y %}checked{% endif %} value="{{ v }}"></div>'
+    )
+    assert Inline(_without_jinja(sample)).found == [
+        'style="…" on <div>',
+        "onclick= handler on <div>",
+        "<style> element",
+        "<script> without src",
+        "a script body",
+        "javascript: URL in href= on <a>",
+        "hx-on:click= handler on <input>",
+    ]
+
+
+def test_main_pages_render_without_inline_script_or_style(app, client):
+    people, recommendation = _world()
+    login(client, people["cio"].email)
+    _edit_note(client)
+    operator = app.test_client()
+    login(operator, people["operator"].email)
+    pages = [(client, path) for path in [*main_pages(recommendation), "/", "/profile/"]]
+    pages += [(operator, "/admin/"), (app.test_client(), "/login")]
+    for who, path in pages:
+        response = who.get(path)
+        assert response.status_code == 200, path
+        assert Inline(response.text).found == [], path

@@ -103,8 +103,8 @@ def test_templates_reach_them_as_filters():
     env = Environment(autoescape=True)
     env.filters.update(filters.FILTERS)
     page = env.from_string(
-        "{{ n|number }} · {{ c|signed_percent }} · {{ d|date('month') }} · {{ v|metric('bounce_rate') }}"
-        " · {{ 'lcp_ms'|metric_label }}"
+        "{{ n|number }} · {{ c|signed_percent }} · {{ d|date('month') }}"
+        " · {{ v|metric('bounce_rate') }} · {{ 'lcp_ms'|metric_label }}"
     )
     shown = page.render(n=5000, c=-0.52, d=date(2026, 3, 1), v=41.25)
     assert shown == "5,000 · \u22120.5% · March 2026 · 41.2% · page load time (LCP, ms)"

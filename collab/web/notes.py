@@ -9,10 +9,12 @@ from wtforms import HiddenField, StringField, TextAreaField
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models.notes import SHIPPED_VERSION
-from collab.platform.errors import Conflict, DomainError, ValidationFailed
+from collab.platform.errors import Conflict, ValidationFailed
 from collab.platform.extensions import db
 from collab.training import library as training
 from collab.training import notes
+from collab.web.feedback import refuse
+from collab.web.page import is_htmx
 from collab.work import tasks
 from collab.work.routing import CATEGORIES
 
@@ -34,11 +36,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _problem(exc: DomainError) -> str:
-    details = "; ".join(exc.fields.values())
-    return exc.message + (f" ({details})" if details else "")
 
 
 @bp.route("/")
@@ -89,7 +86,7 @@ def show(org: str, category: str):
     )
 
 
-def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: str | None = None):
+def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: bool = False):
     current = notes.current_note(g.org, category)
     return (
         render_template(
@@ -128,15 +125,13 @@ def edit(org: str, category: str):
             _int(form.base_version.data),
         )
     except ValidationFailed as exc:
-        db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, name, form.body).errors = [message]
+        refuse(exc, form, fallback="body")
         return _edit_page(category, form, 422)
     except Conflict as exc:
-        db.session.rollback()
+        refuse(exc, form, fallback="body")
         # Saving again from this form now builds on the colleague's version.
         form.base_version.data = str(notes.current_note(g.org, category).version)
-        return _edit_page(category, form, 409, conflict=exc.message)
+        return _edit_page(category, form, 409, conflict=True)
     if saved is None:
         flash("Nothing changed, so no new version was saved.")
         return redirect(url_for("notes.show", org=org, category=category), code=303)
@@ -183,8 +178,7 @@ def revert(org: str, category: str):
     try:
         saved = notes.revert(g.membership, g.org, category, version)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
-        flash(_problem(exc), "error")
+        refuse(exc)
         return redirect(url_for("notes.show", org=org, category=category), code=303)
     db.session.commit()
     source = "collab's own note" if version == SHIPPED_VERSION else f"version {version}"
@@ -202,11 +196,10 @@ def mark_read(org: str, category: str):
     try:
         notes.mark_read(g.membership, g.org, category, version)
     except ValidationFailed as exc:
-        db.session.rollback()
-        flash(_problem(exc), "error")
+        refuse(exc)
     else:
         db.session.commit()
-        if task is not None and request.headers.get("HX-Request") == "true":
+        if task is not None and is_htmx():
             return render_template(
                 "notes/task_note.html",
                 org=g.org,

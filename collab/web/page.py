@@ -66,6 +66,11 @@ def _org_links(org, role: str) -> tuple[Link, ...]:
     )
 
 
+def is_htmx() -> bool:
+    """An htmx request: answered with a fragment of the page, never the whole page."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def header() -> Header:
     """The header of this request's page: worked out on first use, then kept for the request."""
     if "header" not in g:
@@ -114,11 +119,9 @@ def _compute() -> Header:
 def install(app: Flask) -> None:
     @app.context_processor
     def shared_context():
-        # An htmx request is answered with a fragment, which never shows the header: it
-        # does not pay for the header's queries.
-        fragment = request.headers.get("HX-Request") == "true"
+        # A fragment never shows the header, so an htmx request does not pay for its queries.
         return {
-            "header": None if fragment else header(),
+            "header": None if is_htmx() else header(),
             "current_org": g.get("org"),
             "current_membership": g.get("membership"),
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 
 from collab.accounts.people import members_of
@@ -9,19 +11,17 @@ from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models.accounts import DIRECTOR_OF_TEAM
 from collab.platform.clock import local_today
-from collab.platform.errors import Conflict, DomainError
+from collab.platform.errors import DomainError
 from collab.platform.extensions import db
 from collab.training import notes
 from collab.web.board import card_kit
+from collab.web.feedback import refuse
 from collab.web.kpis import task_impact_panel
+from collab.web.page import is_htmx
 from collab.work import recommendations, routing, tasks
 from collab.work.board import card_for
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _version() -> int | None:
@@ -94,29 +94,24 @@ def move(org: str, task_id: int):
     try:
         tasks.update_task(g.membership, task, changes, _version())
     except DomainError as exc:
-        db.session.rollback()
+        message = refuse(exc)
+        if not is_htmx():
+            return redirect(request.referrer or url_for("board.board", org=org))
+        # The card as it really is goes back in place of the one that was dragged.
         current = db.session.get(type(task), task.id)
-        message = exc.message
-        if isinstance(exc, Conflict):
-            message = "Someone else changed this card meanwhile; it is shown as it is now."
-        elif exc.fields:
-            message += ": " + "; ".join(exc.fields.values())
-        if _is_htmx():
-            response = make_response(
-                render_template(
-                    "partials/card.html",
-                    org=g.org,
-                    card=card_for(current, today),
-                    kit=card_kit(g.org, g.membership),
-                ),
-                exc.status,
-            )
-            response.headers["HX-Trigger"] = _trigger("collab:refused", message)
-            return response
-        flash(message, "error")
-        return redirect(request.referrer or url_for("board.board", org=org))
+        response = make_response(
+            render_template(
+                "partials/card.html",
+                org=g.org,
+                card=card_for(current, today),
+                kit=card_kit(g.org, g.membership),
+            ),
+            exc.status,
+        )
+        response.headers["HX-Trigger"] = json.dumps({"collab:refused": {"message": message}})
+        return response
     db.session.commit()
-    if _is_htmx():
+    if is_htmx():
         return render_template(
             "partials/card.html",
             org=g.org,
@@ -125,12 +120,6 @@ def move(org: str, task_id: int):
         )
     flash(f"“{task.title}” is now {task.status.replace('_', ' ')}.")
     return redirect(request.referrer or url_for("board.board", org=org))
-
-
-def _trigger(name: str, message: str) -> str:
-    import json
-
-    return json.dumps({name: {"message": message}})
 
 
 @bp.route("/<int:task_id>/update", methods=["POST"])
@@ -151,16 +140,7 @@ def update(org: str, task_id: int):
     try:
         tasks.update_task(g.membership, task, changes, _version())
     except DomainError as exc:
-        db.session.rollback()
-        if isinstance(exc, Conflict):
-            flash(
-                "Someone else changed this task meanwhile; nothing was saved. "
-                "Here it is as it is now.",
-                "error",
-            )
-        else:
-            details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in exc.fields.items())
-            flash(exc.message + (f" ({details})" if details else ""), "error")
+        refuse(exc)
         return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
     db.session.commit()
     flash("Saved.")
@@ -179,8 +159,7 @@ def comment(org: str, task_id: int):
             request.form.get("internal") == "1",
         )
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message + (": " + "; ".join(exc.fields.values()) if exc.fields else ""), "error")
+        refuse(exc)
         return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
     db.session.commit()
     return redirect(url_for("tasks.show", org=org, task_id=task_id) + "#comments")
@@ -214,9 +193,7 @@ def bulk(org: str):
     try:
         changed = tasks.update_many(g.membership, g.org, items)
     except DomainError as exc:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-        flash(f"Nothing was changed: {exc.message}" + (f" ({details})" if details else ""), "error")
+        refuse(exc)
     else:
         db.session.commit()
         flash(f"{len(changed)} task(s) updated.")

@@ -10,6 +10,7 @@ from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.impacts.job import badges_for
 from collab.platform.clock import local_today
+from collab.web.page import is_htmx
 from collab.work import board, lifecycle, routing
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
@@ -103,11 +104,8 @@ def more(org: str):
     cards = board.more_cards(g.org, filters, today, status, team, offset)
     if status == "done":
         _add_badges(cards)
-    template = (
-        "partials/more_cards.html" if request.headers.get("HX-Request") else "board/more.html"
-    )
     return render_template(
-        template,
+        "partials/more_cards.html" if is_htmx() else "board/more.html",
         org=g.org,
         cards=cards,
         status=status,

@@ -122,6 +122,7 @@ def install(app: Flask) -> None:
         # A fragment never shows the header, so an htmx request does not pay for its queries.
         return {
             "header": None if is_htmx() else header(),
-            "current_org": g.get("org"),
+            # Still read by the KPI templates, whose views are being split: once they pass
+            # their rights as values like the other views, this key can go.
             "current_membership": g.get("membership"),
         }

@@ -11,6 +11,7 @@ from collab.accounts import invitations, people, signin
 from collab.http.access import access
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db, limiter
+from collab.web.feedback import refuse
 from collab.web.forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
@@ -94,7 +95,7 @@ def reset_password(token: str):
         try:
             signin.reset_password(token, form.password.data)
         except ValidationFailed as exc:
-            form.password.errors = list(exc.fields.values())
+            refuse(exc, form, fallback="password")
         else:
             db.session.commit()
             flash("Your password is changed. Sign in with it.")
@@ -120,8 +121,7 @@ def accept_invitation(token: str):
         try:
             user = invitations.accept_invitation(token, form.name.data or "", form.password.data)
         except ValidationFailed as exc:
-            for field, message in exc.fields.items():
-                getattr(form, field, form.password).errors = [message]
+            refuse(exc, form, fallback="password")
         else:
             db.session.commit()
             login_user(user)

@@ -9,11 +9,13 @@ from wtforms import HiddenField, StringField, TextAreaField
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models.notes import SHIPPED_VERSION
-from collab.platform.errors import Conflict, DomainError, ValidationFailed
+from collab.platform.errors import Conflict, ValidationFailed
 from collab.platform.extensions import db
 from collab.training import library as training
 from collab.training import reading, versions
 from collab.training.task_notes import NoteBook, task_note
+from collab.web.feedback import refuse
+from collab.web.page import is_htmx
 from collab.work import tasks
 from collab.work.routing import CATEGORIES
 
@@ -23,13 +25,6 @@ bp = Blueprint("notes", __name__, url_prefix="/orgs/<org>/notes")
 def note_for_task_page(task, membership) -> dict:
     """The note section of a task's page, with the facts loaded for that one task."""
     return task_note(task, membership, NoteBook.for_tasks(g.org, [task]))
-
-
-@bp.app_context_processor
-def _task_note():
-    # The task page (collab.web.tasks) includes notes/task_note.html without building the
-    # note itself; this lets the include do it.
-    return {"task_note": note_for_task_page}
 
 
 class NoteForm(FlaskForm):
@@ -47,11 +42,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _problem(exc: DomainError) -> str:
-    details = "; ".join(exc.fields.values())
-    return exc.message + (f" ({details})" if details else "")
 
 
 @bp.route("/")
@@ -103,7 +93,7 @@ def show(org: str, category: str):
     )
 
 
-def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: str | None = None):
+def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: bool = False):
     current = versions.current_note(g.org, category)
     return (
         render_template(
@@ -142,15 +132,13 @@ def edit(org: str, category: str):
             _int(form.base_version.data),
         )
     except ValidationFailed as exc:
-        db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, name, form.body).errors = [message]
+        refuse(exc, form, fallback="body")
         return _edit_page(category, form, 422)
     except Conflict as exc:
-        db.session.rollback()
+        refuse(exc, form, fallback="body")
         # Saving again from this form now builds on the colleague's version.
         form.base_version.data = str(versions.current_note(g.org, category).version)
-        return _edit_page(category, form, 409, conflict=exc.message)
+        return _edit_page(category, form, 409, conflict=True)
     if saved is None:
         flash("Nothing changed, so no new version was saved.")
         return redirect(url_for("notes.show", org=org, category=category), code=303)
@@ -197,8 +185,7 @@ def revert(org: str, category: str):
     try:
         saved = versions.revert(g.membership, g.org, category, version)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
-        flash(_problem(exc), "error")
+        refuse(exc)
         return redirect(url_for("notes.show", org=org, category=category), code=303)
     db.session.commit()
     source = "collab's own note" if version == SHIPPED_VERSION else f"version {version}"
@@ -216,13 +203,16 @@ def mark_read(org: str, category: str):
     try:
         reading.mark_read(g.membership, g.org, category, version)
     except ValidationFailed as exc:
-        db.session.rollback()
-        flash(_problem(exc), "error")
+        refuse(exc)
     else:
         db.session.commit()
-        if task is not None and request.headers.get("HX-Request") == "true":
-            note = note_for_task_page(task, g.membership)
-            return render_template("notes/task_note.html", org=g.org, task=task, note=note)
+        if task is not None and is_htmx():
+            return render_template(
+                "notes/task_note.html",
+                org=g.org,
+                task=task,
+                note=note_for_task_page(task, g.membership),
+            )
         flash("Marked as read. Thank you for taking the time.")
     if task is not None:
         target = url_for("tasks.show", org=org, task_id=task.id) + "#task-note"

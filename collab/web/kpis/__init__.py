@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from collab.impacts import job as impacts
 from collab.kpis import input as kpi_input
-from collab.training.library import metric_label
-from collab.web import charts
 
 bp = Blueprint("kpis", __name__, url_prefix="/orgs/<org>/kpis")
 
@@ -22,14 +19,3 @@ def unit_of(metric: str) -> str:
 
 # The pages register their routes on bp as they are imported.
 from collab.web.kpis import dashboard, imports, metric_map, month_grid  # noqa: E402, F401
-from collab.web.kpis.impact_panel import task_impact_panel  # noqa: E402
-
-
-@bp.app_context_processor
-def kpi_helpers():
-    return {
-        "task_impact_panel": task_impact_panel,
-        "metric_label": metric_label,
-        "signed_pct": impacts.signed_pct,
-        "kpi_number": charts.number,
-    }

@@ -9,6 +9,7 @@ from flask_login import current_user
 def register(app: Flask) -> None:
     from collab.web import (
         admin,
+        audit,
         auth,
         board,
         home,
@@ -35,6 +36,7 @@ def register(app: Flask) -> None:
         people,
         profile,
         admin,
+        audit,
     ):
         app.register_blueprint(module.bp)
 

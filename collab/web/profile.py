@@ -19,12 +19,20 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat it", validators=[DataRequired(), EqualTo("password", "the two entries differ")]
+        "Repeat it",
+        validators=[DataRequired(), EqualTo("password", "the two entries differ")],
+        render_kw={"autocomplete": "new-password"},
     )
 
 

@@ -100,7 +100,12 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @access(public=True)
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    error_message="Too many reset requests from this address. Try again in a minute "
+    "(the Retry-After header says exactly when).",
+)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -100,3 +100,19 @@ def test_throttling_holds_with_redis_down(app, client):
     statuses = [_attempt(client, user.email, "wrong-password").status_code for _ in range(11)]
     assert statuses == [401] * 10 + [429]
     assert "Retry-After" in _attempt(client, user.email, PASSWORD).headers
+
+
+def test_too_many_reset_requests_say_when_to_retry(client):
+    page = client.get("/password/forgot")
+    for _ in range(10):
+        client.post(
+            "/password/forgot",
+            data={"email": "someone@example.com", "csrf_token": csrf_from(page.text)},
+        )
+    refused = client.post(
+        "/password/forgot",
+        data={"email": "someone@example.com", "csrf_token": csrf_from(page.text)},
+    )
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Try again in a minute" in refused.text

@@ -8,6 +8,7 @@ from flask import url_for
 
 from collab.models import Comment, Recommendation, Task
 from collab.platform.clock import local_today
+from collab.training.task_notes import NoteBook, note_for_task
 from collab.work import recommendations
 from collab.work.board import mark_due
 
@@ -16,11 +17,12 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def task_json(task: Task, today: date | None = None) -> dict:
-    from collab.training.notes import note_for_task
-
+def task_json(task: Task, today: date | None = None, notes: NoteBook | None = None) -> dict:
+    """``notes``: the note book of a list's tasks; a single task gets one of its own."""
     org = task.recommendation.organization
     today = today or local_today(org.timezone)
+    if notes is None:
+        notes = NoteBook.for_tasks(org, [task])
 
     class _Due:
         status, due_date = task.status, task.due_date
@@ -51,7 +53,7 @@ def task_json(task: Task, today: date | None = None) -> dict:
             "category": task.routed_category,
             "reason": task.routing_reason,
         },
-        "training_note": note_for_task(task),
+        "training_note": note_for_task(task, notes),
         "url": url_for("tasks.show", org=org.slug, task_id=task.id, _external=True),
     }
 
@@ -59,6 +61,7 @@ def task_json(task: Task, today: date | None = None) -> dict:
 def recommendation_json(recommendation: Recommendation) -> dict:
     org = recommendation.organization
     today = local_today(org.timezone)
+    notes = NoteBook.for_tasks(org, recommendation.tasks)
     return {
         "id": recommendation.id,
         "title": recommendation.title,
@@ -72,7 +75,7 @@ def recommendation_json(recommendation: Recommendation) -> dict:
         "status": recommendations.status_of(recommendation),
         "filed_by": recommendation.filed_by.email if recommendation.filed_by else None,
         "created_at": _iso(recommendation.created_at),
-        "tasks": [task_json(task, today) for task in recommendation.tasks],
+        "tasks": [task_json(task, today, notes) for task in recommendation.tasks],
     }
 
 

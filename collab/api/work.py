@@ -17,6 +17,7 @@ from collab.models.work import OPEN_STATUSES
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.training.task_notes import NoteBook
 from collab.work import recommendations, routing, tasks
 
 MAX_LIMIT = 200
@@ -136,9 +137,10 @@ def list_tasks(org: str):
     found = list(db.session.scalars(query.order_by(Task.id).limit(limit + 1)))
     more = len(found) > limit
     found = found[:limit]
+    notes = NoteBook.for_tasks(g.org, found)  # one load for the whole page's notes
     return jsonify(
         {
-            "items": [task_json(task, today) for task in found],
+            "items": [task_json(task, today, notes) for task in found],
             "next_cursor": cursor_for(found[-1].id) if more else None,
         }
     )
@@ -166,7 +168,8 @@ def patch_task(org: str, task_id: int):
 def patch_tasks(org: str):
     changed = tasks.update_many(g.membership, g.org, json_body().get("items"))
     db.session.commit()
-    return jsonify({"items": [task_json(task) for task in changed]})
+    notes = NoteBook.for_tasks(g.org, changed)
+    return jsonify({"items": [task_json(task, notes=notes) for task in changed]})
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>/comments", methods=["POST"])

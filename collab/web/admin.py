@@ -35,11 +35,9 @@ def index():
     from collab.work.routing_rules import routing_kept
 
     try:
-        failed = queue.failed_jobs()
-    except Exception as exc:  # Redis away: say so rather than fail the page
-        failed, failed_error = [], str(exc)
-    else:
-        failed_error = None
+        failed, failed_error = queue.failed_jobs(), None
+    except queue.QueueAway as away:  # say so rather than fail the page
+        failed, failed_error = [], str(away)
     return render_template(
         "admin/index.html",
         orgs=rows,
@@ -71,6 +69,11 @@ def retry_email(email_id: int):
 @access(operator=True)
 def requeue(job_id: str):
     if ConfirmForm().validate_on_submit():
-        queue.requeue(job_id)
-        flash(f"Job {job_id} is queued again.")
+        try:
+            if queue.requeue(job_id):
+                flash(f"Job {job_id} is queued again.")
+            else:
+                flash(f"Job {job_id} is no longer among the failed jobs.", "error")
+        except queue.QueueAway as away:
+            flash(f"Job {job_id} was not requeued: {away}.", "error")
     return redirect(url_for("admin.index"), code=303)

@@ -67,6 +67,8 @@ class OutboxEmail(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the last attempt failed: the row waits for an operator's retry, not the relay.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(
@@ -76,4 +78,3 @@ class OutboxEmail(db.Model):
             postgresql_where=db.text("sent_at IS NULL"),
         ),
     )
-

@@ -10,6 +10,7 @@ from collab.web import filters, page
 def register(app: Flask) -> None:
     from collab.web import (
         admin,
+        audit,
         auth,
         board,
         home,
@@ -36,6 +37,7 @@ def register(app: Flask) -> None:
         people,
         profile,
         admin,
+        audit,
     ):
         app.register_blueprint(module.bp)
 

@@ -6,8 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from collab.http.access import access
+from collab.http.operations import queue_depths
 from collab.models import Membership, Organization
+from collab.notifications import outbox
 from collab.platform import health, queue
+from collab.platform.errors import NotFound
 from collab.platform.extensions import db
 from collab.web.forms import ConfirmForm
 
@@ -42,8 +45,24 @@ def index():
         kept=routing_kept(),
         failed=failed,
         failed_error=failed_error,
+        failed_emails=outbox.failed_emails(),
+        depths=queue_depths(),
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/emails/<int:email_id>/retry", methods=["POST"])
+@access(operator=True)
+def retry_email(email_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            row = outbox.retry_email(email_id)
+        except NotFound as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"The e-mail to {row.to_address} goes out with the next relay run.")
+    return redirect(url_for("admin.index"), code=303)
 
 
 @bp.route("/jobs/<job_id>/requeue", methods=["POST"])

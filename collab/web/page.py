@@ -47,6 +47,7 @@ _ORG_LINKS = (
     ("My training", "notes.my_training", "notes.mark_read", ()),
     ("People", "people.index", "people.view", ("people",)),
     ("Settings", "settings.index", "settings.edit", ("settings",)),
+    ("Audit log", "audit.index", "audit.view", ("audit",)),
 )
 _TARGETS = {target for _, target, _, _ in _ORG_LINKS}
 

@@ -68,7 +68,7 @@ def change_role(org: str, member_id: int):
     form = RoleForm(prefix=f"m{member_id}")
     if form.validate_on_submit():
         try:
-            people.change_role(g.org, membership, form.role.data)
+            people.change_role(g.org, membership, form.role.data, by=current_user)
         except ValidationFailed as exc:
             refuse(exc)
             return _page(status=422)

@@ -77,4 +77,4 @@ def deactivate_member(
     ):
         raise ValidationFailed("pick an active colleague", {"colleague": "not an active member"})
     hand_over_open_tasks(org, membership.user, actor or membership, colleague)
-    return people.end_membership(membership)
+    return people.end_membership(membership, by=actor.user if actor else None)

@@ -33,7 +33,6 @@ NOT_YET_SPLIT = {
     "collab/training/notes.py",
     "collab/web/kpis.py",
     "collab/work/routing.py",
-    "collab/work/tasks.py",
 }
 NOT_YET_FREE_OF_REQUEST_STATE = {"collab/training/notes.py"}
 

@@ -32,7 +32,6 @@ NOT_YET_SPLIT = {
     "collab/kpis/store.py",
     "collab/training/notes.py",
     "collab/web/kpis.py",
-    "collab/work/routing.py",
 }
 NOT_YET_FREE_OF_REQUEST_STATE = {"collab/training/notes.py"}
 

@@ -8,8 +8,10 @@ agreement for every due date around the boundaries.
 
 Decisions a reader would otherwise have to guess:
 
-- ``due_soon`` always counts calendar days, as the users say it: "due today, tomorrow or the day
-  after". Only lateness switches to business days when the organisation asks for them.
+- ``due_soon`` is the same judgement the board's cards and the API make
+  (``collab.work.deadlines``): calendar days, as the users say it, "due today, tomorrow or the
+  day after" for the default window. Only lateness switches to business days when the
+  organisation asks for them.
 - Under business days a task due on a Friday is not late on Saturday or Sunday, because nobody
   is at work to fix it; its first overdue alert comes on Monday, one business day late. A due
   date that falls on a weekend or a holiday works the same way.
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from collab.models.work import OPEN_STATUSES
+from collab.work.deadlines import due_soon_dates, is_due_soon
 
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
@@ -195,7 +198,7 @@ def alerts_due(
     alerts: list[AlertKey] = []
     due = task.due_date
     if due is not None:
-        if 0 <= (due - today).days <= policy.due_soon_days:
+        if is_due_soon(task.status, due, today, policy.due_soon_days):
             alerts.append(AlertKey(DUE_SOON, 0, due))
         late = days_late(due, today, policy)
         alerts.extend(
@@ -236,7 +239,7 @@ def due_cutoffs(today: date, policy: AlertPolicy = DEFAULT_POLICY) -> dict:
     - ``"triage_stale"``: a task in triage is stale when ``triage_since <= cutoff``.
     """
     return {
-        DUE_SOON: (today, today + timedelta(days=policy.due_soon_days)),
+        DUE_SOON: due_soon_dates(today, policy.due_soon_days),
         OVERDUE: {
             level: _latest_start(today, threshold, policy, policy.business_days)
             for level, threshold in zip(LEVELS, policy.level_days, strict=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from collab.models import Comment, Event, Membership, Organization, Task
@@ -28,6 +28,11 @@ def task_in(org: Organization, task_id: int) -> Task:
     if task is None or task.organization_id != org.id:
         raise NotFound("no such task")
     return task
+
+
+def overdue_on(today: date):
+    """collab.work.deadlines.is_overdue as a WHERE condition, for lists and filters."""
+    return and_(Task.status.in_(OPEN_STATUSES), Task.due_date < today)
 
 
 @dataclass

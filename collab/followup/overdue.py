@@ -33,6 +33,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from collab.models.accounts import DIRECTOR_OF_TEAM, DIRECTOR_ROLES
 from collab.models.work import OPEN_STATUSES
 from collab.work.deadlines import due_soon_dates, is_due_soon
 
@@ -47,10 +48,11 @@ LEVELS = (1, 2, 3)
 # a short walk from today and far from the edges of the calendar.
 MAX_DAYS = 3660
 
-BOTH_DIRECTORS = ("cio", "cmo")
-_TEAM_DIRECTORS = {"it": ("cio",), "marketing": ("cmo",)}
-
-_RECIPIENTS = {
+# Who hears of each alert, as audiences: ``assignee``, ``team_director`` (see
+# ``team_director``), ``both_directors`` and ``agency_filer`` (the agency contact who filed the
+# recommendation). Escalation widens with each level. The scan's notifications are generated
+# from this table (collab.followup.alerts).
+RECIPIENTS = {
     (DUE_SOON, 0): ("assignee",),
     (OVERDUE, 1): ("assignee", "team_director"),
     (OVERDUE, 2): ("assignee", "both_directors"),
@@ -248,22 +250,12 @@ def due_cutoffs(today: date, policy: AlertPolicy = DEFAULT_POLICY) -> dict:
     }
 
 
-def recipients(kind: str, level: int) -> tuple[str, ...]:
-    """Who is told about an alert, as audiences the notifier resolves: ``assignee``,
-    ``team_director`` (see ``team_director``), ``both_directors`` and ``agency_filer`` (the
-    agency contact who filed the recommendation). Escalation widens with each level."""
-    try:
-        return _RECIPIENTS[(kind, level)]
-    except KeyError:
-        raise ValueError(f"there is no {kind!r} alert at level {level!r}") from None
-
-
 def team_director(team: str | None) -> tuple[str, ...]:
     """The director role(s) answering for a team. A task with no team is waiting for both
     directors, just as an unrouted recommendation is."""
     if team is None:
-        return BOTH_DIRECTORS
+        return DIRECTOR_ROLES
     try:
-        return _TEAM_DIRECTORS[team]
+        return (DIRECTOR_OF_TEAM[team],)
     except KeyError:
         raise ValueError(f"unknown team {team!r}") from None

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from collab.models import Membership, Notification, Organization, OutboxEmail, User
+from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 from collab.platform.mail import deliver
@@ -108,7 +109,7 @@ def _copies(row: OutboxEmail) -> tuple[str, ...]:
             .where(
                 Membership.organization_id == row.organization_id,
                 Membership.active.is_(True),
-                Membership.role.in_(("cio", "cmo")),
+                Membership.role.in_(DIRECTOR_ROLES),
                 User.active.is_(True),
             )
             .order_by(User.email)

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, make_response, redirect, render_template,
 
 from collab.accounts.people import members_of
 from collab.http.access import access
+from collab.models import STATUSES
 from collab.platform.clock import local_today
 from collab.platform.errors import Conflict, DomainError
 from collab.platform.extensions import db
@@ -57,6 +58,7 @@ def show(org: str, task_id: int):
         comments=tasks.comments_for(task, g.membership),
         history=tasks.history(task),
         people=members_of(g.org),
+        statuses=STATUSES,
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         description_html=render_markdown(task.recommendation.description),
     )

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from collab.followup import alerts
+from collab.followup.overdue import RECIPIENTS
 from collab.followup.policy import set_alert_policy
 from collab.models import Alert, Notification, OutboxEmail, Task
 from collab.notifications.outbox import relay
@@ -326,3 +327,32 @@ def test_cards_the_api_and_the_scan_judge_deadlines_alike(client, window, busine
         assert by_offset[-1].id not in alerted("overdue")
     else:
         assert alerted("overdue") == overdue
+
+
+@pytest.mark.parametrize(
+    ("team", "title", "director"),
+    [
+        ("it", "Fix 404 pages", {"cio"}),
+        ("marketing", "Rewrite meta descriptions", {"cmo"}),
+        (None, "Hello", {"cio", "cmo"}),  # unrouted: both directors answer for it
+    ],
+)
+def test_every_alert_reaches_the_audiences_of_the_recipient_table(app, team, title, director):
+    org, p = _world()
+    task = _task(org, p, title=title, assign=False, status="triage")
+    assert task.team == team
+    if team is not None:
+        update_task(membership(p["cio"], org), task, {"assignee": p[team].email}, task.version)
+    task.due_date, task.triage_since = TODAY, TODAY - timedelta(days=14)
+    db.session.commit()
+    alerts.scan(NOW)  # due soon, and stale in triage
+    alerts.scan(NOW + timedelta(days=8))  # overdue levels 1 to 3
+    audiences = {
+        "assignee": {p[team].id} if team else set(),
+        "team_director": {p[role].id for role in director},
+        "both_directors": {p["cio"].id, p["cmo"].id},
+        "agency_filer": {p["agency"].id},
+    }
+    assert {key: set(_recipients(task, *key)) for key in RECIPIENTS} == {
+        key: set().union(*(audiences[name] for name in names)) for key, names in RECIPIENTS.items()
+    }

@@ -64,7 +64,10 @@ def _insert():
 def _groups(now: datetime) -> dict[tuple, list[int]]:
     """Organisations that share a local date, a policy and a last scan share statements."""
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for org in db.session.scalars(select(Organization).where(Organization.kind == "client")):
+    # The stored settings and last scan, not what this session loaded before: the scan's own
+    # UPDATEs bypass the loaded objects, and a second scan in one session must see them.
+    orgs = select(Organization).where(Organization.kind == "client")
+    for org in db.session.scalars(orgs.execution_options(populate_existing=True)):
         today = local_today(org.timezone, now)
         last = (
             org.alert_scanned_on if org.alert_scanned_on and org.alert_scanned_on <= today else None

@@ -235,8 +235,10 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
     Event.on_task(task, actor.user_id, "commented", new="internal" if internal else "public")
     if actor.role == "agency":
         if task.waiting_on_agency:
-            # The agency answered: the task no longer waits, and its alerts resume.
+            # The agency answered: the task no longer waits, and its alerts resume; the mark
+            # makes the next scan look at it even if its due date passed during the wait.
             task.waiting_on_agency = False
+            task.alert_check_at = utcnow()
             db.session.flush()
         notify(
             directors(org),

@@ -14,7 +14,7 @@ from collab.models import Alert, Notification, OutboxEmail, Task
 from collab.notifications.outbox import relay
 from collab.platform.clock import local_today, utcnow
 from collab.platform.extensions import db
-from collab.work.tasks import update_task
+from collab.work.tasks import add_comment, update_task
 from tests.support.factories import (
     bearer,
     login,
@@ -356,3 +356,21 @@ def test_every_alert_reaches_the_audiences_of_the_recipient_table(app, team, tit
     assert {key: set(_recipients(task, *key)) for key in RECIPIENTS} == {
         key: set().union(*(audiences[name] for name in names)) for key, names in RECIPIENTS.items()
     }
+
+
+def test_the_agencys_answer_ends_the_wait_and_the_next_scan_catches_up(app):
+    org, p = _world()
+    # Real time: the marks a change leaves are stamped with the clock, and a scan clears
+    # only those made before its own time.
+    now = utcnow()
+    today = local_today(org.timezone, now)
+    task = _task(org, p, title="Fix broken links", due=today + timedelta(days=10))
+    update_task(membership(p["cio"], org), task, {"waiting_on_agency": True}, task.version)
+    db.session.commit()
+    assert alerts.scan(now).new_alerts == 0
+    # The due date passes while the team waits; the scan rightly raises nothing.
+    assert alerts.scan(now + timedelta(days=12)).new_alerts == 0
+    add_comment(membership(p["agency"], org), task, "Here are the URLs you asked for.")
+    db.session.commit()
+    # Two days late: the first overdue level, although that due date was scanned before.
+    assert alerts.scan(now + timedelta(days=12, minutes=5)).new_alerts == 1

@@ -366,19 +366,3 @@ def alerts_of(
     if after is not None:
         query = query.where(Alert.id > after)
     return list(db.session.scalars(query.order_by(Alert.id).limit(limit)))
-
-
-def open_alert_marks(task_ids) -> dict[int, tuple[str, int]]:
-    """The highest open alert per task, for board cards."""
-    if not task_ids:
-        return {}
-    rows = db.session.execute(
-        select(Alert.task_id, Alert.kind, func.max(Alert.level))
-        .where(Alert.task_id.in_(list(task_ids)), Alert.closed_at.is_(None))
-        .group_by(Alert.task_id, Alert.kind)
-    )
-    marks: dict[int, tuple[str, int]] = {}
-    for task_id, kind, level in rows:
-        if kind == "overdue" or task_id not in marks:
-            marks[task_id] = (kind, level)
-    return marks

@@ -24,7 +24,6 @@ RETRY = Retry(max=3, interval=[10, 60, 300])
 TIMEOUT = 600
 
 
-
 class OutboxJob(db.Model):
     """A follow-up job (measure a finished task's impact, ...) written with the change
     that needs it, and handed to RQ by the relay whenever Redis is there to take it."""

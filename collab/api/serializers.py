@@ -10,7 +10,7 @@ from collab.models import Comment, Recommendation, Task
 from collab.platform.clock import local_today
 from collab.training.task_notes import NoteBook, note_for_task
 from collab.work import recommendations
-from collab.work.board import mark_due
+from collab.work.deadlines import is_due_soon, is_overdue
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -23,12 +23,6 @@ def task_json(task: Task, today: date | None = None, notes: NoteBook | None = No
     today = today or local_today(org.timezone)
     if notes is None:
         notes = NoteBook.for_tasks(org, [task])
-
-    class _Due:
-        status, due_date = task.status, task.due_date
-
-    flags = _Due()
-    mark_due(flags, today)
     return {
         "id": task.id,
         "recommendation_id": task.recommendation_id,
@@ -45,8 +39,8 @@ def task_json(task: Task, today: date | None = None, notes: NoteBook | None = No
         "due_date": _iso(task.due_date),
         "started_at": _iso(task.started_at),
         "completed_at": _iso(task.completed_at),
-        "overdue": flags.overdue,
-        "due_soon": flags.due_soon,
+        "overdue": is_overdue(task.status, task.due_date, today),
+        "due_soon": is_due_soon(task.status, task.due_date, today, org.alert_due_soon_days),
         "version": task.version,
         "routing": {
             "team": task.routed_team,

@@ -13,7 +13,6 @@ from collab.api import bp
 from collab.api.serializers import comment_json, recommendation_json, task_json
 from collab.http.access import access
 from collab.models import STATUSES, Task
-from collab.models.work import OPEN_STATUSES
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
@@ -127,7 +126,7 @@ def list_tasks(org: str):
     today = local_today(g.org.timezone)
     overdue = request.args.get("overdue")
     if overdue == "true":
-        query = query.where(Task.due_date < today, Task.status.in_(OPEN_STATUSES))
+        query = query.where(tasks.overdue_on(today))
     elif overdue not in (None, "", "false"):
         errors["overdue"] = "true or false"
     if errors:

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
 
-OPEN_STATUS_SQL = "status IN ('triage', 'todo', 'in_progress', 'review')"
-
 
 class Alert(db.Model):
     """One alert per (task, kind, level, due date): a rerun, a second worker or a doubled

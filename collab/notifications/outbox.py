@@ -110,7 +110,7 @@ def _copies(row: OutboxEmail) -> tuple[str, ...]:
             .where(
                 Membership.organization_id == row.organization_id,
                 Membership.active.is_(True),
-                Membership.role.in_(("cio", "cmo")),
+                Membership.role.in_(DIRECTOR_ROLES),
                 User.active.is_(True),
             )
             .order_by(User.email)

@@ -20,6 +20,7 @@ from collab.models.notes import SHIPPED_VERSION, NoteRead, NoteVersion
 from collab.platform.clock import utcnow
 from collab.platform.errors import PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.transactions import savepoint
 from collab.training.versions import current_note, current_notes, known_category, slug_of
 from collab.work.lifecycle import OPEN
 from collab.work.routing import CATEGORIES
@@ -71,7 +72,7 @@ def mark_read(
             read_at=utcnow(),
         )
         try:
-            with db.session.begin_nested():
+            with savepoint():
                 db.session.add(read)
         except IntegrityError:
             # A second click won the race: its row is the record, moved forward below.

@@ -25,6 +25,7 @@ from collab.models.notes import SHIPPED_VERSION, NoteVersion
 from collab.platform.clock import utcnow
 from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.transactions import savepoint
 from collab.training import library as training
 from collab.work.routing import CATEGORIES, UNCATEGORISED
 
@@ -207,7 +208,7 @@ def _add_version(
         created_at=utcnow(),
     )
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(row)
     except IntegrityError as exc:
         # (organisation, category, version) is unique: a colleague saved version n + 1 first.

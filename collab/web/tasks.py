@@ -9,7 +9,7 @@ from flask import Blueprint, flash, g, make_response, redirect, render_template,
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
-from collab.models.accounts import DIRECTOR_OF_TEAM
+from collab.models import STATUSES
 from collab.platform.clock import local_today
 from collab.platform.errors import DomainError
 from collab.platform.extensions import db
@@ -68,11 +68,8 @@ def show(org: str, task_id: int):
         # Staff work on their own team's tasks; directors on every task.
         may_work=may_triage or (role_may(role, "task.move") and role == task.team),
         may_comment_internal=role_may(role, "comment.internal"),
-        assignees=[
-            m
-            for m in members_of(g.org)
-            if task.team is not None and m.role in (task.team, DIRECTOR_OF_TEAM[task.team])
-        ],
+        assignees=[m for m in members_of(g.org) if m.role in task.team_roles],
+        statuses=STATUSES,
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         description_html=render_markdown(task.recommendation.description),
     )

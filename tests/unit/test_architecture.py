@@ -30,8 +30,6 @@ MAX_LINES = 450
 NOT_YET_SPLIT = {
     "collab/impacts/job.py",
     "collab/kpis/store.py",
-    "collab/work/routing.py",
-    "collab/work/tasks.py",
 }
 NOT_YET_FREE_OF_REQUEST_STATE: set[str] = set()
 

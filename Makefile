@@ -1,5 +1,5 @@
 # Thin targets over scripts/: see README.md.
-.PHONY: setup run test bench lint
+.PHONY: setup run test bench lint lock
 
 setup:
 	@bash scripts/setup.sh
@@ -18,3 +18,8 @@ bench: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# After changing a pin in pyproject.toml: re-resolve requirements.lock (UPGRADE=1: everything).
+# Not behind setup, which refuses a lock that no longer matches pyproject.toml.
+lock:
+	@bash scripts/lock.sh

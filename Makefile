@@ -10,6 +10,7 @@ run: setup
 test: setup
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
+	.venv/bin/vulture
 	.venv/bin/pytest $(PYTEST_ARGS)
 
 bench: setup
@@ -18,6 +19,8 @@ bench: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	.venv/bin/vulture
 
 # After changing a pin in pyproject.toml: re-resolve requirements.lock (UPGRADE=1: everything).
 # Not behind setup, which refuses a lock that no longer matches pyproject.toml.

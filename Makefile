@@ -1,5 +1,5 @@
 # Thin targets over scripts/: see README.md.
-.PHONY: setup run test bench lint lock
+.PHONY: setup run test bench lint lock architecture
 
 setup:
 	@bash scripts/setup.sh
@@ -26,3 +26,8 @@ lint: setup
 # Not behind setup, which refuses a lock that no longer matches pyproject.toml.
 lock:
 	@bash scripts/lock.sh
+
+# After adding, removing or resizing modules: rewrite docs/architecture.md from the code and
+# pyproject.toml's contracts (tests/unit/test_architecture_doc.py fails until it is current).
+architecture: setup
+	@.venv/bin/python scripts/architecture.py

@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/pip-compile ]; then
   # A fresh clone: pip-tools is pinned in the dev extra, so the current lock brings it.
   [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
-  .venv/bin/python -m pip install --disable-pip-version-check --quiet \
-    --require-hashes -r requirements.lock
+  echo "lock: installing pip-tools from the current lock"
+  .venv/bin/python -m pip install --disable-pip-version-check --require-hashes \
+    -r requirements.lock > .venv/install.log 2>&1 \
+    || { cat .venv/install.log; echo "lock: pip failed" >&2; exit 1; }
 fi
 .venv/bin/python - <<'PY'
 import platform, sys

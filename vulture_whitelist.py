@@ -16,12 +16,32 @@ _.has_more  # work.board.Lane: templates/board/board.html
 _.columns  # work.board.Board: templates/board/board.html
 _.column_count  # work.board.Board: templates/board/board.html
 _.badge  # work.board.Card: templates/partials/cards.html
-_.percent  # training.notes.ReadRate: templates/notes/index.html
+_.percent  # training.reading.ReadRate: templates/notes/index.html
 _.confirm  # web.forms.NewPasswordForm: templates/auth/reset.html
 
-# Queued by dotted name ("workers.jobs.measure_task_impact"), which vulture cannot follow.
+# Named by dotted path in collab/platform/jobs.py's registry, which vulture cannot follow.
+jobs.overdue_scan
+jobs.relay_outbox
+jobs.daily_digest
 jobs.measure_task_impact
+jobs.impact_run
+jobs.heartbeat
 kpi_jobs.import_kpis
+kpi_jobs.measure_org
+
+# Read only by templates.
+_.org_name  # web.page.Header: templates/base.html
+_.links  # web.page.Header: templates/base.html
+_.unread  # web.page.Header: templates/base.html
+_.due_soon  # work.board.Card: templates/partials/cards.html
+
+# The rule as a predicate: tests/unit/test_overdue.py holds the scan's SQL cutoffs
+# (due_cutoffs) to it for every due date around the boundaries.
+_.alerts_due
+# bench/ and the tests rebuild the board's counters from the tasks to check them.
+_.recount
+# Flask reads the status a view's response carries.
+_.status_code
 
 # The app's test client class, set by tests/conftest.py and bench/harness.py.
 _.IsolatedClient

@@ -11,10 +11,12 @@ and the query keep their case and order: servers may treat ``/Pricing`` and ``/p
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 4096
+_BREAKS = re.compile(r"[\r\n\t\x00]")
 
 
 def normalise_url(url: object) -> str | None:
@@ -22,7 +24,7 @@ def normalise_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     text = url.strip()
-    if not text or len(text) > MAX_URL_LENGTH or any(c in text for c in "\r\n\t\x00"):
+    if not text or len(text) > MAX_URL_LENGTH or _BREAKS.search(text):
         return None
     try:
         parts = urlsplit(text)
@@ -34,7 +36,7 @@ def normalise_url(url: object) -> str | None:
     except ValueError:
         # urlsplit refuses malformed IPv6 hosts and out-of-range ports.
         return None
-    if not host or any(c.isspace() for c in host):
+    if not host or " " in host or not host.isprintable():
         return None
     if ":" in host:
         host = f"[{host}]"

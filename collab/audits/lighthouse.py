@@ -179,7 +179,7 @@ def _finding(
         form_factor=form_factor,
         score=score,
         display_value=shown[:200] if isinstance(shown, str) else None,
-        savings_ms=_savings_ms(details, audit.get("metricSavings")),
+        savings_ms=_savings_ms(details, audit),
         savings_bytes=_savings_bytes(details, items),
         numeric_value=_number(audit.get("numericValue")),
         numeric_unit=unit[:40] if isinstance(unit, str) else None,
@@ -256,11 +256,18 @@ def _worst_kept(offenders: list[Offender]) -> tuple[Offender, ...]:
     return tuple(offenders[:MAX_ITEMS_KEPT])
 
 
-def _savings_ms(details: Mapping[str, Any], metric_savings: object) -> float | None:
+def _savings_ms(details: Mapping[str, Any], audit: Mapping[str, Any]) -> float | None:
     overall = _number(details.get("overallSavingsMs"))
     if overall is not None:
         return overall
+    # An opportunity's numericValue is its saving in milliseconds (before v12 it was the only
+    # place some reports kept it); elsewhere numericValue is a measurement, not a saving.
+    if details.get("type") == "opportunity" and audit.get("numericUnit") == "millisecond":
+        value = _number(audit.get("numericValue"))
+        if value is not None:
+            return value
     # v12+ estimates savings per metric; CLS is unitless, the others are milliseconds.
+    metric_savings = audit.get("metricSavings")
     if isinstance(metric_savings, dict):
         values = [_number(v) for k, v in metric_savings.items() if k != "CLS"]
         numbers = [v for v in values if v is not None]

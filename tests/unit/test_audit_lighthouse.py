@@ -216,6 +216,20 @@ def test_the_form_factor_comes_from_the_settings(settings, form_factor):
         ),
         ({"details": {"type": "checklist", "debugData": {"wastedBytes": 11905}}}, None, 11905),
         ({"numericValue": 2100, "numericUnit": "millisecond"}, None, None),
+        (
+            {
+                "details": {"type": "opportunity"},
+                "numericValue": 2100,
+                "numericUnit": "millisecond",
+            },
+            2100,
+            None,
+        ),
+        (
+            {"details": {"type": "opportunity"}, "numericValue": 3, "numericUnit": "element"},
+            None,
+            None,
+        ),
         ({"details": {"overallSavingsMs": "a lot"}}, None, None),
     ],
 )

@@ -14,6 +14,7 @@ from collab.platform.config import ROOT
 
 CAPABILITIES = (
     "accounts",
+    "audits",
     "notifications",
     "kpis",
     "work",

@@ -67,7 +67,6 @@ class TableRow:
     topic: str
     area: str = ""  # Lighthouse: the report section ("accessibility", "performance insight")
     group: str = ""  # Lighthouse: audits that share one recommendation
-    language: str = "en"
 
 
 def issue_key(name: str) -> str:
@@ -212,7 +211,6 @@ def _tables() -> tuple[tuple[TableRow, ...], tuple[TableRow, ...]]:
             category=r["category"],
             teams=_teams(r["teams"]),
             topic=r["topic"],
-            language=r["language"],
         )
         for r in _read("screaming_frog.csv")
     )

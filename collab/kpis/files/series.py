@@ -226,6 +226,14 @@ def read_table(table: Table, source: Source, settings: Settings) -> TableRead:
     series (``usable`` False) or has cells that cannot be read (``usable`` True)."""
     keys = [column_key(h) for h in table.header]
     day_index, counted = _day_column(table, keys, source)
+    if not table.rows:
+        raise KpiFileError(
+            table.file,
+            "the table has column names but no rows",
+            "Download the export again for a period that has data.",
+            line=table.header_line,
+            where=table.where,
+        )
     group = next((i for i, k in enumerate(keys) if k in source.group_labels), -1)
     read = TableRead(source)
     columns, breakdowns, currency = _plan(table, keys, source, settings, {day_index, group}, read)

@@ -152,6 +152,11 @@ GA4 = Source(
         "session conversion rate": "conversion_rate",
         "частота ключевых событий в сеансе": "conversion_rate",
         "коэффициент конверсии сеансов": "conversion_rate",
+        # The Search Console report inside GA4, where the two are linked.
+        "organic google search clicks": "search_clicks",
+        "organic google search impressions": "search_impressions",
+        "organic google search click through rate": "search_ctr",
+        "organic google search average position": "search_position",
     },
     day_labels=_keys("date", "дата"),
     nth_day_labels=_keys("nth day", "n-й день"),

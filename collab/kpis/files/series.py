@@ -268,6 +268,7 @@ def _read_rows(table, source, settings, read, columns, day_index, counted, group
     latest = settings.today + dt.timedelta(days=1) if settings.today else None
     default_channel = settings.channel if settings.channel is not None else source.channel
     days: dict[str, dt.date | None] = {}
+    groups: dict[str, tuple[str, bool]] = {}
     problems: dict[str, str] = {}
     repeated: dict[str, int] = {}
     currencies: set[str] = set()
@@ -294,8 +295,9 @@ def _read_rows(table, source, settings, read, columns, day_index, counted, group
         organic = False
         if group >= 0:
             name = _cell(cells, group)
-            channel = channel_of(name)
-            organic = " ".join(name.split()).casefold() in source.organic
+            if name not in groups:
+                groups[name] = channel_of(name), " ".join(name.split()).casefold() in source.organic
+            channel, organic = groups[name]
         if currency >= 0 and _cell(cells, currency).strip():
             currencies.add(_cell(cells, currency).strip().upper())
         for column in columns:

@@ -22,7 +22,6 @@ from collab.kpis.files.values import parse_day
 
 DELIMITERS = ("\t", ";", ",")  # in order of preference when two fit a file equally well
 SNIFF_LINES = 60
-MAX_CELL = 1_000_000  # characters in one cell; a longer one is not a KPI export
 _NUMBERISH = re.compile(r"[\s0-9.,%()+\-\u2212$€£₽]*[0-9][\s0-9.,%()+\-\u2212$€£₽]*")
 _KEY_VALUE = re.compile(r"#\s*([^:#]{1,60}?)\s*:\s*(.*)")
 
@@ -153,10 +152,6 @@ def split_tables(rows: Iterable[tuple[int, list[str]]], file: str, where: str) -
         block.clear()
 
     for line, cells in rows:
-        if any(len(cell) > MAX_CELL for cell in cells):
-            raise KpiFileError(
-                file, "a cell is far too long for a KPI export", line=line, where=where
-            )
         if len(cells) == 1 and cells[0].lstrip().startswith("#"):
             flush()
             comment = cells[0].strip()
@@ -166,7 +161,7 @@ def split_tables(rows: Iterable[tuple[int, list[str]]], file: str, where: str) -
             elif comment.strip("#- "):
                 caption = shown(comment.strip("#- "))
             continue
-        if not _filled(cells):
+        if not "".join(cells).strip():
             flush()
             continue
         block.append((line, cells))

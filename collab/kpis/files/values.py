@@ -27,6 +27,7 @@ FIRST_YEAR, LAST_YEAR = 1995, 2199
 
 _INT = re.compile(r"-?[0-9]+")
 _DOT_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")
+_COMMA_GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # Google Ads
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f']+")
 _CURRENCY = re.compile(
     r"^(?:[$€£¥₽]|usd|eur|rub|gbp|руб\.?|р\.)\s*|\s*(?:[$€£¥₽]|usd|eur|rub|gbp|руб\.?|р\.)$",
@@ -127,6 +128,8 @@ def parse_number(raw: str, mark: str | None = None) -> tuple[float, bool] | None
     text = raw.strip()
     if _INT.fullmatch(text) or (mark != "," and _DOT_DECIMAL.fullmatch(text)):
         return float(text), False  # the common case, kept cheap for million-row files
+    if mark != "," and _COMMA_GROUPED.fullmatch(text):
+        return float(text.replace(",", "")), False
     if text.casefold() in MISSING_WORDS:
         return None
     percent = text.endswith("%")

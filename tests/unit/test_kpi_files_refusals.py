@@ -86,6 +86,20 @@ def test_what_is_no_export_at_all(data, says, advice):
             "group the report by Дата визита",
         ),
         (
+            "weeks.csv",
+            "Дата визита,Визиты\n2025-12-22 – 2025-12-28,100\n".encode(),
+            1,
+            "'2025-12-22 – 2025-12-28' is a period, not a day",
+            "with detail by day",
+        ),
+        (
+            "header-only.csv",
+            b"Date,Clicks,Impressions,CTR,Position\n",
+            1,
+            "the table has column names but no rows",
+            "for a period that has data",
+        ),
+        (
             "list.csv",
             b"Page,Sessions,Bounce rate,Engaged sessions\n/home,10,0.5,5\n",
             1,

@@ -355,3 +355,62 @@ def test_a_refusal_survives_pickling_with_everything_it_names():
         2,
         True,
     )
+
+
+CHART = (
+    "Date,Clicks,Impressions,CTR,Position\n"
+    "2025-12-27,42,2960,1.42%,11.3\n"
+    "2025-12-26,40,3000,1.33%,11.9\n"
+)
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        CHART.encode("utf-8"),
+        CHART.encode("utf-8-sig"),
+        CHART.encode("utf-16"),  # with its byte-order mark, as Google Ads writes
+        CHART.encode("utf-16-le"),  # without one
+        CHART.encode("utf-16-be"),
+        b"\xfe\xff" + CHART.encode("utf-16-be"),
+        CHART.replace(",", ";")
+        .replace("1.42%", "1,42%")
+        .replace("1.33%", "1,33%")
+        .replace("11.3", "11,3")
+        .replace("11.9", "11,9")
+        .encode("cp1251"),
+        CHART.replace(",", "\t").encode("utf-16"),
+        CHART.replace("\n", "\r\n").encode(),
+    ],
+)
+def test_one_series_in_every_encoding_and_delimiter_reads_the_same(encoded):
+    result = read_kpi_file("Chart.csv", encoded)
+    assert values(result, "search_ctr") == {"2025-12-26": 1.33, "2025-12-27": 1.42}
+    assert values(result, "search_position") == {"2025-12-26": 11.9, "2025-12-27": 11.3}
+    assert values(result, "search_clicks") == {"2025-12-26": 40.0, "2025-12-27": 42.0}
+
+
+def test_russian_headers_in_cp1251_are_told_by_content_and_never_show_mojibake():
+    text = "Дата визита;Визиты;Глубина просмотра\n27.12.2025;1 400;2,7\n"
+    result = read_kpi_file("metrica.csv", text.encode("cp1251"))
+    assert values(result, "sessions") == {"2025-12-27": 1400.0}
+    assert [u.column for u in result.unmapped] == ["Глубина просмотра"]
+
+
+def test_candidates_carry_a_guess_of_unit_and_direction_for_a_new_metric():
+    result = read_kpi_file("ads.csv", fixture("google_ads_campaigns_by_day.csv"))
+    guesses = {u.column: (u.unit, u.lower_is_better, u.key) for u in result.unmapped}
+    assert guesses == {
+        "CTR": ("percent", False, "ctr"),
+        "Avg. CPC": ("count", True, "avg. cpc"),
+        "Cost / conv.": ("count", True, "cost / conv."),
+    }
+
+
+def test_a_remembered_mapping_to_a_metric_that_is_gone_offers_the_column_again():
+    result = read_kpi_file(
+        "ga4.csv",
+        fixture("ga4_traffic_acquisition_daily.csv"),
+        mapping={"ga4": {"Key events": "deleted_metric"}},
+    )
+    assert "Key events" in {u.column for u in result.unmapped}

@@ -36,6 +36,7 @@ class UnmappedColumn:
     file: str
     examples: tuple[str, ...]
     unit: str  # a guess for a new metric: "percent", "ms" or "count"
+    lower_is_better: bool = False  # a guess too: costs, bounces and positions go down
 
     @property
     def key(self) -> str:

@@ -23,6 +23,7 @@ from collab.kpis.files.values import (
     decimal_mark,
     is_missing,
     looks_like_total,
+    names_a_period,
     parse_day,
     parse_duration_seconds,
     parse_number,
@@ -119,6 +120,7 @@ def _start_day(table: Table) -> dt.date:
     )
 
 
+_LOWER_WORDS = ("cost", "cpc", "bounce", "position", "стоимость", "цена", "отказ", "позиция")
 _RATE_WORDS = ("rate", "ctr", "%", "коэффициент", "показатель", "доля", "конверсия")
 
 
@@ -184,6 +186,7 @@ def _plan(table, keys, source, settings, skip, read) -> tuple[list[_Column], lis
                     table.file,
                     tuple(shown(s, 20) for s in samples[index][:3]),
                     _unit_guess(label, samples[index]),
+                    any(word in column_key(label) for word in _LOWER_WORDS),
                 )
             )
         elif len({s for s in samples[index] if not is_missing(s)}) > 1:
@@ -280,6 +283,8 @@ def _read_rows(table, source, settings, read, columns, day_index, counted, group
         if day is None and raw not in days:
             day = days[raw] = _day(raw, day_first, start)
         if day is None:
+            if names_a_period(raw):
+                raise _refusal(table, source, f"{shown(raw, 40)!r} is a period, not a day")
             if any(looks_like_total(cell) for cell in cells if cell):
                 totals += 1
             elif raw.strip() or any(_cell(cells, c.index).strip() for c in columns):

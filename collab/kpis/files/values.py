@@ -166,14 +166,19 @@ def parse_duration_seconds(raw: str) -> float | None:
 
 # --- days ----------------------------------------------------------------------------------
 
-_ISO = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})(?:[T ].*)?")
-_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
-_SLASHED = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?:,?[ T].*)?")
-_DOTTED = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(?: ?г\.?)?(?:,?[ T].*)?")
-_MONTH_FIRST = re.compile(
-    r"(?:[^\W\d_]+\.?,?\s+)?([^\W\d_]{3,9})\.?\s+([0-9]{1,2}),?\s+([0-9]{4})(?:,?\s.*)?"
+# A time may follow the day ("12:00:00 AM", "T23:30:00-08:00"); it is read past, never used.
+_TIME = (
+    r"(?:,?[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"\s*(?:Z|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{2,5})?)?"
 )
-_DAY_FIRST = re.compile(r"([0-9]{1,2})\s+([^\W\d_]{3,9})\.?,?\s+([0-9]{4})(?:\s*г\.?)?(?:,?\s.*)?")
+_ISO = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})" + _TIME)
+_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_SLASHED = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})" + _TIME)
+_DOTTED = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(?: ?г\.?)?" + _TIME)
+_MONTH_FIRST = re.compile(
+    r"(?:[^\W\d_]+\.?,?\s+)?([^\W\d_]{3,9})\.?\s+([0-9]{1,2}),?\s+([0-9]{4})" + _TIME
+)
+_DAY_FIRST = re.compile(r"([0-9]{1,2})\s+([^\W\d_]{3,9})\.?,?\s+([0-9]{4})(?:\s*г\.?)?" + _TIME)
 
 _MONTHS = {
     name: number
@@ -196,6 +201,20 @@ _MONTHS = {
     )
     for name in names
 }
+
+
+_RANGE = re.compile(r"\s*[-\u2013\u2014]\s*|\s+(?:to|по)\s+")
+
+
+def names_a_period(raw: str) -> bool:
+    """Whether a cell names a week or a month as two days ("2025-12-22 – 2025-12-28"), as
+    reports grouped by week write them."""
+    text = raw.strip()
+    for match in _RANGE.finditer(text):
+        first, last = text[: match.start()], text[match.end() :]
+        if parse_day(first) and parse_day(last):
+            return True
+    return False
 
 
 def slashes_are_day_first(cells: Iterable[str], limit: int = 5000) -> bool:

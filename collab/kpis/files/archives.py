@@ -26,6 +26,8 @@ from collab.kpis.files.results import KpiFileError
 MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+# A workbook's XML is read cell by cell in Python: a quarter of that is already minutes.
+MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
 # Deflate cannot pack tighter than about 1,032 to one; the most repetitive real export (a UTF-16
 # report full of "--") packs to a few dozen.
 MAX_RATIO = 400
@@ -59,8 +61,9 @@ def _bomb(file: str) -> KpiFileError:
     )
 
 
-def open_zip(data: bytes, file: str) -> zipfile.ZipFile:
-    """The archive, checked against bombs before a byte is unpacked."""
+def open_zip(data: bytes, file: str, limit: int = MAX_TOTAL_BYTES) -> zipfile.ZipFile:
+    """The archive, checked against bombs before a byte is unpacked: at most ``limit`` bytes
+    unpacked in all."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -75,7 +78,7 @@ def open_zip(data: bytes, file: str) -> zipfile.ZipFile:
             expected=f"at most {MAX_MEMBERS}",
         )
     total = sum(info.file_size for info in files)
-    if total > MAX_TOTAL_BYTES or any(_too_tight(info) for info in files):
+    if total > limit or any(_too_tight(info) for info in files):
         raise _bomb(file)
     return archive
 
@@ -144,7 +147,7 @@ def workbook_sheets(data: bytes, file: str) -> list[tuple[str, list[tuple[int, l
     """(sheet title, rows of (row number, cells as text)) of every sheet."""
     from openpyxl import load_workbook  # only uploads of workbooks pay for importing it
 
-    open_zip(data, file)  # the same bounds as any archive, before openpyxl unpacks a byte
+    open_zip(data, file, MAX_WORKBOOK_BYTES)  # bounds checked before openpyxl unpacks a byte
     sheets = []
     try:
         # openpyxl warns about styles and extensions it does not read; the values are read all

@@ -93,10 +93,6 @@ def _day_column(table: Table, keys: list[str], source: Source) -> tuple[int, boo
     if periods:
         raise _refusal(table, source, f"this report has a row per {shown(periods[0]).lower()}")
     names = ", ".join(shown(h, 30) for h in table.header[:6] if h.strip())
-    return _no_day(table, source, names)
-
-
-def _no_day(table: Table, source: Source, names: str):
     raise _refusal(
         table,
         source,

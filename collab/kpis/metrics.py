@@ -36,3 +36,22 @@ DEFAULT_METRICS: dict[str, MetricDef] = {
         MetricDef("romi", "ratio", lower_is_better=False, derived=True, non_negative=False),
     )
 }
+
+
+# What the tools' own exports carry (Search Console, Bing, GA4, Yandex Metrica, Google Ads), so
+# that their files import as delivered. A block of its own keeps the definitions above as they
+# were.
+DEFAULT_METRICS.update(
+    (m.name, m)
+    for m in (
+        MetricDef("search_clicks", "count", lower_is_better=False),
+        MetricDef("search_impressions", "count", lower_is_better=False),
+        # An average rank on the results page, 1 at the top: a smaller number is better. A plain
+        # number, so "ratio" (no per cent sign, no currency).
+        MetricDef("search_position", "ratio", lower_is_better=True),
+        MetricDef("sessions", "count", lower_is_better=False),
+        MetricDef("active_users", "count", lower_is_better=False),
+        MetricDef("ad_clicks", "count", lower_is_better=False),
+        MetricDef("ad_impressions", "count", lower_is_better=False),
+    )
+)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,21 +51,6 @@ ALGORITHM = (
     ).hexdigest()
 )
 _CHUNK = 2_000
-
-SHORT_LABELS = {
-    "leads": "leads",
-    "spend": "spend",
-    "staff_cost": "staff cost",
-    "revenue": "revenue",
-    "organic_sessions": "sessions",
-    "search_ctr": "CTR",
-    "conversion_rate": "conversion",
-    "lcp_ms": "LCP",
-    "not_found_count": "404s",
-    "bounce_rate": "bounce",
-    "cost_per_lead": "CPL",
-    "romi": "ROMI",
-}
 
 
 # --- the category -> metrics map -----------------------------------------------------------
@@ -634,23 +618,12 @@ def history_for_category(
     return [{"metric": m, "change_pct": c, "verdict": v} for m, c, v in db.session.execute(query)]
 
 
-def badge_text(metric: str, change_pct: float | None, verdict: str) -> str:
-    label = SHORT_LABELS.get(metric, metric.replace("_", " "))
-    if verdict == "no_change" or change_pct is None:
-        return f"{label}: no clear change"
-    return f"{label} {_signed_pct(change_pct)}"
-
-
-def _signed_pct(value: float) -> str:
-    rounded = round(value) if abs(value) >= 1 else round(value, 1)
-    return f"{'+' if rounded > 0 else ''}{rounded:g}%".replace("-", "\u2212")
-
-
-def badges_for(task_ids: Iterable[int]) -> dict[int, str]:
-    """One query: each task's most significant measured impact as a card badge.
+def best_impacts(task_ids: Iterable[int]) -> dict[int, dict]:
+    """One query: each task's most significant measured impact, {"metric", "change_pct",
+    "verdict"} by task id.
 
     Significant changes (improved or worsened) win over unclear ones, then the smallest
-    p-value, then the largest change: {12: "leads +12%"}."""
+    p-value, then the largest change."""
     ids = sorted(set(task_ids))
     if not ids:
         return {}
@@ -678,8 +651,8 @@ def badges_for(task_ids: Iterable[int]) -> dict[int, str]:
             metric,
         )
         if task_id not in best or rank < best[task_id][0]:
-            best[task_id] = (rank, metric, change, verdict)
-    return {task_id: badge_text(*value[1:]) for task_id, value in best.items()}
+            best[task_id] = (rank, {"metric": metric, "change_pct": change, "verdict": verdict})
+    return {task_id: impact for task_id, (_, impact) in best.items()}
 
 
 def impact_ledger(org: Organization, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
@@ -730,13 +703,6 @@ def impact_ledger(org: Organization, page: int = 1, per_page: int = 50) -> tuple
             }
         )
     return items, int(total or 0)
-
-
-def signed_pct(value: float | None) -> str:
-    """12.04 -> "+12%", -0.52 -> "−0.5%"; for templates."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    return _signed_pct(value)
 
 
 def completed_between(org: Organization, first: dt.date, last: dt.date, zone: ZoneInfo):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+NO_VALUE = "—"  # how a missing figure reads
+
 
 @dataclass(frozen=True)
 class MetricDef:

@@ -7,8 +7,9 @@ from flask_wtf.csrf import generate_csrf
 
 from collab.accounts.people import members_of
 from collab.http.access import access
-from collab.impacts.job import badges_for
+from collab.impacts.job import best_impacts
 from collab.platform.clock import local_today
+from collab.web.impact_text import badge_text
 from collab.work import board, lifecycle, routing
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
@@ -52,9 +53,9 @@ def _kit():
 def _add_badges(cards: list[board.Card]) -> None:
     """One query for the measured impacts of the finished cards on view."""
     if cards:
-        badges = badges_for(card.id for card in cards)
+        best = best_impacts(card.id for card in cards)
         for card in cards:
-            card.badge = badges.get(card.id)
+            card.badge = badge_text(best[card.id]) if card.id in best else None
 
 
 @bp.route("/")

@@ -30,6 +30,7 @@ from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.web import charts
+from collab.web.impact_text import signed_pct
 from collab.work import routing
 
 bp = Blueprint("kpis", __name__, url_prefix="/orgs/<org>/kpis")
@@ -63,7 +64,7 @@ def kpi_helpers():
     return {
         "task_impact_panel": task_impact_panel,
         "metric_label": label,
-        "signed_pct": impacts.signed_pct,
+        "signed_pct": signed_pct,
         "kpi_number": charts.number,
     }
 

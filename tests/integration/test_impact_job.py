@@ -12,12 +12,20 @@ from collab.kpis import store as kpis
 from collab.kpis.input import Observation
 from collab.models.kpis import TaskImpact
 from collab.platform.extensions import db
+from collab.web.impact_text import badge_text
 from collab.work.tasks import update_task
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
 from tests.support.factories import make_org, make_user, membership
 
 DAYS = 400
 FIRST = TODAY - dt.timedelta(days=DAYS - 1)
+
+
+def badges_for(task_ids) -> dict[int, str]:
+    """What the board's finished cards show."""
+    return {
+        task_id: badge_text(impact) for task_id, impact in impacts.best_impacts(task_ids).items()
+    }
 
 
 def _rows(task) -> dict[str, TaskImpact]:
@@ -134,7 +142,7 @@ def test_measure_task_is_idempotent_and_agrees_with_the_job(app):
 def test_helpers_for_the_board_and_the_notes(app):
     org, director, measured, recent, neighbour = _arrange()
     impacts.run_impact()
-    badges = impacts.badges_for([measured.id, recent.id, neighbour.id])
+    badges = badges_for([measured.id, recent.id, neighbour.id])
     assert set(badges) == {measured.id, neighbour.id}  # the recent one waits for data
     assert badges[measured.id].startswith("CTR +")
     assert badges[neighbour.id] == "sessions: no clear change"
@@ -189,10 +197,10 @@ def test_flask_jobs_run_impact_prints_one_line(app, runner):
 def test_a_reopened_task_loses_its_badge_before_the_next_run(app):
     org, director, measured, _, _ = _arrange()
     impacts.run_impact()
-    assert measured.id in impacts.badges_for([measured.id])
+    assert measured.id in badges_for([measured.id])
     update_task(membership(director, org), measured, {"status": "in_progress"}, measured.version)
     db.session.commit()
-    assert impacts.badges_for([measured.id]) == {}
+    assert badges_for([measured.id]) == {}
     assert impacts.measured_for_task(measured) == []
     ledger, total = impacts.impact_ledger(org)
     assert total == 1 and all(row["task_id"] != measured.id for row in ledger)

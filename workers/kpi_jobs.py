@@ -19,7 +19,7 @@ def import_kpis(org_id: int, text: str) -> dict:
             job.save_meta()
 
     with app_context():
-        from collab.kpis import store as kpis
+        from collab.kpis import recording
         from collab.models import Organization
         from collab.platform.errors import DomainError
         from collab.platform.extensions import db
@@ -29,9 +29,9 @@ def import_kpis(org_id: int, text: str) -> dict:
             return {"error": "the organisation no longer exists", "fields": {}}
         progress(0, 0, "checking")
         try:
-            observations = kpis.parse_upload(org, text)
+            observations = recording.parse_upload(org, text)
             progress(0, len(observations))
-            counts = kpis.record_kpis(org, observations, progress)
+            counts = recording.record_kpis(org, observations, progress)
             progress(len(observations), len(observations), "saving")
             db.session.commit()
         except DomainError as error:
@@ -52,14 +52,14 @@ def measure_task(task_id: int) -> int:
 def measure_org(org_id: int | str) -> str:
     """Measures one organisation's impacts now (after its KPIs changed, or on request)."""
     with app_context():
-        from collab.impacts import job as impacts
+        from collab.impacts import measuring
         from collab.models import Organization
         from collab.platform.extensions import db
 
         org = db.session.get(Organization, int(org_id))
         if org is None:
             return "impact: no such organisation"
-        counts = impacts.measure_org(org)
+        counts = measuring.measure_org(org)
         db.session.commit()
         return counts.line()
 

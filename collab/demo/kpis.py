@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import select
 
-from collab.impacts import job as impacts
+from collab.impacts.measuring import measure_org
 from collab.kpis.input import Observation
-from collab.kpis.store import record_kpis
+from collab.kpis.recording import record_kpis
 from collab.models import Membership, Organization, Recommendation
 from collab.models.kpis import KpiObservation
 from collab.platform.clock import local_today
@@ -127,7 +127,7 @@ def seed_demo_kpis(org: Organization, days: int = 365) -> bool:
         add("revenue", channel, daily_leads * revenue_per_lead * 0.3 * noise(0.1), 2)
     record_kpis(org, observations)
     db.session.flush()
-    impacts.measure_org(org)
+    measure_org(org)
     return True
 
 

@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 NO_VALUE = "—"  # how a missing figure reads
+UNITS = ("count", "money", "percent", "ms", "ratio")
+# What each derived metric is computed from (collab.kpis.totals computes it).
+DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "cost_per_lead": ("spend", "staff_cost", "leads"),
+    "romi": ("revenue", "spend", "staff_cost"),
+}
 
 
 @dataclass(frozen=True)
 class MetricDef:
     name: str
-    unit: str  # "count", "money", "percent", "ms", "ratio"
+    unit: str  # one of UNITS
     lower_is_better: bool
     # Derived metrics are computed from the stored ones; importing them too would let the two
     # disagree, so they are refused on the way in.

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from collab.accounts.roles import role_may
-from collab.impacts import job as impacts
+from collab.impacts import metric_map, results
+from collab.kpis import totals
 from collab.models import Event, Membership, Organization, Task, User
 from collab.models.notes import SHIPPED_VERSION, NoteRead, NoteVersion
 from collab.platform.clock import utcnow
@@ -69,7 +70,7 @@ def kpis_for(org: Organization, category: str) -> tuple[str, ...]:
     slug = slug_of(category)
 
     def compute() -> tuple[str, ...]:
-        return tuple(impacts.metrics_for(org, slug))
+        return tuple(metric_map.metrics_for(org, slug))
 
     return _memo(("kpis", org.id, slug), compute)
 
@@ -130,7 +131,7 @@ def facts_for(task: Task) -> training.TaskFacts:
     kpis = kpis_for(org, slug)
     done = task.status == "done"
     # Only finished work has results (reopened work loses them), so open tasks skip the query.
-    measured = list(impacts.measured_for_task(task)) if done else []
+    measured = list(results.measured_for_task(task)) if done else []
     return training.TaskFacts(
         url_count=task.recommendation.url_count,
         priority=task.priority,
@@ -148,7 +149,7 @@ def _figures(org: Organization, kpis: tuple[str, ...]) -> dict[str, float]:
     def compute() -> dict[str, float]:
         if not kpis:
             return {}
-        figures = impacts.current_figures(org, kpis) or {}
+        figures = totals.current_figures(org, kpis) or {}
         return {metric: figures[metric] for metric in kpis if metric in figures}
 
     return _memo(("figures", org.id, kpis), compute)
@@ -159,7 +160,7 @@ def _history(org: Organization, slug: str, exclude_task_id: int | None) -> list[
     finished task, whatever was finished after it); without one, the whole history."""
 
     def compute() -> list[dict]:
-        return list(impacts.history_for_category(org, slug, exclude_task_id=exclude_task_id))
+        return list(results.history_for_category(org, slug, exclude_task_id=exclude_task_id))
 
     if exclude_task_id is not None:
         return compute()

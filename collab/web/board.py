@@ -7,7 +7,7 @@ from flask_wtf.csrf import generate_csrf
 
 from collab.accounts.people import members_of
 from collab.http.access import access
-from collab.impacts.job import best_impacts
+from collab.impacts.ledger import best_impacts
 from collab.platform.clock import local_today
 from collab.web.impact_text import badge_text
 from collab.work import board, lifecycle, routing

@@ -22,9 +22,14 @@ from flask import (
 
 from collab.accounts.roles import role_may
 from collab.http.access import access
-from collab.impacts import job as impacts
+from collab.impacts.completed_work import completed_between
+from collab.impacts.ledger import impact_ledger
+from collab.impacts.measuring import measure_org
+from collab.impacts.metric_map import category_map, metrics_for, set_metrics_for
+from collab.impacts.results import impacts_for_task
+from collab.kpis import custom_metrics, month_grid, recording, totals
 from collab.kpis import input as kpi_input
-from collab.kpis import store as kpis
+from collab.kpis.metrics import UNITS
 from collab.models import Task
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
@@ -74,7 +79,7 @@ def kpi_helpers():
 
 def _dashboard_lines(org_id: int, first: dt.date, last: dt.date) -> dict[str, list]:
     lines: dict[str, list] = {metric: [] for metric in DASHBOARD_METRICS}
-    weekly = kpis.weekly_by_channel(org_id, DASHBOARD_METRICS, first, last)
+    weekly = totals.weekly_by_channel(org_id, DASHBOARD_METRICS, first, last)
     for metric, series in weekly.items():
         for index, (channel, points) in enumerate(series):
             first_line = index == 0  # the all-channels line leads, dashed
@@ -91,12 +96,12 @@ def _dashboard_lines(org_id: int, first: dt.date, last: dt.date) -> dict[str, li
 def dashboard(org: str):
     days = request.args.get("days", 180, type=int)
     days = days if days in RANGES else 180
-    _, data_last = kpis.data_range(g.org.id)
+    _, data_last = totals.data_range(g.org.id)
     today = local_today(g.org.timezone)
     last = min(data_last or today, today)
     first = last - dt.timedelta(days=days - 1)
     zone = _zone()
-    done = impacts.completed_between(g.org, first, last, zone)
+    done = completed_between(g.org, first, last, zone)
     markers = [
         charts.Marker(
             at.astimezone(zone).date(),
@@ -120,7 +125,7 @@ def dashboard(org: str):
         for metric in DASHBOARD_METRICS
     ]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    ledger, total = impacts.impact_ledger(g.org, page)
+    ledger, total = impact_ledger(g.org, page)
     return render_template(
         "kpis/dashboard.html",
         org=g.org,
@@ -136,7 +141,7 @@ def dashboard(org: str):
         ledger_total=total,
         page=page,
         per_page=50,
-        current=impacts.current_figures(g.org, ("leads", "cost_per_lead", "romi")),
+        current=totals.current_figures(g.org, ("leads", "cost_per_lead", "romi")),
         may_write=role_may(g.membership.role, "kpi.write"),
     )
 
@@ -162,7 +167,7 @@ def measure(org: str):
         flash("Measuring in the background; the ledger fills in within a minute or so.")
     except Exception:  # Redis is away: do it here and now
         current_app.logger.warning("no queue for the impact job; measuring in the request")
-        counts = impacts.measure_org(g.org)
+        counts = measure_org(g.org)
         db.session.commit()
         flash(f"Measured: {counts.measured} impacts, {counts.waiting} waiting for data.")
     return redirect(url_for("kpis.dashboard", org=org))
@@ -209,7 +214,7 @@ def import_upload(org: str):
             message="Nothing to import.",
         ), 422
     try:
-        observations = kpis.parse_upload(g.org, text)
+        observations = recording.parse_upload(g.org, text)
     except ValidationFailed as error:
         return render_template(
             "kpis/import.html", org=g.org, errors=error.fields, message=error.message
@@ -223,7 +228,7 @@ def import_upload(org: str):
         token=token,
         filename=upload.filename if upload is not None and upload.filename else "pasted lines",
         summary=kpi_input.summarise(observations),
-        plan=kpis.plan_kpis(g.org, observations),
+        plan=recording.plan_kpis(g.org, observations),
         rows=observations[:PREVIEW_ROWS],
         background=len(observations) > SYNC_IMPORT_ROWS,
     )
@@ -265,7 +270,7 @@ def import_confirm(org: str):
             return redirect(url_for("kpis.import_job", org=org, token=token))
         except Exception:  # no worker queue: import while the browser waits
             current_app.logger.warning("no queue for the KPI import; importing in the request")
-    counts = kpis.import_csv(g.org, text)
+    counts = recording.import_csv(g.org, text)
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(
@@ -355,9 +360,9 @@ def _month_arg(raw: str | None, today: dt.date) -> dt.date:
 
 
 def _grid_context(month: dt.date, channel: str, typed: dict | None = None, errors=None) -> dict:
-    definitions = kpis.metric_definitions(g.org)
+    definitions = custom_metrics.metric_definitions(g.org)
     metrics = [name for name, m in definitions.items() if not m.derived]
-    stored = kpis.month_values(g.org, month, channel, metrics)
+    stored = month_grid.month_values(g.org, month, channel, metrics)
     values = {}
     for (metric, day), value in stored.items():
         text = repr(value)  # exact: saving the grid unchanged changes nothing
@@ -371,9 +376,9 @@ def _grid_context(month: dt.date, channel: str, typed: dict | None = None, error
         "previous": previous,
         "following": following,
         "channel": channel,
-        "channels": kpis.channels_of(g.org.id),
+        "channels": totals.channels_of(g.org.id),
         "metrics": metrics,
-        "days": kpis.month_days(month),
+        "days": month_grid.month_days(month),
         "values": values,
         "errors": errors or {},
         "today": local_today(g.org.timezone),
@@ -401,7 +406,7 @@ def grid_save(org: str):
             _, metric, day = (key.split("|") + ["", ""])[:3]
             cells[(metric, day)] = text
     try:
-        counts = kpis.record_month(g.org, month, channel, cells)
+        counts = month_grid.record_month(g.org, month, channel, cells)
     except ValidationFailed as error:
         db.session.rollback()
         context = _grid_context(month, channel, typed=cells, errors=error.fields)
@@ -417,15 +422,15 @@ def grid_save(org: str):
 @bp.route("/map")
 @access("kpi.view")
 def metric_map(org: str):
-    definitions = kpis.metric_definitions(g.org)
+    definitions = custom_metrics.metric_definitions(g.org)
     return render_template(
         "kpis/map.html",
         org=g.org,
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
-        chosen=impacts.category_map(g.org),
+        chosen=category_map(g.org),
         metrics=list(definitions),
         definitions=definitions,
-        units=kpis.UNITS,
+        units=UNITS,
         may_edit=role_may(g.membership.role, "settings.edit"),
     )
 
@@ -433,8 +438,8 @@ def metric_map(org: str):
 @bp.route("/map", methods=["POST"])
 @access("settings.edit")
 def metric_map_save(org: str):
-    current = impacts.category_map(g.org)
-    definitions = kpis.metric_definitions(g.org)
+    current = category_map(g.org)
+    definitions = custom_metrics.metric_definitions(g.org)
     changed = 0
     for category in routing.CATEGORIES:
         if category == routing.UNCATEGORISED:
@@ -446,7 +451,7 @@ def metric_map_save(org: str):
             kept = [m for m in current[category] if m in ticked]
             wanted = tuple(kept + [m for m in definitions if m in ticked and m not in kept])
         if wanted != current[category]:
-            impacts.set_metrics_for(g.membership, g.org, category, wanted)
+            set_metrics_for(g.membership, g.org, category, wanted)
             changed += 1
     db.session.commit()
     flash(
@@ -462,7 +467,7 @@ def metric_map_save(org: str):
 @access("settings.edit")
 def define_metric(org: str):
     form = request.form
-    kpis.define_metric(
+    custom_metrics.define_metric(
         g.membership,
         g.org,
         form.get("name", ""),
@@ -482,11 +487,11 @@ CHART_HALF_SPAN = 45
 def task_impact_panel(task: Task) -> dict:
     """What templates/kpis/task_impact.html shows for a task: its linked metrics and, once
     done, a 90-day chart per metric (windows shaded, completion marked) and the impacts."""
-    metrics = impacts.metrics_for(task.organization_id, task.category)
+    metrics = metrics_for(task.organization_id, task.category)
     panel = {"metrics": metrics, "done": False, "impacts": [], "charts": []}
     if task.status != "done" or task.completed_at is None:
         return panel
-    items, series = impacts.impacts_for_task(task, chart_days=CHART_HALF_SPAN)
+    items, series = impacts_for_task(task, chart_days=CHART_HALF_SPAN)
     panel["done"] = True
     panel["impacts"] = items
     zone = _zone_of(task)

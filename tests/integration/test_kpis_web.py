@@ -8,7 +8,8 @@ import io
 
 from sqlalchemy import func, select
 
-from collab.impacts import job as impacts
+from collab.impacts.job import run_impact
+from collab.impacts.metric_map import category_map, metrics_for
 from collab.models.kpis import KpiObservation
 from collab.platform.extensions import db
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
@@ -160,7 +161,7 @@ def test_dashboard_charts_markers_and_ledger(app):
     task = completed_task(
         org, director, "landing_copy", changed, title="Rewrite <b>pricing</b> copy"
     )
-    impacts.run_impact()
+    run_impact()
     db.session.commit()
 
     page = client.get("/orgs/acme/kpis/?days=365")
@@ -223,15 +224,15 @@ def test_directors_edit_the_metrics_map(app):
     client, _ = _signed_in(app, org, "cmo")
     page = client.get("/orgs/acme/kpis/map")
     assert page.status_code == 200
-    assert impacts.metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
+    assert metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
     form = {"csrf_token": csrf_from(page.text)}
-    for category, metrics in impacts.category_map(org).items():
+    for category, metrics in category_map(org).items():
         if category != "uncategorised":
             form[f"m|{category}"] = list(metrics)
     form["m|meta_tags"] = ["search_ctr", "leads"]
     saved = client.post("/orgs/acme/kpis/map", data=form, follow_redirects=True)
     assert "Saved 1 change" in saved.text
-    assert impacts.metrics_for(org, "meta_tags") == ("search_ctr", "leads")
+    assert metrics_for(org, "meta_tags") == ("search_ctr", "leads")
 
     added = client.post(
         "/orgs/acme/kpis/map/metrics",
@@ -243,8 +244,8 @@ def test_directors_edit_the_metrics_map(app):
     form["reset|meta_tags"] = "1"
     form["m|page_speed"] = ["lcp_ms", "demo_requests"]
     client.post("/orgs/acme/kpis/map", data=form)
-    assert impacts.metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
-    assert impacts.metrics_for(org, "page_speed") == ("lcp_ms", "demo_requests")
+    assert metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
+    assert metrics_for(org, "page_speed") == ("lcp_ms", "demo_requests")
 
     staff, _ = _signed_in(app, org, "it")
     view = staff.get("/orgs/acme/kpis/map")

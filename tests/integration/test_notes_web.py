@@ -93,7 +93,7 @@ def _signed_in(app, user):
 def _patch_impacts(monkeypatch, **functions):
     """Stands in for collab.impacts' history (only that part may be faked)."""
     try:
-        from collab.impacts import job as module
+        from collab.impacts import results as module
     except ImportError:
         module = types.ModuleType("collab.impacts")
         monkeypatch.setitem(sys.modules, "collab.impacts", module)
@@ -103,10 +103,12 @@ def _patch_impacts(monkeypatch, **functions):
 
 def _impacts_function(name: str):
     try:
-        from collab.impacts import job as module
+        from collab.impacts import job, metric_map, results
+        from collab.kpis import totals
     except ImportError:
         return None
-    return getattr(module, name, None)
+    modules = (job, metric_map, results, totals)
+    return next((getattr(m, name) for m in modules if hasattr(m, name)), None)
 
 
 class _Markup(HTMLParser):
@@ -210,7 +212,7 @@ def test_task_note_shows_the_organisations_current_figures(app, client):
         "/api/v1/orgs/acme/kpis", json={"observations": observations}, headers=bearer(p["cio"])
     )
     if pushed.status_code == 404:  # the API route is not there yet: its function is
-        from collab.kpis.store import record_json
+        from collab.kpis.recording import record_json
 
         record_json(org, observations)
         db.session.commit()
@@ -513,7 +515,7 @@ def test_measured_work_shows_in_its_note_and_in_its_kinds_history(app, client):
         pytest.skip("collab.impacts cannot measure a task yet (issue 5)")
     from datetime import UTC, datetime, time, timedelta
 
-    from collab.kpis.store import record_json
+    from collab.kpis.recording import record_json
 
     org, p = _world()
     finished = _assigned_task(org, p, title="Fix 404 errors on the old blog")

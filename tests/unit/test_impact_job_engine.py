@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from collab.impacts.job import fingerprint
+from collab.impacts.measuring import fingerprint
 from collab.kpis.statistics import DailySeries, days_read, measure_change
 
 FIRST = dt.date(2023, 1, 2)

@@ -29,7 +29,7 @@ from collab.impacts.metric_map import category_map, metrics_for, set_metrics_for
 from collab.impacts.results import impacts_for_task
 from collab.kpis import custom_metrics, month_grid, recording, totals
 from collab.kpis import input as kpi_input
-from collab.kpis.metrics import UNITS
+from collab.kpis.metrics import UNITS, format_short, metric_label, unit_of
 from collab.models import Task
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
@@ -46,7 +46,6 @@ RANGES = (90, 180, 365, 730)
 DASHBOARD_METRICS = ("leads", "cost_per_lead", "romi")
 PREVIEW_ROWS = 20
 _TOKEN = re.compile(r"[0-9a-f]{32}")
-_UNIT_OF = {name: m.unit for name, m in kpi_input.DEFAULT_METRICS.items()}
 _TITLES = {
     "leads": "Leads per week",
     "cost_per_lead": "Cost per lead, by week",
@@ -58,19 +57,13 @@ def _is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def label(metric: str) -> str:
-    from collab.training.library import metric_label
-
-    return metric_label(metric)
-
-
 @bp.app_context_processor
 def kpi_helpers():
     return {
         "task_impact_panel": task_impact_panel,
-        "metric_label": label,
+        "metric_label": metric_label,
         "signed_pct": signed_pct,
-        "kpi_number": charts.number,
+        "kpi_number": format_short,
     }
 
 
@@ -119,7 +112,7 @@ def dashboard(org: str):
                 last=last,
                 lines=lines[metric],
                 markers=markers,
-                unit=_UNIT_OF.get(metric, ""),
+                unit=unit_of(metric),
             )
         )
         for metric in DASHBOARD_METRICS
@@ -492,6 +485,9 @@ def task_impact_panel(task: Task) -> dict:
     if task.status != "done" or task.completed_at is None:
         return panel
     items, series = impacts_for_task(task, chart_days=CHART_HALF_SPAN)
+    units = {
+        m.name: m.unit for m in custom_metrics.metric_definitions(task.organization_id).values()
+    }
     panel["done"] = True
     panel["impacts"] = items
     zone = _zone_of(task)
@@ -510,7 +506,7 @@ def task_impact_panel(task: Task) -> dict:
             points.append((day, None if np.isnan(value) else float(value)))
         before, after = item["before"], item["after"]
         chart = charts.Chart(
-            title=f"{label(item['metric'])}, 90 days around completion",
+            title=f"{metric_label(item['metric'])}, 90 days around completion",
             first=first,
             last=last,
             lines=[charts.Line("daily total, all channels", points)],
@@ -529,7 +525,7 @@ def task_impact_panel(task: Task) -> dict:
                 ),
             ],
             markers=[charts.Marker(completed, f"task #{task.id} completed")],
-            unit=_UNIT_OF.get(item["metric"], ""),
+            unit=units.get(item["metric"], ""),
             height=180,
         )
         panel["charts"].append(charts.render(chart))

@@ -282,3 +282,26 @@ def test_task_page_shows_charts_and_the_impact_table(app):
     db.session.commit()
     pending = client.get(f"/orgs/acme/tasks/{open_task.id}").text
     assert "Once done, this task is measured against search click-through rate" in pending
+
+
+def test_an_organisations_own_metric_keeps_its_unit_on_the_task_chart(app):
+    import re
+
+    from collab.impacts.metric_map import set_metrics_for
+    from collab.kpis.custom_metrics import define_metric
+    from tests.support.factories import membership
+
+    org = make_org("acme")
+    client, director = _signed_in(app, org, "cmo")
+    actor = membership(director, org)
+    define_metric(actor, org, "form_completion", "percent", lower_is_better=False)
+    set_metrics_for(actor, org, "landing_copy", ["form_completion"])
+    days = 120
+    first = TODAY - dt.timedelta(days=days - 1)
+    record_series(org, "form_completion", first, daily_series(days, level=35.0, seed=5))
+    task = completed_task(org, director, "landing_copy", first + dt.timedelta(days=80))
+
+    html = client.get(f"/orgs/acme/tasks/{task.id}").text.split('id="impact-h"')[1]
+    assert "form completion, 90 days around completion" in html
+    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', html)
+    assert ticks and all(tick.endswith("%") for tick in ticks)

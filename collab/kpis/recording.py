@@ -1,7 +1,8 @@
 """Getting daily KPI observations in: checked all or nothing, then upserted.
 
 Observations are keyed by (organisation, metric, day, channel); channel ``''`` is the figure
-for all channels together. Nothing here commits: the request or the job that called does.
+for all channels together. Nothing here commits: the request or the job that called does, and
+a refused write leaves the rest of its transaction as it was.
 """
 
 from __future__ import annotations
@@ -95,43 +96,44 @@ def record_kpis(
 
     Returns {inserted, updated, unchanged}; the same batch twice inserts nothing the second
     time. Writes in the caller's transaction (the caller commits); ``progress(done, total)``
-    is told after every chunk. A concurrent import that wrote the same new keys first makes
-    this one raise Conflict, so nothing is half-written."""
+    is told after every chunk. When the store refuses the batch (a concurrent import wrote
+    the same new keys first) this raises Conflict with nothing of it written, and the rest of
+    the caller's transaction as it was."""
     total = len(observations)
     new, changed, unchanged = _classify(org.id, observations)
     done = unchanged
     now = utcnow()
     try:
-        for start in range(0, len(new), WRITE_CHUNK):
-            chunk = new[start : start + WRITE_CHUNK]
-            db.session.execute(
-                insert(KpiObservation),
-                [
-                    {
-                        "organization_id": org.id,
-                        "metric": o.metric,
-                        "day": o.date,
-                        "channel": o.channel,
-                        "value": o.value,
-                        "updated_at": now,
-                    }
-                    for o in chunk
-                ],
-            )
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-        for start in range(0, len(changed), WRITE_CHUNK):
-            chunk = changed[start : start + WRITE_CHUNK]
-            db.session.execute(
-                update(KpiObservation),
-                [{"id": row_id, "value": value, "updated_at": now} for row_id, value in chunk],
-            )
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+        with db.session.begin_nested():
+            for start in range(0, len(new), WRITE_CHUNK):
+                chunk = new[start : start + WRITE_CHUNK]
+                db.session.execute(
+                    insert(KpiObservation),
+                    [
+                        {
+                            "organization_id": org.id,
+                            "metric": o.metric,
+                            "day": o.date,
+                            "channel": o.channel,
+                            "value": o.value,
+                            "updated_at": now,
+                        }
+                        for o in chunk
+                    ],
+                )
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            for start in range(0, len(changed), WRITE_CHUNK):
+                chunk = changed[start : start + WRITE_CHUNK]
+                db.session.execute(
+                    update(KpiObservation),
+                    [{"id": row_id, "value": value, "updated_at": now} for row_id, value in chunk],
+                )
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
     except IntegrityError as exc:
-        db.session.rollback()
         raise Conflict(
             "another import wrote some of the same days at the same time; nothing was "
             "imported, please send it again"

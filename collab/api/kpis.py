@@ -54,7 +54,7 @@ def list_kpis(org: str):
 @access("kpi.view")
 def task_impact(org: str, task_id: int):
     task = tasks.task_in(g.org, task_id)
-    items, _ = impacts_for_task(task)
+    items = impacts_for_task(task)
     return jsonify({"items": items})
 
 

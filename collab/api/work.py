@@ -13,10 +13,10 @@ from collab.api import bp
 from collab.api.serializers import comment_json, recommendation_json, task_json
 from collab.http.access import access
 from collab.models import STATUSES, Task
-from collab.models.work import OPEN_STATUSES
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.training.task_notes import NoteBook
 from collab.work import recommendations, routing, tasks
 
 MAX_LIMIT = 200
@@ -126,7 +126,7 @@ def list_tasks(org: str):
     today = local_today(g.org.timezone)
     overdue = request.args.get("overdue")
     if overdue == "true":
-        query = query.where(Task.due_date < today, Task.status.in_(OPEN_STATUSES))
+        query = query.where(tasks.overdue_on(today))
     elif overdue not in (None, "", "false"):
         errors["overdue"] = "true or false"
     if errors:
@@ -136,9 +136,10 @@ def list_tasks(org: str):
     found = list(db.session.scalars(query.order_by(Task.id).limit(limit + 1)))
     more = len(found) > limit
     found = found[:limit]
+    notes = NoteBook.for_tasks(g.org, found)  # one load for the whole page's notes
     return jsonify(
         {
-            "items": [task_json(task, today) for task in found],
+            "items": [task_json(task, today, notes) for task in found],
             "next_cursor": cursor_for(found[-1].id) if more else None,
         }
     )
@@ -166,7 +167,8 @@ def patch_task(org: str, task_id: int):
 def patch_tasks(org: str):
     changed = tasks.update_many(g.membership, g.org, json_body().get("items"))
     db.session.commit()
-    return jsonify({"items": [task_json(task) for task in changed]})
+    notes = NoteBook.for_tasks(g.org, changed)
+    return jsonify({"items": [task_json(task, notes=notes) for task in changed]})
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>/comments", methods=["POST"])

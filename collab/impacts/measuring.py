@@ -87,9 +87,8 @@ class Plan:
     series: dict[str, DailySeries] = field(default_factory=dict)
 
 
-def plan_for(org: Organization, works: list[Work], extra_days: int = 0) -> Plan:
-    """The metrics each work is measured against and one series per metric, reaching
-    ``extra_days`` past the last after window (for charts)."""
+def plan_for(org: Organization, works: list[Work]) -> Plan:
+    """The metrics each work is measured against, and one series per metric."""
     definitions = metric_definitions(org)
     categories = category_map(org)
     metrics = {
@@ -109,7 +108,7 @@ def plan_for(org: Organization, works: list[Work], extra_days: int = 0) -> Plan:
     # Every before window inside the series keeps each measurement on the shared table; its
     # days are NaN when there is no data.
     first = min(first, earliest_start - dt.timedelta(days=window))
-    last = max(w.completed_on for w in works) + dt.timedelta(days=window + extra_days)
+    last = max(w.completed_on for w in works) + dt.timedelta(days=window)
     totals = daily_totals(org.id, needed, first, last)
     plan.series = {m: DailySeries(totals[m], first, window) for m in needed}
     return plan

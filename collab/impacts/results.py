@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from collab.impacts.completed_work import confounders_of, task_work
 from collab.impacts.measuring import plan_for
-from collab.kpis.statistics import DailySeries
 from collab.models import Organization, Task
 from collab.models.kpis import TaskImpact
 from collab.platform.extensions import db
@@ -16,16 +15,15 @@ from collab.platform.extensions import db
 CONFOUNDERS_NAMED = 10
 
 
-def impacts_for_task(task: Task, chart_days: int = 0) -> tuple[list[dict], dict[str, DailySeries]]:
+def impacts_for_task(task: Task) -> list[dict]:
     """The task's impacts measured now from the current data (what the API and the task page
-    show; the job stores the same), and the series they came from, reaching ``chart_days``
-    past the after window. [] unless done."""
+    show; the job stores the same). [] unless done."""
     if task.status != "done" or task.completed_at is None:
-        return [], {}
+        return []
     org = db.session.get(Organization, task.organization_id)
     zone = ZoneInfo(org.timezone)
     work = task_work(task, zone)
-    plan = plan_for(org, [work], extra_days=chart_days)
+    plan = plan_for(org, [work])
     items = []
     confounders: list[int] | None = None
     for metric in plan.metrics.get(work.category, ()):
@@ -41,7 +39,7 @@ def impacts_for_task(task: Task, chart_days: int = 0) -> tuple[list[dict], dict[
                 "warnings": result["warnings"] + _confounder_warnings(confounders),
             }
         )
-    return items, plan.series
+    return items
 
 
 def _confounder_warnings(confounders: list[int]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 
 UNITS = ("count", "money", "percent", "ms", "ratio")
 # What each derived metric is computed from (collab.kpis.totals computes it).
@@ -78,17 +79,14 @@ def unit_of(metric: str) -> str:
 
 
 def format_short(value: float | None, unit: str = "") -> str:
-    """A value where space is short (chart axes, tables): 1,234 / 12.5 / 0.034, with % for
-    percent metrics."""
-    if value is None or not math.isfinite(value):
+    """A value where space is short (pages, chart axes), its precision following its size:
+    1,234 / 123 / 12.3 / 1.23 / 0.123, whole numbers without decimals (14 leads, never
+    14.0), and % for percent metrics. No figure (None, NaN, a flag) reads as a dash."""
+    if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
         return NO_VALUE
     size = abs(value)
-    if size == 0:
-        text = "0"
-    elif size >= 1000:
+    if float(value).is_integer() or size >= 100:
         text = f"{value:,.0f}"
-    elif size >= 100:
-        text = f"{value:.0f}"
     elif size >= 10:
         text = f"{value:.1f}"
     elif size >= 1:

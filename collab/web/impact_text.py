@@ -1,12 +1,10 @@
-"""How measured impacts read on pages: the badge on a finished card, signed percentages in
-the ledger and on the task page. The core hands out data (metric, change_pct, verdict); the
-words and signs are chosen here."""
+"""How measured impacts read on the board: the badge on a finished card. The core hands out
+data (metric, change_pct, verdict); the words are chosen here, the signed percentage by the
+pages' one formatter (collab.web.filters)."""
 
 from __future__ import annotations
 
-import math
-
-from collab.kpis.metrics import NO_VALUE
+from collab.web.filters import signed_percent
 
 # A card has room for a word or two.
 SHORT_LABELS = {
@@ -23,7 +21,6 @@ SHORT_LABELS = {
     "cost_per_lead": "CPL",
     "romi": "ROMI",
 }
-MINUS = "\u2212"  # a typographic minus lines up with the plus in a column of figures
 
 
 def badge_text(impact: dict) -> str:
@@ -33,16 +30,4 @@ def badge_text(impact: dict) -> str:
     change = impact.get("change_pct")
     if impact.get("verdict") == "no_change" or change is None:
         return f"{label}: no clear change"
-    return f"{label} {_signed(change)}"
-
-
-def signed_pct(value: float | None) -> str:
-    """12.04 -> "+12%", -0.52 -> "−0.5%"; a dash when there is no figure."""
-    if value is None or not math.isfinite(value):
-        return NO_VALUE
-    return _signed(value)
-
-
-def _signed(value: float) -> str:
-    rounded = round(value) if abs(value) >= 1 else round(value, 1)
-    return f"{'+' if rounded > 0 else ''}{rounded:g}%".replace("-", MINUS)
+    return f"{label} {signed_percent(change)}"

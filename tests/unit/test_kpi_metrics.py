@@ -41,6 +41,7 @@ def test_every_built_in_metric_has_a_known_unit_and_its_own_metrics_a_label():
     ("value", "unit", "text"),
     [
         (0, "", "0"),
+        (14.0, "count", "14"),  # a whole number of leads reads as one, whatever its type
         (1234.5, "", "1,234"),
         (12.345, "", "12.3"),
         (2.5, "percent", "2.50%"),

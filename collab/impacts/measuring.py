@@ -297,13 +297,3 @@ def measure_task_now(task: Task) -> int:
     done = completions_near(org, work, WINDOW_DAYS)
     _store(org, plan, confounder_counter(done), utcnow())
     return len(plan.metrics.get(work.category, ()))
-
-
-def on_task_done(task: Task) -> None:
-    """Hook for the moment a task reaches done: cheap. Its stored impacts (a task done
-    before, reopened and done again) are marked stale so the next measurement redoes them;
-    measuring itself happens in the job (measure_task through the outbox, or the nightly run)."""
-    if task.id is not None:
-        db.session.execute(
-            update(TaskImpact).where(TaskImpact.task_id == task.id).values(fingerprint="")
-        )

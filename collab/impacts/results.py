@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -55,38 +58,63 @@ def _confounder_warnings(confounders: list[int]) -> list[str]:
     ]
 
 
-def measured_for_task(task: Task) -> list[dict]:
-    """This task's measured impacts as stored by the job: {"metric", "change_pct", "verdict"}."""
-    if task.status != "done":
-        return []
+@dataclass(frozen=True)
+class PastResult:
+    """One measured impact of a finished task, as notes and histories tell it."""
+
+    task_id: int
+    completed_at: datetime | None
+    summary: dict  # {"metric", "change_pct", "verdict"}
+
+
+def measured_by_task(task_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """These tasks' own measured impacts, {"metric", "change_pct", "verdict"}, in one
+    statement; a reopened task's old impacts wait for the next run, so only done tasks'."""
+    ids = sorted(set(task_ids))
+    found: dict[int, list[dict]] = {}
+    if not ids:
+        return found
     rows = db.session.execute(
-        select(TaskImpact.metric, TaskImpact.change_pct, TaskImpact.verdict)
-        .where(TaskImpact.task_id == task.id, TaskImpact.status == "measured")
+        select(TaskImpact.task_id, TaskImpact.metric, TaskImpact.change_pct, TaskImpact.verdict)
+        .join(Task, Task.id == TaskImpact.task_id)
+        .where(TaskImpact.task_id.in_(ids), TaskImpact.status == "measured", Task.status == "done")
         .order_by(TaskImpact.id)
     )
-    return [{"metric": m, "change_pct": c, "verdict": v} for m, c, v in rows]
+    for task_id, metric, change, verdict in rows:
+        found.setdefault(task_id, []).append(
+            {"metric": metric, "change_pct": change, "verdict": verdict}
+        )
+    return found
 
 
-def history_for_category(
-    org: Organization | int, category: str, exclude_task_id: int | None = None
-) -> list[dict]:
-    """Measured impacts of the organisation's earlier completed tasks of this category
-    (completed before the excluded task, when that one is complete), oldest first."""
-    org_id = org if isinstance(org, int) else org.id
-    query = (
-        select(TaskImpact.metric, TaskImpact.change_pct, TaskImpact.verdict)
+def history_by_category(
+    org: Organization, categories: Iterable[str]
+) -> dict[str, list[PastResult]]:
+    """The measured impacts of the organisation's finished work in these categories, oldest
+    first, in one statement: what earlier work of each kind did here."""
+    categories = list(categories)
+    found: dict[str, list[PastResult]] = {category: [] for category in categories}
+    if not categories:
+        return found
+    rows = db.session.execute(
+        select(
+            Task.category,
+            TaskImpact.task_id,
+            Task.completed_at,
+            TaskImpact.metric,
+            TaskImpact.change_pct,
+            TaskImpact.verdict,
+        )
         .join(Task, Task.id == TaskImpact.task_id)
         .where(
-            TaskImpact.organization_id == org_id,
+            TaskImpact.organization_id == org.id,
             TaskImpact.status == "measured",
-            Task.category == category,
+            Task.category.in_(categories),
             Task.status == "done",
         )
         .order_by(TaskImpact.completed_on, TaskImpact.task_id, TaskImpact.id)
     )
-    if exclude_task_id is not None:
-        query = query.where(TaskImpact.task_id != exclude_task_id)
-        excluded = db.session.get(Task, exclude_task_id)
-        if excluded is not None and excluded.completed_at is not None:
-            query = query.where(Task.completed_at < excluded.completed_at)
-    return [{"metric": m, "change_pct": c, "verdict": v} for m, c, v in db.session.execute(query)]
+    for category, task_id, completed_at, metric, change, verdict in rows:
+        summary = {"metric": metric, "change_pct": change, "verdict": verdict}
+        found[category].append(PastResult(task_id, completed_at, summary))
+    return found

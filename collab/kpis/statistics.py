@@ -76,7 +76,7 @@ class DailySeries:
         padded = np.concatenate([np.full(window, np.nan), np.asarray(values, dtype=float)])
         # One NaN and one zero (-0.0 becomes 0.0): equal data gives equal bytes to digest.
         self.values = np.where(np.isnan(padded), np.nan, padded + 0.0)
-        self.values.flags.writeable = False  # shared by every measurement, and handed out
+        self.values.setflags(write=False)  # shared by every measurement, and handed out
         self.first = first - dt.timedelta(days=window)
         self.window = window
         self._table: _WindowTable | None = None

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from collab.impacts.job import measure_task, run_impact
 from collab.impacts.ledger import best_impacts, impact_ledger
-from collab.impacts.measuring import on_task_done
 from collab.impacts.metric_map import metrics_for, set_metrics_for
-from collab.impacts.results import history_for_category, measured_for_task
+from collab.impacts.results import history_by_category, measured_by_task
 from collab.kpis.input import Observation
 from collab.kpis.recording import record_kpis
 from collab.kpis.totals import current_figures
@@ -135,10 +134,13 @@ def test_measure_task_is_idempotent_and_agrees_with_the_job(app):
     } == first
     assert measure_task(10_000_000) == 0
 
-    on_task_done(measured)
+    # Rows whose inputs are unknown (no fingerprint) are measured again: same answers.
+    db.session.execute(
+        update(TaskImpact).where(TaskImpact.task_id == measured.id).values(fingerprint="")
+    )
     db.session.commit()
-    assert {r.fingerprint for r in _rows(measured).values()} == {""}
     assert run_impact().endswith(" 0 changed")  # re-measured, same answers
+    assert "" not in {r.fingerprint for r in _rows(measured).values()}
     assert {m: r.result for m, r in _rows(measured).items()} == {m: v[1] for m, v in first.items()}
 
 
@@ -150,15 +152,18 @@ def test_helpers_for_the_board_and_the_notes(app):
     assert badges[measured.id].startswith("CTR +")
     assert badges[neighbour.id] == "sessions: no clear change"
 
-    mine = measured_for_task(measured)
+    measured_now = measured_by_task([measured.id, recent.id, neighbour.id])
+    mine = measured_now[measured.id]
     assert {m["metric"]: m["verdict"] for m in mine} == {
         "search_ctr": "improved",
         "organic_sessions": "no_change",
     }
     assert set(mine[0]) == {"metric", "change_pct", "verdict"}
-    assert history_for_category(org, "meta_tags", exclude_task_id=recent.id) == mine
-    assert history_for_category(org, "meta_tags", exclude_task_id=measured.id) == []
-    assert history_for_category(org, "page_speed") == []
+    assert recent.id not in measured_now  # still waiting for data
+    history = history_by_category(org, ["meta_tags", "page_speed"])
+    assert [r.summary for r in history["meta_tags"]] == mine  # the recent one waits
+    assert {r.task_id for r in history["meta_tags"]} == {measured.id}
+    assert history["page_speed"] == []
 
     figures = current_figures(org, ["search_ctr", "organic_sessions", "leads", "nope"])
     assert set(figures) == {"search_ctr", "organic_sessions"}
@@ -204,6 +209,6 @@ def test_a_reopened_task_loses_its_badge_before_the_next_run(app):
     update_task(membership(director, org), measured, {"status": "in_progress"}, measured.version)
     db.session.commit()
     assert badges_for([measured.id]) == {}
-    assert measured_for_task(measured) == []
+    assert measured_by_task([measured.id]) == {}
     ledger, total = impact_ledger(org)
     assert total == 1 and all(row["task_id"] != measured.id for row in ledger)

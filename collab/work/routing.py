@@ -11,12 +11,14 @@ How a route is chosen, strongest signal first:
 1. A category picked by the filer is trusted as is.
 2. The organisation's own rules, in the order given; the first whose phrase occurs in the title
    or the description decides.
-3. The built-in phrase tables (collab.work.routing_phrases). Title and description are
-   normalised (lower case, ``ё`` read as ``е``, every run of punctuation and whitespace read as
-   one space) and searched with whole-word patterns. A hit in the title beats any hit in the
-   description; within the same field the longest hit wins, because a longer phrase says more
-   ("meta description" is about snippets, "description" alone says nothing); remaining ties go
-   to the earlier hit, then to the category listed first.
+3. The built-in phrase tables (collab.work.routing_phrases and the modules it names). Title
+   and description are normalised (lower case, ``ё`` read as ``е``, every run of punctuation
+   and whitespace read as one space) and searched with whole-word patterns. A hit in the title
+   beats any hit in the description; within the same field the longest hit wins, because a
+   longer phrase says more ("meta description" is about snippets, "description" alone says
+   nothing); remaining ties go to the earlier hit, then to the category listed first. Some
+   phrases name a topic within their category ("accessibility" within technical SEO), and the
+   reason shows it.
 4. Nothing recognised: one route without a team, so the work waits for both directors instead
    of landing silently on one team's desk.
 """
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from collab.models.accounts import TEAMS
-from collab.work.routing_phrases import PHRASES
+from collab.work.routing_phrases import VOCABULARY
 
 UNCATEGORISED = "uncategorised"
 
@@ -97,8 +99,9 @@ def _whole_words(phrase: str) -> re.Pattern[str]:
     return re.compile(rf" ({phrase})(?!\w)")
 
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (slug, _whole_words(phrase)) for slug, phrases in PHRASES.items() for phrase in phrases
+# (category slug, topic or None, pattern), in the order that breaks the last ties.
+_PATTERNS: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
+    (slug, topic, _whole_words(phrase)) for slug, topic, phrases in VOCABULARY for phrase in phrases
 )
 
 
@@ -193,9 +196,8 @@ def route(
     hit = _best_hit(fields)
     if hit is None:
         return [Route(None, UNCATEGORISED, TRIAGE_REASON, None)]
-    slug, matched = hit
-    chosen = CATEGORIES[slug]
-    return _routes(chosen, chosen.teams, f"matched '{matched}'", matched)
+    chosen = CATEGORIES[hit.slug]
+    return _routes(chosen, chosen.teams, f"matched '{hit.words}'", hit.words, hit.topic)
 
 
 # A normalised field: the searchable text (led by one space, see _whole_words), the position
@@ -234,21 +236,28 @@ def _quote(field: _Field, start: int, end: int) -> str:
     return _GAPS.sub(lambda m: m.group() if m.group() in _JOINS else " ", span)
 
 
-def _best_hit(fields: Sequence[_Field]) -> tuple[str, str] | None:
-    """The winning (category slug, quoted words), or None; see the module docstring."""
+@dataclass(frozen=True)
+class _Hit:
+    slug: str
+    topic: str | None
+    words: str
+
+
+def _best_hit(fields: Sequence[_Field]) -> _Hit | None:
+    """The winning hit, or None; see the module docstring."""
     for field in fields:
         text = field[0]
         best: tuple[int, int, int] | None = None
-        winner: tuple[str, int, int] | None = None
-        for order, (slug, pattern) in enumerate(_PATTERNS):
+        winner: tuple[str, str | None, int, int] | None = None
+        for order, (slug, topic, pattern) in enumerate(_PATTERNS):
             for m in pattern.finditer(text):
                 start, end = m.span(1)
                 key = (start - end, start, order)
                 if best is None or key < best:
-                    best, winner = key, (slug, start, end)
+                    best, winner = key, (slug, topic, start, end)
         if winner is not None:
-            slug, start, end = winner
-            return slug, _quote(field, start, end)
+            slug, topic, start, end = winner
+            return _Hit(slug, topic, _quote(field, start, end))
     return None
 
 
@@ -264,23 +273,31 @@ def _apply_rule(rule: Rule, fields: Sequence[_Field]) -> list[Route]:
         teams = chosen.teams if rule.team is None else (rule.team,)
         return _routes(chosen, teams, why, rule.phrase)
     guess = _best_hit(fields)
-    if guess is not None and rule.team in CATEGORIES[guess[0]].teams:
-        chosen = CATEGORIES[guess[0]]
-    else:
-        chosen = CATEGORIES[UNCATEGORISED]
-    return _routes(chosen, (rule.team,), why, rule.phrase)
+    if guess is not None and rule.team in CATEGORIES[guess.slug].teams:
+        return _routes(CATEGORIES[guess.slug], (rule.team,), why, rule.phrase, guess.topic)
+    return _routes(CATEGORIES[UNCATEGORISED], (rule.team,), why, rule.phrase)
 
 
-def _routes(chosen: Category, teams: Sequence[str], why: str, matched: str | None) -> list[Route]:
-    return [Route(team, chosen.slug, _reason(chosen, team, why), matched) for team in teams]
+def _routes(
+    chosen: Category,
+    teams: Sequence[str],
+    why: str,
+    matched: str | None,
+    topic: str | None = None,
+) -> list[Route]:
+    return [Route(team, chosen.slug, _reason(chosen, team, why, topic), matched) for team in teams]
 
 
-def _reason(chosen: Category, team: str, why: str) -> str:
+def _reason(chosen: Category, team: str, why: str, topic: str | None) -> str:
     share = _SHARES.get(chosen.slug, {}).get(team)
     owner = f"owned by {_TEAM_LABELS[team]}"
     if share:
         owner = f"{share} {owner}"
-    return f"{_lower_name(chosen.name)}, {owner}: {why}"
+    name = _lower_name(chosen.name)
+    if topic:
+        # The part of the category the words belong to ("technical SEO (accessibility)").
+        name = f"{name} ({topic})"
+    return f"{name}, {owner}: {why}"
 
 
 def _lower_name(name: str) -> str:

@@ -14,11 +14,11 @@ How a route is chosen, strongest signal first:
 3. The built-in phrase tables (collab.work.routing_phrases and the modules it names). Title
    and description are normalised (lower case, ``ё`` read as ``е``, every run of punctuation
    and whitespace read as one space) and searched with whole-word patterns. A hit in the title
-   beats any hit in the description; within the same field the longest hit wins, because a
-   longer phrase says more ("meta description" is about snippets, "description" alone says
-   nothing); remaining ties go to the earlier hit, then to the category listed first. Some
-   phrases name a topic within their category ("accessibility" within technical SEO), and the
-   reason shows it.
+   beats any hit in the description. Within the same field a category that PRECEDENCE puts
+   above another beats it outright; otherwise the longest hit wins, because a longer phrase says
+   more ("meta description" is about snippets, "description" alone says nothing); remaining
+   ties go to the earlier hit, then to the category listed first. Some phrases name a topic
+   within their category ("accessibility" within technical SEO), and the reason shows it.
 4. Nothing recognised: one route without a team, so the work waits for both directors instead
    of landing silently on one team's desk.
 """
@@ -92,6 +92,24 @@ _SHARES = {
 }
 
 
+# A hit for the first category beats any hit for the second in the same field, however short.
+# The second names where the work happens or what it is for (a blog post, a webinar, an event);
+# the first names the work itself: "Write the copy for the webinar landing page" is copy,
+# "Merge thin and duplicate blog posts" is thin content, "Blog posts load slowly" is speed.
+# Length alone would let the longer place-name win. A new landing page includes its copy, so
+# landing_page (both teams, marketing's share being the copy) beats landing_copy. The pairs
+# must never form a cycle (a test holds that), so some category always stands.
+PRECEDENCE: tuple[tuple[str, str], ...] = (
+    ("landing_page", "landing_copy"),
+    ("landing_copy", "content_marketing"),
+    ("thin_content", "content_marketing"),
+    ("meta_tags", "content_marketing"),
+    ("page_speed", "content_marketing"),
+    ("broken_links", "content_marketing"),
+    ("redirects", "content_marketing"),
+)
+
+
 def _whole_words(phrase: str) -> re.Pattern[str]:
     # Normalised text starts with a space and separates words by one, so a literal leading
     # space marks a word start. That is much cheaper than a look-behind, which would stop the
@@ -103,6 +121,9 @@ def _whole_words(phrase: str) -> re.Pattern[str]:
 _PATTERNS: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
     (slug, topic, _whole_words(phrase)) for slug, topic, phrases in VOCABULARY for phrase in phrases
 )
+_BEATEN_BY: dict[str, frozenset[str]] = {
+    loser: frozenset(w for w, lost in PRECEDENCE if lost == loser) for _, loser in PRECEDENCE
+}
 
 
 class UnknownCategory(ValueError):
@@ -247,16 +268,18 @@ def _best_hit(fields: Sequence[_Field]) -> _Hit | None:
     """The winning hit, or None; see the module docstring."""
     for field in fields:
         text = field[0]
-        best: tuple[int, int, int] | None = None
-        winner: tuple[str, str | None, int, int] | None = None
+        # Per category, its best hit: (sort key, topic, start, end).
+        best: dict[str, tuple[tuple[int, int, int], str | None, int, int]] = {}
         for order, (slug, topic, pattern) in enumerate(_PATTERNS):
             for m in pattern.finditer(text):
                 start, end = m.span(1)
                 key = (start - end, start, order)
-                if best is None or key < best:
-                    best, winner = key, (slug, topic, start, end)
-        if winner is not None:
-            slug, topic, start, end = winner
+                if slug not in best or key < best[slug][0]:
+                    best[slug] = (key, topic, start, end)
+        standing = [s for s in best if not _BEATEN_BY.get(s, frozenset()) & best.keys()]
+        if standing:
+            slug = min(standing, key=lambda s: best[s][0])
+            _, topic, start, end = best[slug]
             return _Hit(slug, topic, _quote(field, start, end))
     return None
 

@@ -151,7 +151,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:exact|near) duplicates?", r"content duplicates?", r"semantically similar",
         r"low relevance content", r"spelling errors?", r"grammar errors?", r"readability(?: \w+)?",
         r"lorem ipsum(?: placeholder)?",
-        r"merge (?:\w+ ){0,3}(?:pages?|content|articles|posts)",
+        r"merge (?:\w+ ){0,4}(?:pages?|content|articles|posts)",
+        r"(?:thin|duplicated?|low quality|low value)"
+        r"(?: (?:and|or) (?:thin|duplicated?|low quality))?"
+        r"(?: (?:blog|product|service|category|news))? (?:content|pages?|posts?|articles?|texts?)",
         r"consolidate (?:\w+ ){0,3}(?:pages?|content)",
         r"тонк\w* контент\w*", r"дубл\w* (?:\w+ )?(?:контент|страниц|текст)\w*",
         r"(?:малоинформативн|некачественн|слаб|неуникальн)\w* (?:контент|страниц|текст)\w*",
@@ -173,6 +176,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:page|website|site|homepage|landing) copy", r"copy on (?:the )?(?:\w+ ){0,2}pages?",
         r"copywriting",
         r"rewrite (?:\w+ ){0,3}(?:copy|texts?|ctas?|calls? to action|offer)",
+        r"(?:write|rewrite|draft|prepare|update) (?:the |a |an |new )?copy",
+        r"copy (?:for|on) (?:the |a |an |our )?(?:\w+ ){0,2}(?:landing )?pages?",
         r"calls? to action", r"ctas?", r"value proposition",
         r"unique selling (?:point|proposition)", r"usp", r"hero (?:section|text|banner)",
         r"(?:improve|increase|boost|raise) (?:the )?conversions?(?: rates?)?",
@@ -216,6 +221,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"drip (?:campaigns?|e ?mails?|sequences?)", r"(?:e ?mail|nurture) sequences?",
         r"marketing automation", r"follow up (?:e ?mails?|sequences?)",
         r"lead (?:stages?|lifecycle|handoff|routing)",
+        r"response times? to (?:\w+ ){0,2}"
+        r"(?:leads?|enquiries|inquiries|requests|customers|clients)",
+        r"врем\w* ответа на (?:\w+ )?(?:заявк|обращени|лид|запрос|клиент)\w*",
         r"прогрев\w*", r"скоринг\w*",
         r"(?:оценк|квалификац|прогрев|взращивани|скоринг)\w* (?:\w+ )?лид\w*",
         r"лид\w* скоринг\w*", r"цепочк\w* (?:\w+ )?писем", r"автоворонк\w*",

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from collab.work.routing import (
     CATEGORIES,
+    PRECEDENCE,
     TEAMS,
     Category,
     Route,
@@ -191,6 +192,8 @@ PHRASINGS = [
     ("Review analytics: time on site and lead flow dropped in March", both("analytics_review")),
     ("Rewrite meta titles and descriptions for the services section", mkt("meta_tags")),
     ("Merge duplicate and thin content on the blog", mkt("thin_content")),
+    ("Merge thin and duplicate blog posts into pillar articles", mkt("thin_content")),
+    ("Write the copy for the webinar landing page", mkt("landing_copy")),
     ("Reduce the size of HTML pages over 1 MB", it("page_speed")),
     ("Rewrite the CTA on the pricing page", mkt("landing_copy")),
     ("Improve conversion rate on the pricing page", mkt("landing_copy")),
@@ -321,6 +324,53 @@ def test_a_team_rule_keeps_the_accessibility_topic_of_the_built_in_category():
     (only,) = route("Missing form labels on the checkout", rules=[Rule("checkout", team="it")])
     assert only.reason == (
         "technical SEO (accessibility), owned by IT: matched your organisation's rule 'checkout'"
+    )
+
+
+# Precedence: the work beats the place it is done in.
+
+
+def test_precedence_names_real_categories_and_never_goes_round_in_a_circle():
+    beats: dict[str, set[str]] = {}
+    for winner, loser in PRECEDENCE:
+        assert winner in CATEGORIES and loser in CATEGORIES and winner != loser
+        beats.setdefault(winner, set()).add(loser)
+
+    def beaten(slug: str) -> set[str]:
+        found, todo = set(), list(beats.get(slug, ()))
+        while todo:
+            other = todo.pop()
+            if other not in found:
+                found.add(other)
+                todo.extend(beats.get(other, ()))
+        return found
+
+    for slug in beats:
+        assert slug not in beaten(slug)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Write the copy for the webinar landing page", mkt("landing_copy")),
+        ("CTA for the conference", mkt("landing_copy")),
+        ("Merge thin and duplicate blog posts into pillar articles", mkt("thin_content")),
+        ("Blog articles load slowly", it("page_speed")),
+        ("Redirect old blog posts to the new section", it("redirects")),
+        ("Broken links in old blog posts", it("broken_links")),
+        ("H1 on blog posts", mkt("meta_tags")),
+        ("New landing page copy for the spring campaign", both("landing_page")),
+        ("Написать текст для посадочной страницы вебинара", mkt("landing_copy")),
+        ("Объединить тонкие и дублирующиеся статьи блога", mkt("thin_content")),
+    ],
+)
+def test_the_work_beats_the_place_it_is_done_in(text, expected):
+    assert owners(route(text)) == expected
+
+
+def test_precedence_holds_within_a_field_and_the_title_still_comes_first():
+    assert owners(route("Webinar recap", "rewrite the landing page copy")) == mkt(
+        "content_marketing"
     )
 
 

@@ -170,7 +170,14 @@ EXAMPLES = [
     ("Фокус клавиатуры теряется в меню", it("technical_seo")),
     ("Сделать навигацию с клавиатуры по каталогу", it("technical_seo")),
     ("Добавить субтитры к видео", it("technical_seo")),
-    # Words: content quality and headings
+    # Words: landing-page copy, thin content, headings, content quality, lead handling
+    ("Write the copy for the webinar landing page", mkt("landing_copy")),
+    ("Draft new copy for the pricing page", mkt("landing_copy")),
+    ("Update copy on the partner landing page", mkt("landing_copy")),
+    ("Написать текст для посадочной страницы вебинара", mkt("landing_copy")),
+    ("Merge thin and duplicate blog posts into pillar articles", mkt("thin_content")),
+    ("Low-value category pages", mkt("thin_content")),
+    ("Объединить тонкие и дублирующиеся статьи блога", mkt("thin_content")),
     ("Content: Spelling Errors", mkt("thin_content")),
     ("Content: Grammar Errors", mkt("thin_content")),
     ("Content: Readability Difficult", mkt("thin_content")),
@@ -180,6 +187,8 @@ EXAMPLES = [
     ("Empty heading on the About page", mkt("meta_tags")),
     ("Images: Alt Text Over 100 Characters", mkt("meta_tags")),
     ("H2: Missing", mkt("meta_tags")),
+    ("Improve response time to inbound leads", mkt("lead_nurturing")),
+    ("Сократить время ответа на заявки с сайта", mkt("lead_nurturing")),
 ]
 
 

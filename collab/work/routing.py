@@ -21,6 +21,10 @@ How a route is chosen, strongest signal first:
    within their category ("accessibility" within technical SEO), and the reason shows it.
 4. Nothing recognised: one route without a team, so the work waits for both directors instead
    of landing silently on one team's desk.
+
+Links are addresses, not words: before steps 2 and 3 every link is taken out of the text
+(strip_links), so a "Learn more" link to ``https://web.dev/articles/...`` neither says "HTTPS"
+nor "articles". A Markdown link keeps its visible text.
 """
 
 import re
@@ -207,7 +211,7 @@ def route(
         chosen = CATEGORIES[category]
         return _routes(chosen, chosen.teams, "category chosen by the filer", None)
 
-    fields = (_normalise(title or ""), _normalise(description or ""))
+    fields = tuple(_normalise(strip_links(text or "")) for text in (title, description))
 
     for rule in rules:
         pattern = _phrase_pattern(rule.phrase)
@@ -219,6 +223,39 @@ def route(
         return [Route(None, UNCATEGORISED, TRIAGE_REASON, None)]
     chosen = CATEGORIES[hit.slug]
     return _routes(chosen, chosen.teams, f"matched '{hit.words}'", hit.words, hit.topic)
+
+
+# Links, as agencies paste them: a Markdown link (its text is kept), anything with a scheme
+# (https://, chrome-error://), www. addresses, e-mail addresses, bare domains with or without a
+# path (web.dev/articles/..., example.com), and bare paths of two or more segments
+# (/articles/legacy-javascript). A one-segment path ("/pricing") names a page in the filer's
+# own words and stays. Only common top-level domains count, so file names and code that look
+# like domains ("robots.txt", "document.write()", "Node.js", "Yandex.Metrica") stay words.
+# Schema.org is a vocabulary's name as well as a site, and stays a word.
+_TLDS = (
+    "com|net|org|info|biz|io|co|ai|app|dev|tv|uk|de|fr|es|nl|eu|ru|su|by|kz|ua|pl|cz|ch|se|"
+    "dk|fi|pt|br|ca|au|jp|cn|edu|gov|online|site|store|shop|tech|pro|xyz|рф"
+)
+_URL_CHARS = r"[^\s<>\"'`]"
+_LINKS = re.compile(
+    rf"""
+    \[(?P<text>[^\[\]\n]*)\]\(\s*[^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"]*")?\s*\)
+    | (?<![\w.+-])[a-z][a-z0-9+.-]*://{_URL_CHARS}*
+    | (?<![\w.-])www\.{_URL_CHARS}*
+    | (?<![\w.+-])[\w.+-]+@[^\W_][\w-]*(?:\.[\w-]+)+
+    | (?<![\w.@/-])(?!schema\.org(?![\w-]))(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:{_TLDS})(?![\w-])
+      (?::\d+)?(?:/{_URL_CHARS}*)?
+    | (?<![\w/.:~-])(?:/[^\s<>"'`/()\[\]]+){{2,}}/?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def strip_links(text: str) -> str:
+    """The text with every link replaced by a space (a Markdown link by its visible text), so
+    routing reads the filer's words and never the insides of an address."""
+    # A Markdown link's text may itself be an address ("[web.dev/articles](https://...)").
+    return _LINKS.sub(lambda m: f" {_LINKS.sub(' ', m.group('text') or '')} ", text)
 
 
 # A normalised field: the searchable text (led by one space, see _whole_words), the position

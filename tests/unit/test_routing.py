@@ -7,11 +7,13 @@ test_routing_phrases.
 """
 
 import re
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from collab.work import routing
 from collab.work.routing import (
     CATEGORIES,
     PRECEDENCE,
@@ -21,6 +23,7 @@ from collab.work.routing import (
     Rule,
     UnknownCategory,
     route,
+    strip_links,
 )
 
 # Written out rather than imported, so a typo in the module cannot approve itself.
@@ -327,6 +330,102 @@ def test_a_team_rule_keeps_the_accessibility_topic_of_the_built_in_category():
     )
 
 
+# Links: routing reads the filer's words, never the insides of an address.
+
+# Lighthouse 12.8's audit as PageSpeed Insights shows it: both links hold words of other work
+# ("baseline", "articles"); the second once sent the audit to Marketing as content marketing.
+LEGACY_JAVASCRIPT = (
+    "Avoid serving legacy JavaScript to modern browsers",
+    "Polyfills and transforms enable legacy browsers to use new JavaScript features. However, "
+    "many aren't necessary for modern browsers. Consider modifying your JavaScript build "
+    "process to not transpile [Baseline](https://web.dev/baseline) features, unless you know "
+    "you must support legacy browsers. [Learn why most sites can deploy ES6+ code without "
+    "transpiling](https://philipwalton.com/articles/the-state-of-es5-on-the-web/)",
+)
+
+
+def test_a_learn_more_link_never_routes_the_finding():
+    title, description = LEGACY_JAVASCRIPT
+    routes = route(title, description)
+    assert routes == route(title)
+    assert owners(routes) == it("page_speed")
+    assert all(r.team != "marketing" for r in route("", description))
+
+
+def test_an_organisation_rule_never_matches_inside_a_link():
+    rules = [Rule("articles", category="content_marketing")]
+    assert owners(route(*LEGACY_JAVASCRIPT, rules=rules)) == it("page_speed")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://web.dev/articles/https",
+        "[Learn more](https://developer.chrome.com/docs/lighthouse/pwa/is-on-https/)",
+        "<https://example.com/webinar>",
+        "See https://example.com/blog/articles/events",
+        "www.example.com/https/landing-page",
+        "web.dev/articles/publish-modern-javascript",
+        "/articles/legacy-javascript/",
+        "seo@example.com",
+        "блог.рф/статьи",
+    ],
+)
+def test_the_words_inside_a_link_route_nothing(text):
+    # "HTTPS" as a word is technical SEO ("Does not use HTTPS"); the `https` of a link is not.
+    assert owners(route(text)) == TRIAGE
+    assert owners(route("From the March audit", text)) == TRIAGE
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Legacy JavaScript. [Learn more](https://web.dev/articles/x).",
+            "Legacy JavaScript. Learn more .",
+        ),
+        ("[web.dev/articles](https://web.dev/articles)", ""),
+        ('[docs](https://example.com/a_(b) "Title") next', "docs next"),
+        ("Fix https://example.com/a?b=1#c now", "Fix now"),
+        ("Check example-shop.com/blog/events and www.example.ru", "Check and"),
+        ("Moved to Example.COM.", "Moved to ."),
+        ("Redirect example.com:8080/old here", "Redirect here"),
+        ("Mail seo@example.com today", "Mail today"),
+        ("Move сайт.рф to HTTPS", "Move to HTTPS"),
+        ("Ссылка: https://пример.рф/статьи/блог", "Ссылка:"),
+        ("see /docs/lighthouse/seo/ for more", "see for more"),
+        ("chrome-error://chromewebdata/ was shown", "was shown"),
+    ],
+)
+def test_links_are_taken_out_and_a_markdown_link_keeps_its_text(text, words):
+    assert " ".join(strip_links(text).split()) == words
+
+
+# Words that look like addresses but are not: file names, code, standards, one-segment paths.
+NOT_LINKS = [
+    "robots.txt is not valid",
+    "Add Schema.org markup",
+    "Avoid `document.write()`",
+    "Use HTTP/2",
+    "Page prevented back/forward cache restoration",
+    "4xx/5xx pages and/or redirects",
+    "Fix the 404 on /pricing and /blog/",
+    '`[role="columnheader"/"rowheader"]`',
+    "`[xml:lang]` attribute",
+    "Fonts with `font-display: optional` are not preloaded",
+    "Yandex.Metrica goals, Node.js and Next.js, e.g. the blog, i.e. now",
+    "llms.txt is missing; sitemap.xml too",
+    "Sitemaps: XML Sitemap over 50MB, 1.5 MB at 10:30",
+    "Настроить цели в Яндекс.Метрике и Яндекс.Директ",
+    "[alt] (images)",
+]
+
+
+@pytest.mark.parametrize("text", NOT_LINKS + [text for text, _ in PHRASINGS])
+def test_text_without_links_is_left_as_it_is(text):
+    assert strip_links(text) == text
+
+
 # Precedence: the work beats the place it is done in.
 
 
@@ -631,3 +730,53 @@ def test_gibberish_is_never_given_to_a_team(title, description):
 @given(st.sampled_from([text for text, expected in PHRASINGS if expected != TRIAGE]), st.text())
 def test_noise_in_the_description_never_overrules_a_recognised_title(title, noise):
     assert owners(route(title, noise)) == owners(route(title))
+
+
+# Words a link must never be read as, in the places agencies' links hold them.
+_HOSTS = ["web.dev", "developer.chrome.com", "example-shop.com", "www.example.ru", "сайт.рф"]
+_SEGMENTS = st.sampled_from(
+    ["articles", "blog", "events", "https", "webinar", "landing-page", "404", "robots.txt"]
+)
+_PATH = st.lists(_SEGMENTS, max_size=3).map("/".join)
+LINKS = st.one_of(
+    st.builds("https://{}/{}".format, st.sampled_from(_HOSTS), _PATH),
+    st.builds("{}/{}".format, st.sampled_from(_HOSTS), _PATH),
+    st.builds("[](https://{}/{})".format, st.sampled_from(_HOSTS), _PATH),
+    st.builds("<https://{}/{}>".format, st.sampled_from(_HOSTS), _PATH),
+    st.builds("seo@{}".format, st.sampled_from(_HOSTS)),
+    st.lists(_SEGMENTS, min_size=2, max_size=4).map(lambda parts: "/" + "/".join(parts)),
+)
+
+
+@PROPERTY
+@given(
+    st.sampled_from([text for text, _ in PHRASINGS]),
+    st.lists(st.tuples(st.integers(min_value=0), LINKS), max_size=4),
+)
+def test_links_anywhere_between_the_words_never_change_the_route(text, links):
+    words = text.split(" ")
+    for position, link in links:
+        words.insert(position % (len(words) + 1), link)
+    linked = " ".join(words)
+    assert route(linked) == route(text)
+    assert route("", linked) == route("", text)
+
+
+_WORD = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzабвгдежзиклмнопрстуфхцчшыэюя0123456789,;!?()'-",
+    min_size=1,
+    max_size=12,
+)
+_TEXT_WITHOUT_LINKS = st.lists(
+    st.one_of(_WORD, st.sampled_from(NOT_LINKS), st.sampled_from([t for t, _ in PHRASINGS])),
+    max_size=8,
+).map(" ".join)
+
+
+@PROPERTY
+@given(_TEXT_WITHOUT_LINKS, _TEXT_WITHOUT_LINKS)
+def test_stripping_links_never_changes_the_route_of_text_that_has_none(title, description):
+    assert strip_links(title) == title and strip_links(description) == description
+    with mock.patch.object(routing, "strip_links", lambda text: text):
+        unstripped = route(title, description)
+    assert route(title, description) == unstripped

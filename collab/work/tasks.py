@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from collab.models import (
@@ -459,7 +460,7 @@ def comments_for(task: Task, viewer: Membership) -> list[Comment]:
     query = select(Comment).where(Comment.task_id == task.id).order_by(Comment.id)
     if viewer.role == "agency":
         query = query.where(Comment.internal.is_(False))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.options(selectinload(Comment.author))))  # with names
 
 
 def history(task: Task) -> list[Event]:

@@ -1,5 +1,5 @@
 # Thin targets over scripts/: see README.md.
-.PHONY: setup run test bench lint
+.PHONY: setup run test bench lint loadtest
 
 setup:
 	@bash scripts/setup.sh
@@ -18,3 +18,9 @@ bench: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# The production processes of deploy/processes.toml on this machine, under load and faults:
+# prints requests a second and p50/p95/p99 per endpoint, exits 1 if anything was lost.
+# 32 clients for 60 s; LOADTEST_SECONDS, LOADTEST_CLIENTS... change it (bench/loadtest).
+loadtest: setup
+	@.venv/bin/python -m bench.loadtest

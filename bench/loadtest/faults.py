@@ -14,7 +14,7 @@ from bench.loadtest.stack import Stack
 
 REDIS_DOWN_SECONDS = 8.0
 POSTGRES_DOWN_SECONDS = 2.0
-SCAN_EVERY_SECONDS = 4.0
+SCAN_EVERY_SECONDS = 5.0
 
 
 @dataclass

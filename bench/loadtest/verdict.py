@@ -14,6 +14,8 @@ twice. Correctness only; the figures are printed, never judged.
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 
 import psycopg
@@ -84,7 +86,33 @@ def drain(stack: Stack, seconds: float) -> dict:
         time.sleep(1)
 
 
-def http_check(shared: Shared, faults: list[Fault]) -> dict:
+def probe(stack: Stack, shared: Shared, rounds: int = 4) -> list[int]:
+    """Reads after the run, spread over the web workers by their number: each answers, so
+    none kept a connection that PostgreSQL's restart left dead."""
+    seeded = shared.seeded
+    prefix = f"{stack.web_url}/api/v1/orgs/{seeded.org}"
+    paths = [
+        f"{prefix}/tasks?limit=50",
+        f"{prefix}/tasks/{seeded.pool[0]}",
+        f"{prefix}/recommendations/{seeded.recommendations[0]}",
+        f"{stack.web_url}/api/v1/me",
+    ]
+    statuses = []
+    for _ in range(rounds):
+        for path in paths:
+            headers = {"Authorization": f"Bearer {seeded.tokens['cio']}"}
+            request = urllib.request.Request(path, headers=headers)  # noqa: S310 (our server)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+            except OSError:
+                statuses.append(0)
+    return statuses
+
+
+def http_check(shared: Shared, faults: list[Fault], probed: list[int]) -> dict:
     windows = [
         (f.started, f.ended + POSTGRES_GRACE_SECONDS)
         for f in faults
@@ -98,12 +126,11 @@ def http_check(shared: Shared, faults: list[Fault]) -> dict:
 
     outside = [s for s in failed if not during_restart(s)]
     inside = [s for s in failed if during_restart(s)]
-    # PostgreSQL is back for every process: requests after the restart are answered again.
     after = [s for s in shared.samples if windows and s.started > windows[-1][1]]
-    recovered = sum(1 for s in after if 0 < s.status < 500)
     return {
-        "ok": not outside and (not windows or recovered > 0),
-        "answered_after_postgres_restart": recovered if windows else None,
+        "ok": not outside and all(status == 200 for status in probed),
+        "answered_after_postgres_restart": sum(1 for s in after if 0 < s.status < 500),
+        "probed_after_the_run": probed,
         "failed_during_postgres_restart": len(inside),
         # When the first and the last of them started, from the restart's start (seconds).
         "failures_from_to_s": [
@@ -218,12 +245,18 @@ def alert_check(stack: Stack) -> dict:
 def job_check(stack: Stack) -> dict:
     connection = Redis.from_url(stack.redis.url)
     statuses: Counter[str] = Counter()
+    failed = []  # what operators see on /admin/: which job, and the last line of its error
     for key in connection.scan_iter("rq:job:*", count=1000):
         name = key.decode()
         if name.count(":") != 2:  # rq:job:<id> only; not its results or dependents
             continue
         job = Job.fetch(name.split(":", 2)[2], connection=connection)
-        statuses[str(getattr(job.get_status(), "value", job.get_status()))] += 1
+        status = str(getattr(job.get_status(), "value", job.get_status()))
+        statuses[status] += 1
+        if status == "failed":
+            latest = job.latest_result()
+            error = (latest.exc_string or "").strip().splitlines() if latest else []
+            failed.append(f"{job.func_name}: {error[-1] if error else '?'}"[:200])
     live = live_workers(stack, connection)
     abandoned = [
         {
@@ -241,6 +274,7 @@ def job_check(stack: Stack) -> dict:
         "ok": not (waiting or not_enqueued) and statuses["started"] == len(abandoned),
         "statuses": dict(statuses),
         "outbox_jobs_not_enqueued": not_enqueued,
+        "failed": failed,
         "abandoned_by_killed_workers": abandoned,
     }
 
@@ -255,7 +289,7 @@ def judge(
             "errors": fault_errors,
         },
         "processes_restarted": restarts(stack, faults),
-        "http": http_check(shared, faults),
+        "http": http_check(shared, faults, probe(stack, shared)),
         "lost_updates": lost_update_check(stack, shared),
         "email_once": email_check(stack),
         "duplicate_alerts": alert_check(stack),

@@ -133,4 +133,3 @@ def test_the_settings_module_of_the_workers_loads_every_job(tmp_path):
     )
     assert loaded.returncode == 0, loaded.stderr
     assert "'workers.jobs'" in loaded.stdout and "'workers.kpi_jobs'" in loaded.stdout
-

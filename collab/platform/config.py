@@ -87,4 +87,26 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "INVITATION_HOURS": 72,
         "PASSWORD_RESET_MINUTES": 60,
+        # Each process keeps its own pool (gunicorn.conf.py sizes it to a web worker's
+        # threads); a thread that finds every connection taken waits DATABASE_POOL_TIMEOUT
+        # seconds, then the request fails instead of hanging.
+        "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", 5)),
+        "DATABASE_MAX_OVERFLOW": int(env.get("DATABASE_MAX_OVERFLOW", 5)),
+        "DATABASE_POOL_TIMEOUT": int(env.get("DATABASE_POOL_TIMEOUT", 10)),
+    }
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy engine options for the configured database (SQLite keeps the defaults)."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return {}
+    return {
+        "pool_size": config["DATABASE_POOL_SIZE"],
+        "max_overflow": config["DATABASE_MAX_OVERFLOW"],
+        "pool_timeout": config["DATABASE_POOL_TIMEOUT"],
+        # A connection the pool kept across a database restart is dead: test it when it
+        # is checked out (one round trip) rather than fail the request that gets it.
+        "pool_pre_ping": True,
+        # Closes connections older than this, before a proxy or firewall drops them unsaid.
+        "pool_recycle": 1800,
     }

@@ -28,8 +28,10 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an attacker's link must not bounce a fresh login to their site.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Only local paths: an attacker's link must not bounce a fresh login to their site. A
+    # line break would split the Location header (a 500); browsers read "/\x" as "//x".
+    path = target.replace("\\", "/") if target and target.isprintable() else ""
+    if path.startswith("/") and not path.startswith("//"):
         parts = urlsplit(target)
         if not parts.netloc and not parts.scheme:
             return target

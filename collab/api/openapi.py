@@ -23,6 +23,7 @@ from collab.http.access import Access
 API_PREFIX = "/api/"
 _PARAMETER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _REF = "#/components/schemas/{model}"
+EMPTY = {"type": "string", "maxLength": 0, "description": "empty: as if not given"}
 
 DESCRIPTION = """\
 Agency recommendations, routed tasks, alerts, KPIs and impacts.
@@ -160,7 +161,8 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
         parameter = {"name": name, "in": "query", "required": name in required}
         if "description" in prop:
             parameter["description"] = prop.pop("description")
-        parameter["schema"] = prop
+        # An empty value (?status=) means "no filter", as it always has.
+        parameter["schema"] = prop if name in required else {"anyOf": [prop, EMPTY]}
         parameters.append(parameter)
     return parameters
 

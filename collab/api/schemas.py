@@ -14,11 +14,13 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -38,6 +40,8 @@ MAX_LIMIT = 200
 # Dates a person can mean: date arithmetic on year 1 or 9999 overflows in alerts and charts.
 EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
 NO_NUL = "^[^\\u0000]*$"  # PostgreSQL cannot store NUL in text; refused, never a 500
+_DIGITS = re.compile(r"[0-9]{1,19}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _no_nul(text: str) -> str:
@@ -59,6 +63,27 @@ def _absolute_url(url: str) -> str:
     except ValidationFailed as refused:
         raise ValueError(next(iter(refused.fields.values()))) from None
     return url
+
+
+def _digits(value: object) -> object:
+    # Query strings are parsed leniently by pydantic ("1.0", " 5", "5_000" are 5s); an id or
+    # a page size is written in plain digits.
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("a whole number")
+    return value
+
+
+def _iso_day(value: object) -> object:
+    # Leniently, "0" would be 1970-01-01 (a Unix time) and "2026-01-01T10:00" a date; parsed
+    # here, as the only spelling of a day the API takes.
+    if not isinstance(value, str):
+        return value
+    if not _ISO_DAY.fullmatch(value):
+        raise ValueError("a date as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a real date") from None
 
 
 def _sane_day(value: dt.date) -> dt.date:
@@ -83,11 +108,17 @@ def Text(max_length: int, min_length: int = 0) -> Any:  # a type, hence the capi
     ]
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id: a whole number of 32 bits")]
+# Before-validators come last: they wrap what precedes them, whose JSON Schema is the one shown.
+Id = Annotated[
+    int,
+    Field(ge=1, le=MAX_ID, description="an id: a whole number of 32 bits"),
+    BeforeValidator(_digits),
+]
 Day = Annotated[
     dt.date,
     AfterValidator(_sane_day),
     Field(description=f"YYYY-MM-DD, from {EARLIEST_DAY} to {LATEST_DAY}"),
+    BeforeValidator(_iso_day),
 ]
 Moment = Annotated[
     dt.datetime,
@@ -250,7 +281,9 @@ _CURSOR = Field(
 )
 IdCursor = Annotated[str, _CURSOR, AfterValidator(_after_id)]
 KpiCursor = Annotated[str, _CURSOR, AfterValidator(_kpi_cursor)]
-Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="page size (default 50)")]
+Limit = Annotated[
+    int, Field(ge=1, le=MAX_LIMIT, description="page size (default 50)"), BeforeValidator(_digits)
+]
 
 
 class Paging(Query):

@@ -53,7 +53,10 @@ def clean_urls(urls) -> list[str]:
             errors[key] = "not a URL"
             continue
         url = raw.strip()
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "http://[" : an unclosed IPv6 host
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             errors[key] = "not an absolute http(s) URL"
         elif len(url) > MAX_URL_LENGTH:

@@ -176,7 +176,7 @@ def test_nan_and_infinity_literals_are_refused(client):
     for literal in ("NaN", "Infinity", "-Infinity", "1e999"):
         response = client.patch(
             f"/api/v1/orgs/acme/tasks/{task.id}",
-            data='{"version": %s}' % literal,
+            data='{"version": ' + literal + "}",
             content_type="application/json",
             headers=bearer(p["cio"]),
         )
@@ -202,6 +202,10 @@ def test_kpi_values_must_be_finite_and_within_the_metrics_range(client, row, rea
     assert _count(KpiObservation) == 0
 
 
+def _not_json(constant):
+    raise AssertionError(f"the API answered {constant}, which is not JSON")
+
+
 def test_derived_metrics_stay_finite_json_at_the_largest_accepted_values(client):
     # Spend of 1e308 used to be stored, and cost_per_lead then came out as Infinity: JSON no
     # client can parse. The largest values a metric accepts now keep every figure finite.
@@ -223,10 +227,7 @@ def test_derived_metrics_stay_finite_json_at_the_largest_accepted_values(client)
             )
             assert response.status_code == 200
 
-            def refuse(constant):
-                raise AssertionError(f"{metric} answered {constant}, which is not JSON")
-
-            items = json.loads(response.get_data(as_text=True), parse_constant=refuse)["items"]
+            items = json.loads(response.get_data(as_text=True), parse_constant=_not_json)["items"]
             assert items, metric
 
 
@@ -286,6 +287,36 @@ def test_query_filters_are_typed_and_reported_together(client):
     _refused(nul, "channel")
     unknown = client.get("/api/v1/orgs/acme/tasks?page=2&team=", headers=headers)
     assert unknown.status_code == 200  # other parameters are ignored, empty ones too
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("tasks?limit=1.0", "limit"),
+        ("tasks?limit=%205", "limit"),
+        ("alerts?task=5_000", "task"),
+        ("alerts?task=-1", "task"),
+        ("kpis?to=0", "to"),  # leniently 1970-01-01, a Unix time
+        ("kpis?from=2026-01-01T10:00", "from"),
+    ],
+)
+def test_query_numbers_and_dates_are_written_plainly(client, query, field):
+    org, p, _ = _world()
+    _refused(client.get(f"/api/v1/orgs/acme/{query}", headers=bearer(p["cio"])), field)
+
+
+def test_an_unparseable_url_is_refused_by_api_and_form_alike(client):
+    from collab.platform.errors import ValidationFailed
+    from collab.work.recommendations import file_recommendation
+    from tests.support.factories import membership
+
+    org, p, _ = _world()
+    body = {"title": "Fix links", "urls": ["http://[broken"]}
+    fields = _refused(_post(client, p["agency"], "recommendations", body), "urls[0]")
+    assert fields["urls[0]"] == "not an absolute http(s) URL"
+    with pytest.raises(ValidationFailed) as refused:  # urlsplit's ValueError was a 500
+        file_recommendation(org, membership(p["agency"], org), body)
+    assert refused.value.fields == {"urls[0]": "not an absolute http(s) URL"}
 
 
 def test_a_body_that_is_not_a_json_object_is_422(client):
@@ -354,6 +385,8 @@ def test_an_endpoint_may_declare_the_upload_limit(app):
     for overrides in ({"wsgi.input_terminated": True}, {}):
         with app.test_request_context(method="POST", data=big, environ_overrides=overrides):
             assert read_body(app.config["MAX_UPLOAD_LENGTH"]) == big
-        with app.test_request_context(method="POST", data=big, environ_overrides=overrides):
-            with pytest.raises(RequestEntityTooLarge):
-                read_body(app.config["MAX_CONTENT_LENGTH"])
+        with (
+            app.test_request_context(method="POST", data=big, environ_overrides=overrides),
+            pytest.raises(RequestEntityTooLarge),
+        ):
+            read_body(app.config["MAX_CONTENT_LENGTH"])

@@ -32,9 +32,10 @@ Every error answers `{"error": {"code", "message", "fields"?, "current"?}}`. Req
 are JSON objects checked strictly: a field of the wrong type, an unknown field, a lone
 surrogate, a NaN or a body nested deeper than 200 levels answers 422 naming each field;
 a body over the limit (16 MiB; uploads 100 MiB) answers 413. Unknown query parameters are
-ignored; empty ones mean "no filter". Lists page with `cursor` and `limit`. Ids in paths are
-whole numbers up to 2147483647 (others find nothing: 404). A method a path does not have
-answers 405 with an `Allow` header listing the ones it has.
+ignored, empty ones mean "no filter", and one given twice answers 422. Lists page with
+`cursor` and `limit`. Ids in paths are whole numbers up to 2147483647 (others find nothing:
+404). A method a path does not have answers 405 with an `Allow` header listing the ones it
+has.
 """
 
 _ERROR_CONTENT = {"application/json": {"schema": {"$ref": _REF.format(model="ErrorAnswer")}}}

@@ -107,13 +107,18 @@ def parse_body(model: type[M], limit: int) -> M:
 
 
 def parse_query(model: type[M], context: dict | None = None) -> M:
-    # An empty value (?status=) means "no filter", as it always has.
+    # An empty value (?status=) means "no filter", as it always has. Other parameters are
+    # ignored; one of ours given twice is ambiguous (which filter did you mean?) and refused.
     names = {f.alias or name for name, f in model.model_fields.items()}
     values = {k: v for k, v in request.args.items() if k in names and v != ""}
+    repeated = {k: "given more than once" for k in names if len(request.args.getlist(k)) > 1}
     try:
-        return model.model_validate(values, context=context)
+        found = model.model_validate(values, context=context)
     except ValidationError as error:
-        raise ValidationFailed("bad query parameters", fields_of(error)) from None
+        raise ValidationFailed("bad query parameters", repeated | fields_of(error)) from None
+    if repeated:
+        raise ValidationFailed("bad query parameters", repeated)
+    return found
 
 
 def fields_of(error: ValidationError) -> dict[str, str]:

@@ -113,11 +113,13 @@ def _operation(rule, view, declared, rule_access, path_parameters) -> dict:
         parameters += _query_parameters(declared.query)
     if parameters:
         found["parameters"] = parameters
+    content = {}
+    if declared is not None and (declared.form is not None or declared.files):
+        content["multipart/form-data"] = {"schema": _form_schema(declared)}
     if declared is not None and declared.body is not None:
-        found["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": _ref(declared.body)}}},
-        }
+        content["application/json"] = {"schema": {"$ref": _ref(declared.body)}}
+    if content:
+        found["requestBody"] = {"required": True, "content": content}
     found["responses"] = _responses(declared, rule_access, bool(path_parameters))
     return found
 
@@ -144,9 +146,12 @@ def _responses(declared: Operation | None, rule_access: Access | None, has_path:
         error(404, "NotFound")  # an unknown organisation or object; ?org= on categories
     if declared is not None and declared.conflict:
         responses["409"] = {"description": declared.conflict, "content": _ERROR_CONTENT}
-    if declared is not None and declared.body is not None:
+    takes_body = declared is not None and (
+        declared.body is not None or declared.form is not None or bool(declared.files)
+    )
+    if takes_body:
         error(413, "TooLarge")
-    if declared is not None and (declared.body is not None or declared.query is not None):
+    if takes_body or (declared is not None and declared.query is not None):
         error(422, "Invalid")
     return dict(sorted(responses.items()))
 
@@ -166,6 +171,27 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
         parameter["schema"] = prop if name in required else {"anyOf": [prop, EMPTY]}
         parameters.append(parameter)
     return parameters
+
+
+def _form_schema(declared: Operation) -> dict:
+    """A multipart form: its text fields as the query parameters are, then its files."""
+    properties, required = {}, list(declared.files)
+    if declared.form is not None:
+        for parameter in _query_parameters(declared.form):
+            schema = parameter["schema"]
+            if "description" in parameter:
+                schema = {**schema, "description": parameter["description"]}
+            properties[parameter["name"]] = schema
+            if parameter["required"]:
+                required.append(parameter["name"])
+    for name in declared.files:
+        properties[name] = {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "description": "one file or more, each as its own part",
+        }
+    return {"type": "object", "properties": properties, "required": required}
 
 
 def _not_null(schema: dict) -> dict:

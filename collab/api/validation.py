@@ -7,7 +7,10 @@
 
 Before the view runs, the body is read within its size limit and parsed by pydantic's JSON
 parser (which refuses lone surrogates, nesting deeper than 200 and NaN/Infinity in typed
-fields), then validated against the model; the query string likewise. A refusal is a
+fields), then validated against the model; the query string likewise. Uploads declare
+`form=` (the text fields of a multipart form) and `files=` (the names of its file fields),
+and may also take `body=` for a JSON alternative; the view then receives whichever was
+sent, the other as None. A refusal is a
 ValidationFailed: 422 in API.md's shape, each field named as the caller wrote it
 (`items[1].status`, `observations`). The same declaration is what collab.api.openapi turns
 into the OpenAPI document, so the document cannot drift from what is enforced.
@@ -22,11 +25,14 @@ from typing import TypeVar
 
 from flask import current_app, request
 from pydantic import BaseModel, ValidationError
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from collab.platform.errors import ValidationFailed
 
 JSON_BODY = "a JSON object, sent with Content-Type: application/json"
+UPLOAD_BODY = "a form, sent with Content-Type: multipart/form-data"
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -39,6 +45,8 @@ class Operation:
     # The config key holding the largest body this operation reads: uploads name a larger one.
     body_limit: str = "MAX_CONTENT_LENGTH"
     extra_schemas: tuple[type[BaseModel], ...] = field(default=())
+    form: type[BaseModel] | None = None  # a multipart form's text fields
+    files: tuple[str, ...] = ()  # its file fields, each one file or more
 
 
 def operation(
@@ -50,6 +58,8 @@ def operation(
     conflict: str | None = None,
     body_limit: str = "MAX_CONTENT_LENGTH",
     extra_schemas: tuple[type[BaseModel], ...] = (),
+    form: type[BaseModel] | None = None,
+    files: tuple[str, ...] = (),
 ) -> Callable:
     """Validates the request before the view and records the operation for the document.
 
@@ -65,7 +75,10 @@ def operation(
         conflict=conflict,
         body_limit=body_limit,
         extra_schemas=extra_schemas,
+        form=form,
+        files=tuple(files),
     )
+    takes_form = form is not None or bool(files)
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -73,8 +86,15 @@ def operation(
             if query is not None:
                 context = query_context() if query_context else None
                 kwargs["query"] = parse_query(query, context)
-            if body is not None:
-                kwargs["body"] = parse_body(body, current_app.config[body_limit])
+            limit = current_app.config[body_limit]
+            if takes_form and (body is None or request.mimetype in FORM_TYPES):
+                kwargs["form"], kwargs["files"] = parse_form(form, declared.files, limit)
+                if body is not None:
+                    kwargs["body"] = None
+            elif body is not None:
+                kwargs["body"] = parse_body(body, limit)
+                if takes_form:
+                    kwargs["form"] = kwargs["files"] = None
             return view(**kwargs)
 
         validated.api_operation = declared
@@ -106,18 +126,52 @@ def parse_body(model: type[M], limit: int) -> M:
         raise ValidationFailed("the request body is not valid", fields_of(error)) from None
 
 
+def parse_form(
+    model: type[M] | None, file_fields: tuple[str, ...], limit: int
+) -> tuple[M | None, dict[str, list[FileStorage]]]:
+    """A multipart form: its text fields as `model`, its files by field name.
+
+    Werkzeug parses the form as it reads (files go to temporary files, not memory); the
+    stream is limited to one byte past `limit`, so a body cut at the limit is told apart
+    from one that fits, whether or not it declared its length."""
+    if request.mimetype not in FORM_TYPES:
+        raise ValidationFailed(f"send {UPLOAD_BODY}", {"body": UPLOAD_BODY})
+    request.max_content_length = limit + 1
+    fields, uploaded = request.form, request.files
+    if request.stream.tell() > limit:
+        raise RequestEntityTooLarge()
+    found = {name: [f for f in uploaded.getlist(name) if f.filename] for name in file_fields}
+    missing = {name: "required: one file or more" for name, given in found.items() if not given}
+    parsed = None
+    if model is not None:
+        try:
+            parsed = _validate_text(model, fields)
+        except ValidationFailed as refused:
+            raise ValidationFailed("the form is not valid", missing | refused.fields) from None
+    if missing:
+        raise ValidationFailed("the form is not valid", missing)
+    return parsed, found
+
+
 def parse_query(model: type[M], context: dict | None = None) -> M:
-    # An empty value (?status=) means "no filter", as it always has. Other parameters are
-    # ignored; one of ours given twice is ambiguous (which filter did you mean?) and refused.
+    return _validate_text(model, request.args, context, "bad query parameters")
+
+
+def _validate_text(
+    model: type[M], given: MultiDict, context: dict | None = None, problem: str = "invalid form"
+) -> M:
+    # Query strings and form fields are text. An empty value (?status=) means "not given",
+    # as it always has. Other names are ignored; one of ours given twice is ambiguous
+    # (which filter did you mean?) and refused.
     names = {f.alias or name for name, f in model.model_fields.items()}
-    values = {k: v for k, v in request.args.items() if k in names and v != ""}
-    repeated = {k: "given more than once" for k in names if len(request.args.getlist(k)) > 1}
+    values = {k: v for k, v in given.items() if k in names and v != ""}
+    repeated = {k: "given more than once" for k in names if len(given.getlist(k)) > 1}
     try:
         found = model.model_validate(values, context=context)
     except ValidationError as error:
-        raise ValidationFailed("bad query parameters", repeated | fields_of(error)) from None
+        raise ValidationFailed(problem, repeated | fields_of(error)) from None
     if repeated:
-        raise ValidationFailed("bad query parameters", repeated)
+        raise ValidationFailed(problem, repeated)
     return found
 
 

@@ -205,9 +205,11 @@ class CommentIn(Body):
 
 
 class Observation(Body):
-    """One day's value of a metric. Checked row by row in collab.kpis.input, which names
-    every bad row at once (observations[3].value) and also knows the organisation's own
-    metrics and each metric's range (percent 0-100, counts whole, money in cents)."""
+    """One day's value of a metric: finite and within the metric's range (percents 0-100,
+    counts whole, money 0 or at least 0.01)."""
+
+    # Checked row by row in collab.kpis.input, which names every bad row at once and knows
+    # the organisation's own metrics; this model is the document's description of a row.
 
     metric: Annotated[str, Field(max_length=64, description="leads, spend, ... (API.md)")]
     date: dt.date

@@ -63,8 +63,9 @@ def operation(
 ) -> Callable:
     """Validates the request before the view and records the operation for the document.
 
-    The view receives `body=` and `query=` as validated models. `query_context` supplies
-    what a query model's checks need from the request (the organisation's metrics)."""
+    The view receives `body=` and `query=` as validated models, an upload `form=` and
+    `files=` ({field: [FileStorage]}). `query_context` supplies what a query model's checks
+    need from the request (the organisation's metrics)."""
     declared = Operation(
         answers={
             status: answer if isinstance(answer, tuple) else (answer, "OK")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, update
 
-from collab.accounts import organisations
+from collab.accounts import organisations, people
 from collab.models import BoardCount, Recommendation, Task
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
@@ -21,12 +21,12 @@ PRIORITIES = ["urgent", "high", "medium", "low"]
 
 def org_with_people(slug: str = "bench"):
     org = organisations.create_org(slug, slug.title())
-    people = {}
+    members = {}
     for role in ("cio", "cmo", "it", "marketing", "agency"):
         user = people.create_user(f"{role}@{slug}.example", password="bench-password-1")  # noqa: S106
-        people[role] = people.add_membership(user, org, role)
+        members[role] = people.add_membership(user, org, role)
     db.session.commit()
-    return org, people
+    return org, members
 
 
 def recommendations(org, count: int, now, first: int = 0) -> list[int]:

@@ -44,9 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     login_manager.user_loader(signin.load_session_user)
 
-    from collab.http import access, errors
+    from collab.http import access, errors, headers
 
     errors.install(app)
+    headers.install(app)  # security headers on every response; ProxyFix per TRUSTED_PROXIES
 
     # Runs after CSRFProtect's own hook: a forged form is refused before anything else.
     app.before_request(access.enforce)

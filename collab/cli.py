@@ -110,12 +110,12 @@ def register(app: Flask) -> None:
             click.echo(run_impact())
         elif name == "relay":
             from collab.notifications.outbox import relay
-            from collab.platform.queue import relay_jobs
+            from collab.platform.queue import QueueAway, relay_jobs
 
             try:
                 jobs = relay_jobs()
-            except Exception as exc:  # Redis away: e-mail can still go out
-                click.echo(f"relay: jobs stay queued in the database ({exc})")
+            except QueueAway as away:  # e-mail can still go out
+                click.echo(f"relay: jobs stay queued in the database ({away})")
                 jobs = 0
             mail = relay()
             click.echo(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Idempotent set-up: a virtualenv with the pinned packages, the pinned front-end files,
-# and the instance folder. Re-installs only what changed since the last run.
+# Idempotent set-up: a virtualenv with the locked packages (requirements.lock, every file's hash
+# checked), the pinned front-end files, and the instance folder. Re-installs only what changed
+# since the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +10,44 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PYTHON" -m venv .venv
 fi
-py_stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+# The stamp covers both inputs: a new pin in pyproject.toml, or a relocked transitive one,
+# reinstalls.
+py_stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$py_stamp" ]; then
-  echo "setup: installing Python packages"
+  # Every pin in pyproject.toml must be the lock's pin too, or CI would install something else.
+  .venv/bin/python - <<'PY' || exit 1
+import re, sys, tomllib
+from pathlib import Path
+
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+project = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]
+wanted = list(project["dependencies"])
+for extra in ("dev", "server"):
+    wanted += project["optional-dependencies"][extra]
+lock = Path("requirements.lock").read_text(encoding="utf-8")
+locked = {norm(n): v for n, v in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock, re.M)}
+stale = []
+for spec in wanted:
+    pin = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^]]*\])?==(\S+)", spec)
+    if pin is None:
+        stale.append(f"{spec} (pin it: name==version)")
+    elif locked.get(norm(pin[1])) != pin[2]:
+        stale.append(f"{spec} (lock: {locked.get(norm(pin[1]), 'absent')})")
+if stale:
+    sys.exit("setup: requirements.lock does not match pyproject.toml: "
+             + ", ".join(stale) + "; run `make lock` and commit requirements.lock")
+PY
+  echo "setup: installing Python packages from requirements.lock"
   {
-    .venv/bin/pip install --disable-pip-version-check --upgrade pip &&
-    .venv/bin/pip install --disable-pip-version-check -e '.[dev,server]'
+    # pip itself is pinned in the lock; the project goes in last, without build isolation
+    # (its setuptools comes from the lock) and without dependencies (they are all above).
+    .venv/bin/python -m pip install --disable-pip-version-check --require-hashes \
+      -r requirements.lock &&
+    .venv/bin/python -m pip install --disable-pip-version-check --no-deps \
+      --no-build-isolation -e . &&
+    .venv/bin/python -m pip check
   } > .venv/install.log 2>&1 || { cat .venv/install.log; echo "setup: pip failed" >&2; exit 1; }
   rm -f .venv/.installed-*
   touch "$py_stamp"

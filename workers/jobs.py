@@ -1,7 +1,8 @@
 """RQ entry points: open an app context, call one collab function, return what it did.
 
-Each job logs which organisation or task it worked on; the return value is kept by RQ
-for operators to read."""
+One entry point per job, each declared (name, queue, time limit, schedule) in
+collab/platform/jobs.py. Each job logs which organisation or task it worked on; the return
+value is kept by RQ for operators to read."""
 
 from __future__ import annotations
 

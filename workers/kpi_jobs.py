@@ -1,4 +1,7 @@
-"""RQ entry points for KPIs and impacts: open an app context, call one collab function."""
+"""RQ entry points for KPIs and impacts: open an app context, call one collab function.
+
+Their names are declared in collab/platform/jobs.py; measuring one task and the nightly run
+are workers.jobs.measure_task_impact and workers.jobs.impact_run."""
 
 from __future__ import annotations
 
@@ -6,47 +9,29 @@ from workers.jobs import app_context
 
 
 def import_kpis(org_id: int, text: str) -> dict:
-    """A large CSV upload, all or nothing, reporting progress in the job's meta.
+    """A long CSV file, all or nothing, reporting progress in the job's meta.
 
     Answers the counts, or {"error", "fields"} when the file was refused (nothing written)."""
-    from rq import get_current_job
-
-    job = get_current_job()
-
-    def progress(done: int, total: int, stage: str = "writing") -> None:
-        if job is not None:
-            job.meta.update(done=done, total=total, stage=stage)
-            job.save_meta()
-
     with app_context():
-        from collab.kpis import store as kpis
+        from collab.kpis import uploads
         from collab.models import Organization
+        from collab.platform import queue
         from collab.platform.errors import DomainError
         from collab.platform.extensions import db
 
         org = db.session.get(Organization, int(org_id))
         if org is None:
             return {"error": "the organisation no longer exists", "fields": {}}
-        progress(0, 0, "checking")
+        progress = queue.progress_reporter()
         try:
-            observations = kpis.parse_upload(org, text)
-            progress(0, len(observations))
-            counts = kpis.record_kpis(org, observations, progress)
-            progress(len(observations), len(observations), "saving")
+            counts = uploads.import_in_stages(org, text, progress)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
             return {"error": error.message, "fields": error.fields}
-        progress(len(observations), len(observations), "done")
+        written = sum(counts.values())
+        progress(written, written, "done")
         return counts
-
-
-def measure_task(task_id: int) -> int:
-    """Measures one task's impacts now (a task reached done)."""
-    with app_context():
-        from collab.impacts import job as impacts
-
-        return impacts.measure_task(int(task_id))
 
 
 def measure_org(org_id: int | str) -> str:
@@ -62,11 +47,3 @@ def measure_org(org_id: int | str) -> str:
         counts = impacts.measure_org(org)
         db.session.commit()
         return counts.line()
-
-
-def run_impact() -> str:
-    """The nightly impact job over every organisation."""
-    with app_context():
-        from collab.impacts import job as impacts
-
-        return impacts.run_impact()

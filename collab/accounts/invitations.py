@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from collab.accounts import audit
 from collab.accounts.people import add_membership, create_user, normalise_email, user_by_email
 from collab.accounts.tokens import digest
 from collab.models import (
@@ -52,6 +53,7 @@ def invite(
     )
     db.session.add(invitation)
     db.session.flush()
+    audit.record("invitation.sent", org, actor=invited_by, email=email, detail=f"as {role}")
     link = link_for(raw)
     queue_email(
         email,
@@ -99,5 +101,12 @@ def accept_invitation(raw: str, name: str = "", password: str | None = None) -> 
         user = create_user(invitation.email, password=password, name=name)
     add_membership(user, invitation.organization, invitation.role)
     invitation.accepted_at = utcnow()
+    audit.record(
+        "invitation.accepted",
+        invitation.organization,
+        actor=user,
+        subject=user,
+        detail=f"as {invitation.role}",
+    )
     db.session.flush()
     return user

@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
+from collab.accounts import audit
 from collab.accounts.passwords import check_password_strength, hash_password
 from collab.models import (
     ROLES,
@@ -119,7 +120,9 @@ def membership_in(org: Organization, membership_id: int) -> Membership:
     return membership
 
 
-def change_role(org: Organization, membership: Membership, role: str) -> Membership:
+def change_role(
+    org: Organization, membership: Membership, role: str, by: User | None = None
+) -> Membership:
     if role not in ROLES:
         raise ValidationFailed("unknown role", {"role": f"one of {', '.join(ROLES)}"})
     demoting = membership.role in DIRECTOR_ROLES and role not in DIRECTOR_ROLES
@@ -127,6 +130,14 @@ def change_role(org: Organization, membership: Membership, role: str) -> Members
         raise ValidationFailed(
             "the last director cannot be demoted",
             {"role": "appoint another CIO or CMO first"},
+        )
+    if membership.role != role:
+        audit.record(
+            "role.changed",
+            org,
+            actor=by,
+            subject=membership.user,
+            detail=f"{membership.role} → {role}",
         )
     membership.role = role
     db.session.flush()
@@ -175,8 +186,16 @@ def check_removable(org: Organization, membership: Membership) -> None:
         )
 
 
-def end_membership(membership: Membership) -> Membership:
+def end_membership(membership: Membership, by: User | None = None) -> Membership:
     """Ends one membership; with no other left, the person's sessions and tokens end too."""
+    if membership.active:
+        audit.record(
+            "member.deactivated",
+            membership.organization_id,
+            actor=by,
+            subject=membership.user,
+            detail=f"was {membership.role}",
+        )
     membership.active = False
     user = membership.user
     still_member = db.session.scalar(

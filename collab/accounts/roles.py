@@ -24,6 +24,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "comment.internal": DIRECTORS | STAFF,
     "people.view": DIRECTORS,
     "people.manage": DIRECTORS,
+    "audit.view": DIRECTORS,
     "settings.edit": DIRECTORS,
     "kpi.view": ALL_ROLES,
     "kpi.write": frozenset({"agency"}) | DIRECTORS,

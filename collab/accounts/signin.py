@@ -1,14 +1,20 @@
-"""Signing in: password hashing and checks, sessions, password resets."""
+"""Signing in: password checks, throttling, sessions, password resets.
+
+A session (and the remember-me cookie) names the user and their session epoch; bumping
+the epoch ends every session and remember token signed with the old one. Signing out,
+a new password and the end of a person's last membership all bump it."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
+from collab.accounts import audit, throttle
 from collab.accounts.passwords import check_password_strength, dummy_hash, hash_password
 from collab.accounts.people import user_by_email
 from collab.accounts.tokens import digest
@@ -18,8 +24,51 @@ from collab.models import (
 )
 from collab.notifications.outbox import queue_email
 from collab.platform.clock import utcnow
-from collab.platform.errors import NotFound
+from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of one sign-in attempt."""
+
+    user: User | None = None
+    # Seconds to wait before trying again; the password was not even checked.
+    retry_after: int = 0
+
+
+def sign_in(email: str, password: str, address: str | None) -> Attempt:
+    """Checks credentials unless this account or address must wait, counts failures, and
+    writes the audit log. The caller commits (the failure's audit row too)."""
+    email = (email or "").strip().lower()
+    address = address or ""
+    wait = throttle.wait_seconds(email, address)
+    if wait:
+        return Attempt(retry_after=wait)
+    user = authenticate(email, password)
+    if user is None:
+        throttle.failed(email, address)
+        known = user_by_email(email)
+        if known is not None:
+            audit.record_for_person("signin.failed", known, address=address)
+        else:
+            audit.record("signin.failed", None, email=email, address=address)
+        return Attempt()
+    throttle.succeeded(email, address)
+    audit.record_for_person("signin.succeeded", user, actor=user, address=address)
+    return Attempt(user=user)
+
+
+def sign_out(user: User, address: str | None = None) -> None:
+    """Ends every session and remember-me token of this person, on every device: a copied
+    cookie replayed after signing out opens nothing."""
+    end_sessions(user)
+    audit.record_for_person("signout", user, actor=user, address=address)
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    user.session_epoch += 1
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -37,10 +86,33 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every session and remember token, and every reset link still
+    outstanding: an older link must not undo what the newer one (or the person) chose."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
-    user.session_epoch += 1  # other devices signed in with the old password are signed out
+    end_sessions(user)
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
+
+
+def change_password(user: User, current: str, new: str, address: str | None = None) -> None:
+    """From the profile: the current password first, so an unattended session cannot; its
+    guesses count against the same sign-in throttle."""
+    wait = throttle.wait_seconds(user.email, address or "")
+    if wait:
+        raise ValidationFailed(
+            "too many wrong passwords", {"current": f"too many wrong tries: wait {wait} seconds"}
+        )
+    if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
+        throttle.failed(user.email, address or "")
+        raise ValidationFailed("wrong password", {"current": "that is not your password"})
+    set_password(user, new)
+    audit.record_for_person("password.changed", user, actor=user, address=address)
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -82,9 +154,9 @@ def open_password_reset(raw: str) -> PasswordReset:
     return reset
 
 
-def reset_password(raw: str, password: str) -> User:
+def reset_password(raw: str, password: str, address: str | None = None) -> User:
     reset = open_password_reset(raw)
-    set_password(reset.user, password)
-    reset.used_at = utcnow()
+    set_password(reset.user, password)  # marks this link used, and every other one
+    audit.record_for_person("password.reset", reset.user, actor=reset.user, address=address)
     db.session.flush()
     return reset.user

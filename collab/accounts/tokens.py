@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from collab.accounts import audit
 from collab.models import (
     ApiToken,
     User,
@@ -29,7 +30,12 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     token = ApiToken(user=user, name=name.strip()[:100], token_hash=digest(raw), prefix=raw[:12])
     db.session.add(token)
     db.session.flush()
+    audit.record_for_person("token.created", user, actor=user, detail=_label(token))
     return token, raw
+
+
+def _label(token: ApiToken) -> str:
+    return f"token {token.prefix}… {token.name}".strip()
 
 
 def tokens_of(user: User) -> list[ApiToken]:
@@ -46,16 +52,18 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         raise NotFound("no such token")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        audit.record_for_person("token.revoked", user, actor=user, detail=_label(token))
     db.session.flush()
     return token
 
 
-def user_for_token(raw: str) -> User | None:
+def user_for_token(raw: str, address: str | None = None) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
+        # Last use is written at most once a minute, the audit event once an hour.
+        audit.token_used(token, address, now)
         db.session.commit()
     return token.user

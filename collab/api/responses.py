@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from collab.followup.overdue import KINDS as ALERT_KINDS
 from collab.models import PRIORITIES, RESOLUTIONS, STATUSES
 from collab.work import routing
 
@@ -137,7 +138,7 @@ class Comments(Answer):
 class Alert(Answer):
     id: int
     task_id: int
-    kind: Literal["due_soon", "overdue", "triage_stale"]
+    kind: Literal[ALERT_KINDS]
     level: int
     due_date: dt.date
     created_at: dt.datetime
@@ -193,3 +194,24 @@ class Impact(Answer):
 
 class Impacts(Answer):
     items: list[Impact]
+
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class EmailDepths(Answer):
+    pending: Count
+    failed: Count
+
+
+class JobDepths(Answer):
+    queued: Count | None
+    scheduled: Count | None
+    failed: Count | None
+
+
+class QueueDepths(Answer):
+    email: EmailDepths
+    jobs: JobDepths = Field(description="null figures while Redis is away")
+    workers: Count | None
+    redis: Literal["ok", "down"]

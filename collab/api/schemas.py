@@ -29,6 +29,7 @@ from pydantic import (
     field_validator,
 )
 
+from collab.followup.overdue import KINDS as ALERT_KINDS
 from collab.http.converters import MAX_ID
 from collab.models import PRIORITIES, RESOLUTIONS, STATUSES
 from collab.platform.errors import ValidationFailed
@@ -303,7 +304,7 @@ class TaskFilter(Paging):
 
 class AlertFilter(Paging):
     task: Id | None = None
-    kind: Literal["due_soon", "overdue", "triage_stale"] | None = None
+    kind: Literal[ALERT_KINDS] | None = None
 
 
 class KpiFilter(Paging):

@@ -8,25 +8,21 @@ from flask import url_for
 
 from collab.models import Comment, Recommendation, Task
 from collab.platform.clock import local_today
+from collab.training.task_notes import NoteBook, note_for_task
 from collab.work import recommendations
-from collab.work.board import mark_due
+from collab.work.deadlines import is_due_soon, is_overdue
 
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def task_json(task: Task, today: date | None = None) -> dict:
-    from collab.training.notes import note_for_task
-
+def task_json(task: Task, today: date | None = None, notes: NoteBook | None = None) -> dict:
+    """``notes``: the note book of a list's tasks; a single task gets one of its own."""
     org = task.recommendation.organization
     today = today or local_today(org.timezone)
-
-    class _Due:
-        status, due_date = task.status, task.due_date
-
-    flags = _Due()
-    mark_due(flags, today)
+    if notes is None:
+        notes = NoteBook.for_tasks(org, [task])
     return {
         "id": task.id,
         "recommendation_id": task.recommendation_id,
@@ -43,15 +39,15 @@ def task_json(task: Task, today: date | None = None) -> dict:
         "due_date": _iso(task.due_date),
         "started_at": _iso(task.started_at),
         "completed_at": _iso(task.completed_at),
-        "overdue": flags.overdue,
-        "due_soon": flags.due_soon,
+        "overdue": is_overdue(task.status, task.due_date, today),
+        "due_soon": is_due_soon(task.status, task.due_date, today, org.alert_due_soon_days),
         "version": task.version,
         "routing": {
             "team": task.routed_team,
             "category": task.routed_category,
             "reason": task.routing_reason,
         },
-        "training_note": note_for_task(task),
+        "training_note": note_for_task(task, notes),
         "url": url_for("tasks.show", org=org.slug, task_id=task.id, _external=True),
     }
 
@@ -59,6 +55,7 @@ def task_json(task: Task, today: date | None = None) -> dict:
 def recommendation_json(recommendation: Recommendation) -> dict:
     org = recommendation.organization
     today = local_today(org.timezone)
+    notes = NoteBook.for_tasks(org, recommendation.tasks)
     return {
         "id": recommendation.id,
         "title": recommendation.title,
@@ -72,7 +69,7 @@ def recommendation_json(recommendation: Recommendation) -> dict:
         "status": recommendations.status_of(recommendation),
         "filed_by": recommendation.filed_by.email if recommendation.filed_by else None,
         "created_at": _iso(recommendation.created_at),
-        "tasks": [task_json(task, today) for task in recommendation.tasks],
+        "tasks": [task_json(task, today, notes) for task in recommendation.tasks],
     }
 
 

@@ -20,9 +20,9 @@ from collab.api.serializers import comment_json, recommendation_json, task_json
 from collab.api.validation import operation
 from collab.http.access import access
 from collab.models import Task
-from collab.models.work import OPEN_STATUSES
 from collab.platform.clock import local_today
 from collab.platform.extensions import db
+from collab.training.task_notes import NoteBook
 from collab.work import recommendations, routing, tasks
 
 STALE = "the task changed since `version`; error.current is the task now"
@@ -95,16 +95,17 @@ def list_tasks(org: str, query: TaskFilter):
         found_tasks = found_tasks.where(Task.category == query.category)
     today = local_today(g.org.timezone)
     if query.overdue == "true":
-        found_tasks = found_tasks.where(Task.due_date < today, Task.status.in_(OPEN_STATUSES))
+        found_tasks = found_tasks.where(tasks.overdue_on(today))
     if query.cursor is not None:
         found_tasks = found_tasks.where(Task.id > query.cursor)
     limit = query.limit
     found = list(db.session.scalars(found_tasks.order_by(Task.id).limit(limit + 1)))
     more = len(found) > limit
     found = found[:limit]
+    notes = NoteBook.for_tasks(g.org, found)  # one load for the whole page's notes
     return jsonify(
         {
-            "items": [task_json(task, today) for task in found],
+            "items": [task_json(task, today, notes) for task in found],
             "next_cursor": id_cursor(found[-1].id) if more else None,
         }
     )
@@ -145,7 +146,8 @@ def patch_tasks(org: str, body: TaskChanges):
     items = [item.model_dump(mode="json", exclude_unset=True) for item in body.items]
     changed = tasks.update_many(g.membership, g.org, items)
     db.session.commit()
-    return jsonify({"items": [task_json(task) for task in changed]})
+    notes = NoteBook.for_tasks(g.org, changed)
+    return jsonify({"items": [task_json(task, notes=notes) for task in changed]})
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>/comments", methods=["POST"])

@@ -13,6 +13,7 @@ from collab.impacts import job as impacts
 from collab.kpis.input import Observation
 from collab.kpis.store import record_kpis
 from collab.models import Membership, Organization, Recommendation
+from collab.models.accounts import DIRECTOR_OF_TEAM
 from collab.models.kpis import KpiObservation
 from collab.platform.clock import local_today
 from collab.platform.extensions import db
@@ -172,7 +173,7 @@ def _seed_demo_history(org: Organization, today: dt.date) -> None:
             org, filer, {"title": title, "category": category, "external_id": external_id}
         )
         for task in filing.recommendation.tasks:
-            director = members.get("cio" if task.team == "it" else "cmo") or members.get("cio")
+            director = members.get(DIRECTOR_OF_TEAM.get(task.team)) or members.get("cio")
             if director is None:
                 continue
             update_task(director, task, {"status": "todo"}, task.version)

@@ -1,6 +1,6 @@
 """The overdue scan: set-based, idempotent, safe to run twice at once.
 
-Each organisation's local "today" and policy give date cutoffs (collab.overdue, pure);
+Each organisation's local "today" and policy give date cutoffs (collab.followup.overdue, pure);
 tasks past a cutoff get their alert by INSERT ... SELECT ... WHERE NOT EXISTS, with the
 (task, kind, level, due date) unique key as the last word when two scans race. New alerts
 fan out to notifications and e-mail in the same way: a few statements per scan, whatever
@@ -28,6 +28,7 @@ from collab.models import (
     Task,
     User,
 )
+from collab.models.accounts import DIRECTOR_ROLES, TEAMS
 from collab.models.work import CLOSED_STATUSES, OPEN_STATUSES
 from collab.notifications.outbox import email_rows_for_notifications
 from collab.platform.clock import local_today, utcnow
@@ -35,10 +36,9 @@ from collab.platform.extensions import db
 from collab.work import board_counts, events
 
 log = logging.getLogger(__name__)
-OPEN = OPEN_STATUSES
 # Spelled as literals, not bound parameters: SQLite only uses the partial index on open
 # tasks when the query repeats its predicate to the letter.
-IS_OPEN = Task.status.in_([literal_column(f"'{status}'") for status in OPEN])
+IS_OPEN = Task.status.in_([literal_column(f"'{status}'") for status in OPEN_STATUSES])
 MARKED = select(Task.__table__.c.id).where(Task.__table__.c.alert_check_at.is_not(None))
 CHUNK = 5_000
 
@@ -64,7 +64,10 @@ def _insert():
 def _groups(now: datetime) -> dict[tuple, list[int]]:
     """Organisations that share a local date, a policy and a last scan share statements."""
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for org in db.session.scalars(select(Organization).where(Organization.kind == "client")):
+    # The stored settings and last scan, not what this session loaded before: the scan's own
+    # UPDATEs bypass the loaded objects, and a second scan in one session must see them.
+    orgs = select(Organization).where(Organization.kind == "client")
+    for org in db.session.scalars(orgs.execution_options(populate_existing=True)):
         today = local_today(org.timezone, now)
         last = (
             org.alert_scanned_on if org.alert_scanned_on and org.alert_scanned_on <= today else None
@@ -148,17 +151,17 @@ def raise_alerts(now: datetime) -> tuple[int, int, int]:
         low = before[overdue.DUE_SOON][1] if before else None
         for window in _windows(Task.due_date, low, end, marked):
             created += _add(
-                org_ids, "due_soon", 0, Task.due_date, [Task.due_date >= first, *window], now
+                org_ids, overdue.DUE_SOON, 0, Task.due_date, [Task.due_date >= first, *window], now
             )
         for level, cutoff in cut[overdue.OVERDUE].items():
             low = before[overdue.OVERDUE][level] if before else None
             for window in _windows(Task.due_date, low, cutoff, marked):
-                created += _add(org_ids, "overdue", level, Task.due_date, window, now)
+                created += _add(org_ids, overdue.OVERDUE, level, Task.due_date, window, now)
         low = before[overdue.TRIAGE_STALE] if before else None
         for window in _windows(Task.triage_since, low, cut[overdue.TRIAGE_STALE], marked):
             created += _add(
                 org_ids,
-                "triage_stale",
+                overdue.TRIAGE_STALE,
                 1,
                 Task.triage_since,
                 [Task.status == "triage", *window],
@@ -178,7 +181,7 @@ def raise_alerts(now: datetime) -> tuple[int, int, int]:
         .execution_options(synchronize_session=False)
     )
     open_tasks = sum(
-        count for (status, _), count in board_counts.all_counts().items() if status in OPEN
+        count for (status, _), count in board_counts.all_counts().items() if status in OPEN_STATUSES
     )
     db.session.commit()
     return open_tasks, created, closed
@@ -197,7 +200,7 @@ def announce(now: datetime, batch: int = 2_000) -> int:
 
 def close_stale(now: datetime) -> int:
     """Closes alerts of marked tasks that are finished or re-dated: a safety net for the
-    closing that changes do at once (collab.tasks). Driven from the marked tasks."""
+    closing that changes do at once (_close_for_change). Driven from the marked tasks."""
     task = Task.__table__
     gone = (
         select(task.c.id)
@@ -205,8 +208,8 @@ def close_stale(now: datetime) -> int:
             task.c.id == Alert.task_id,
             or_(
                 task.c.status.in_(CLOSED_STATUSES),
-                and_(Alert.kind != "triage_stale", task.c.due_date != Alert.due_date),
-                and_(Alert.kind == "triage_stale", task.c.status != "triage"),
+                and_(Alert.kind != overdue.TRIAGE_STALE, task.c.due_date != Alert.due_date),
+                and_(Alert.kind == overdue.TRIAGE_STALE, task.c.status != "triage"),
             ),
         )
         .exists()
@@ -226,7 +229,7 @@ def _close_for_change(
     """A task that leaves triage stops its triage alert; one that finishes stops them all;
     a new due date re-arms the alerts of the old one."""
     if old_status == "triage" and task.status != "triage":
-        close_for_task(task, now, kinds=("triage_stale",))
+        close_for_task(task, now, kinds=(overdue.TRIAGE_STALE,))
     if task.status != old_status and task.status in CLOSED_STATUSES:
         close_for_task(task, now)
     elif due_date_changed:
@@ -242,7 +245,7 @@ def close_for_task(
     """Called as a task finishes, leaves triage or is re-dated: its alerts stop at once."""
     statement = update(Alert).where(Alert.task_id == task.id, Alert.closed_at.is_(None))
     if keep_due is not None:
-        statement = statement.where(Alert.kind != "triage_stale", Alert.due_date != keep_due)
+        statement = statement.where(Alert.kind != overdue.TRIAGE_STALE, Alert.due_date != keep_due)
     if kinds is not None:
         statement = statement.where(Alert.kind.in_(kinds))
     db.session.execute(
@@ -250,33 +253,45 @@ def close_for_task(
     )
 
 
+# Each audience of the recipient table (collab.followup.overdue.RECIPIENTS) as a condition on
+# the member who would hear of an alert.
+_AUDIENCES = {
+    "assignee": and_(Membership.user_id == Task.assignee_id, Membership.role != "agency"),
+    "team_director": or_(
+        *(
+            and_(
+                Task.team.is_(None) if team is None else Task.team == team,
+                Membership.role.in_(overdue.team_director(team)),
+            )
+            for team in (*TEAMS, None)
+        )
+    ),
+    "both_directors": Membership.role.in_(DIRECTOR_ROLES),
+    "agency_filer": and_(
+        Membership.role == "agency", Membership.user_id == Recommendation.filed_by_id
+    ),
+}
+
+
 def _audience():
-    """Who hears of an alert (collab.overdue.recipients), as one SQL condition."""
-    director_of_team = or_(
-        and_(Task.team == "it", Membership.role == "cio"),
-        and_(Task.team == "marketing", Membership.role == "cmo"),
-        and_(Task.team.is_(None), Membership.role.in_(("cio", "cmo"))),
-    )
-    directors = Membership.role.in_(("cio", "cmo"))
-    assignee = and_(Membership.user_id == Task.assignee_id, Membership.role != "agency")
+    """Who hears of an alert, as one SQL condition generated from the recipient table, so
+    the two cannot drift apart."""
     return or_(
-        and_(Alert.kind.in_(("due_soon", "overdue")), assignee),
-        and_(Alert.kind == "overdue", Alert.level == 1, director_of_team),
-        and_(Alert.kind == "overdue", Alert.level >= 2, directors),
-        and_(
-            Alert.kind == "overdue",
-            Alert.level == 3,
-            Membership.role == "agency",
-            Membership.user_id == Recommendation.filed_by_id,
-        ),
-        and_(Alert.kind == "triage_stale", directors),
+        *(
+            and_(
+                Alert.kind == kind,
+                Alert.level == level,
+                or_(*(_AUDIENCES[audience] for audience in audiences)),
+            )
+            for (kind, level), audiences in overdue.RECIPIENTS.items()
+        )
     )
 
 
 def _text():
     prefix = case(
-        (Alert.kind == "due_soon", literal("Due soon: ")),
-        (Alert.kind == "triage_stale", literal("Waiting in triage for the directors: ")),
+        (Alert.kind == overdue.DUE_SOON, literal("Due soon: ")),
+        (Alert.kind == overdue.TRIAGE_STALE, literal("Waiting in triage for the directors: ")),
         else_=literal("Overdue, level ") + func.cast(Alert.level, db.String) + literal(": "),
     )
     return prefix + Task.title
@@ -351,19 +366,3 @@ def alerts_of(
     if after is not None:
         query = query.where(Alert.id > after)
     return list(db.session.scalars(query.order_by(Alert.id).limit(limit)))
-
-
-def open_alert_marks(task_ids) -> dict[int, tuple[str, int]]:
-    """The highest open alert per task, for board cards."""
-    if not task_ids:
-        return {}
-    rows = db.session.execute(
-        select(Alert.task_id, Alert.kind, func.max(Alert.level))
-        .where(Alert.task_id.in_(list(task_ids)), Alert.closed_at.is_(None))
-        .group_by(Alert.task_id, Alert.kind)
-    )
-    marks: dict[int, tuple[str, int]] = {}
-    for task_id, kind, level in rows:
-        if kind == "overdue" or task_id not in marks:
-            marks[task_id] = (kind, level)
-    return marks

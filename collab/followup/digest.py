@@ -12,7 +12,7 @@ from collab.models import Membership, Notification, User
 from collab.notifications.outbox import queue_email
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
-from collab.training.notes import digest_lines
+from collab.training.reading import digest_lines
 
 
 def send_digests(now: datetime | None = None) -> int:
@@ -28,6 +28,7 @@ def send_digests(now: datetime | None = None) -> int:
             )
         )
     )
+    base_url = current_app.config["BASE_URL"].rstrip("/")
     queued = 0
     for user in users:
         since = user.last_digest_at or now - timedelta(days=1)
@@ -43,14 +44,12 @@ def send_digests(now: datetime | None = None) -> int:
             )
         )
         lines = [f"- {n.text}" for n in items]
-        lines += _note_lines(user, since)
+        lines += _note_lines(user, since, base_url)
         user.last_digest_at = now
         if not lines:
             continue
         body = (
-            f"Your collab digest for {now:%Y-%m-%d}:\n\n"
-            + "\n".join(lines)
-            + f"\n\n{current_app.config['BASE_URL'].rstrip('/')}/\n"
+            f"Your collab digest for {now:%Y-%m-%d}:\n\n" + "\n".join(lines) + f"\n\n{base_url}/\n"
         )
         queue_email(user.email, f"collab digest: {len(lines)} item(s)", body, user=user)
         queued += 1
@@ -58,11 +57,12 @@ def send_digests(now: datetime | None = None) -> int:
     return queued
 
 
-def _note_lines(user: User, since: datetime) -> list[str]:
+def _note_lines(user: User, since: datetime, base_url: str) -> list[str]:
     """Training notes that are new to this person (the notes module says which)."""
     lines: list[str] = []
     for membership in db.session.scalars(
         select(Membership).where(Membership.user_id == user.id, Membership.active.is_(True))
     ):
-        lines += [f"- {line}" for line in digest_lines(user, membership.organization, since)]
+        org = membership.organization
+        lines += [f"- {line}" for line in digest_lines(user, org, since, base_url)]
     return lines

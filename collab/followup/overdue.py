@@ -8,8 +8,10 @@ agreement for every due date around the boundaries.
 
 Decisions a reader would otherwise have to guess:
 
-- ``due_soon`` always counts calendar days, as the users say it: "due today, tomorrow or the day
-  after". Only lateness switches to business days when the organisation asks for them.
+- ``due_soon`` is the same judgement the board's cards and the API make
+  (``collab.work.deadlines``): calendar days, as the users say it, "due today, tomorrow or the
+  day after" for the default window. Only lateness switches to business days when the
+  organisation asks for them.
 - Under business days a task due on a Friday is not late on Saturday or Sunday, because nobody
   is at work to fix it; its first overdue alert comes on Monday, one business day late. A due
   date that falls on a weekend or a holiday works the same way.
@@ -31,7 +33,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from collab.models.accounts import DIRECTOR_OF_TEAM, DIRECTOR_ROLES
 from collab.models.work import OPEN_STATUSES
+from collab.work.deadlines import due_soon_dates, is_due_soon
 
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
@@ -44,10 +48,11 @@ LEVELS = (1, 2, 3)
 # a short walk from today and far from the edges of the calendar.
 MAX_DAYS = 3660
 
-BOTH_DIRECTORS = ("cio", "cmo")
-_TEAM_DIRECTORS = {"it": ("cio",), "marketing": ("cmo",)}
-
-_RECIPIENTS = {
+# Who hears of each alert, as audiences: ``assignee``, ``team_director`` (see
+# ``team_director``), ``both_directors`` and ``agency_filer`` (the agency contact who filed the
+# recommendation). Escalation widens with each level. The scan's notifications are generated
+# from this table (collab.followup.alerts).
+RECIPIENTS = {
     (DUE_SOON, 0): ("assignee",),
     (OVERDUE, 1): ("assignee", "team_director"),
     (OVERDUE, 2): ("assignee", "both_directors"),
@@ -195,7 +200,7 @@ def alerts_due(
     alerts: list[AlertKey] = []
     due = task.due_date
     if due is not None:
-        if 0 <= (due - today).days <= policy.due_soon_days:
+        if is_due_soon(task.status, due, today, policy.due_soon_days):
             alerts.append(AlertKey(DUE_SOON, 0, due))
         late = days_late(due, today, policy)
         alerts.extend(
@@ -236,7 +241,7 @@ def due_cutoffs(today: date, policy: AlertPolicy = DEFAULT_POLICY) -> dict:
     - ``"triage_stale"``: a task in triage is stale when ``triage_since <= cutoff``.
     """
     return {
-        DUE_SOON: (today, today + timedelta(days=policy.due_soon_days)),
+        DUE_SOON: due_soon_dates(today, policy.due_soon_days),
         OVERDUE: {
             level: _latest_start(today, threshold, policy, policy.business_days)
             for level, threshold in zip(LEVELS, policy.level_days, strict=True)
@@ -245,22 +250,12 @@ def due_cutoffs(today: date, policy: AlertPolicy = DEFAULT_POLICY) -> dict:
     }
 
 
-def recipients(kind: str, level: int) -> tuple[str, ...]:
-    """Who is told about an alert, as audiences the notifier resolves: ``assignee``,
-    ``team_director`` (see ``team_director``), ``both_directors`` and ``agency_filer`` (the
-    agency contact who filed the recommendation). Escalation widens with each level."""
-    try:
-        return _RECIPIENTS[(kind, level)]
-    except KeyError:
-        raise ValueError(f"there is no {kind!r} alert at level {level!r}") from None
-
-
 def team_director(team: str | None) -> tuple[str, ...]:
     """The director role(s) answering for a team. A task with no team is waiting for both
     directors, just as an unrouted recommendation is."""
     if team is None:
-        return BOTH_DIRECTORS
+        return DIRECTOR_ROLES
     try:
-        return _TEAM_DIRECTORS[team]
+        return (DIRECTOR_OF_TEAM[team],)
     except KeyError:
         raise ValueError(f"unknown team {team!r}") from None

@@ -106,7 +106,7 @@ def _authenticate_bearer() -> None:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         abort(401, "send Authorization: Bearer <token>")
-    user = user_for_token(raw.strip())
+    user = user_for_token(raw.strip(), request.remote_addr)
     if user is None:
         abort(401, "unknown or revoked token")
     g.api_user = user

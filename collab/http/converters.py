@@ -9,7 +9,7 @@ does not match, so the caller gets the ordinary 404, never a 500 from deeper dow
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.routing import BaseConverter, IntegerConverter, UnicodeConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 # Ids are INTEGER columns: 32 bits on PostgreSQL. A larger number in a URL used to reach the
 # driver and fail there ("integer out of range" on PostgreSQL, OverflowError on SQLite past 64
@@ -65,7 +65,3 @@ def install(app: Flask) -> None:
         {"int": BoundedIntConverter, "default": SegmentConverter, "string": SegmentConverter}
     )
 
-
-def schema_of(converter: BaseConverter) -> dict:
-    """The JSON Schema of what a converter accepts, for the OpenAPI document."""
-    return dict(getattr(converter, "json_schema", {"type": "string"}))

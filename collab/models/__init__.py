@@ -26,6 +26,7 @@ from collab.models.work import (  # noqa: F401
 # isort: split
 # Loaded after the core models, which they refer to.
 from collab.models.alerts import Alert, OutboxEmail  # noqa: F401
+from collab.models.audit import AuditEvent  # noqa: F401
 
 # Aggregates whose classes are used through their modules (collab.models.kpis.X).
 from collab.models import kpis, notes  # noqa: F401  # isort: skip

@@ -20,12 +20,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
 
+TEAMS = ("it", "marketing")
 ROLES = ("agency", "cio", "cmo", "it", "marketing")
 DIRECTOR_ROLES = ("cio", "cmo")
-STAFF_ROLES = ("it", "marketing")
+STAFF_ROLES = TEAMS  # a staff member's role is the team they work in
 # Each team's director: the one place that says the CIO leads IT and the CMO marketing.
 DIRECTOR_OF_TEAM = {"it": "cio", "marketing": "cmo"}
+# Who works a team's tasks and may be assigned them: its staff (whose role is named after
+# the team) and its director.
+TEAM_ROLES = {team: (team, director) for team, director in DIRECTOR_OF_TEAM.items()}
 ORG_KINDS = ("client", "agency")
+
+
+def one_of(column: str, values) -> str:
+    """A CHECK or index predicate built from a list above, so the schema never restates the
+    list (it renders exactly as the migrations wrote it)."""
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
 
 
 class Organization(db.Model):
@@ -56,7 +66,7 @@ class Organization(db.Model):
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
 
-    __table_args__ = (CheckConstraint("kind IN ('client', 'agency')", name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", ORG_KINDS), name="kind"),)
 
     def due_days(self, priority: str) -> int:
         return getattr(self, f"due_days_{priority}")
@@ -109,7 +119,7 @@ class Membership(db.Model):
 
     __table_args__ = (
         UniqueConstraint("user_id", "organization_id"),
-        CheckConstraint("role IN ('agency', 'cio', 'cmo', 'it', 'marketing')", name="role"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
         Index("ix_membership_org_role", "organization_id", "role"),
     )
 

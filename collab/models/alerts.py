@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
 
-OPEN_STATUS_SQL = "status IN ('triage', 'todo', 'in_progress', 'review')"
-
 
 class Alert(db.Model):
     """One alert per (task, kind, level, due date): a rerun, a second worker or a doubled
@@ -67,6 +65,8 @@ class OutboxEmail(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the last attempt failed: the row waits for an operator's retry, not the relay.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(
@@ -76,4 +76,3 @@ class OutboxEmail(db.Model):
             postgresql_where=db.text("sent_at IS NULL"),
         ),
     )
-

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from collab.models.accounts import Organization, User
+from collab.models.accounts import TEAM_ROLES, TEAMS, Organization, User, one_of
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
 
@@ -27,6 +27,7 @@ OPEN_STATUSES = STATUSES[:4]
 CLOSED_STATUSES = STATUSES[4:]
 PRIORITIES = ("urgent", "high", "medium", "low")
 RESOLUTIONS = ("wont_do", "duplicate")
+_IS_OPEN = one_of("status", OPEN_STATUSES)
 
 
 class Recommendation(db.Model):
@@ -113,16 +114,18 @@ class Task(db.Model):
     assignee: Mapped[User | None] = relationship()
     duplicate_of: Mapped[Task | None] = relationship(remote_side="Task.id")
 
+    @property
+    def team_roles(self) -> tuple[str, ...]:
+        """The roles that may be assigned this task; none until it has a team."""
+        return TEAM_ROLES.get(self.team, ())
+
     __mapper_args__ = {"version_id_col": version}  # UPDATE ... WHERE version = ? guards races
     __table_args__ = (
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint("team IS NULL OR " + one_of("team", TEAMS), name="team"),
+        CheckConstraint(one_of("priority", PRIORITIES), name="priority"),
         CheckConstraint(
-            "status IN ('triage', 'todo', 'in_progress', 'review', 'done', 'rejected')",
-            name="status",
-        ),
-        CheckConstraint("team IS NULL OR team IN ('it', 'marketing')", name="team"),
-        CheckConstraint("priority IN ('urgent', 'high', 'medium', 'low')", name="priority"),
-        CheckConstraint(
-            "resolution IS NULL OR resolution IN ('wont_do', 'duplicate')", name="resolution"
+            "resolution IS NULL OR " + one_of("resolution", RESOLUTIONS), name="resolution"
         ),
         # The board reads each (column, lane) through this index, LIMIT 50: cost is flat in N.
         Index(
@@ -148,8 +151,8 @@ class Task(db.Model):
             "ix_task_open_due",
             "organization_id",
             "due_date",
-            sqlite_where=db.text("status IN ('triage', 'todo', 'in_progress', 'review')"),
-            postgresql_where=db.text("status IN ('triage', 'todo', 'in_progress', 'review')"),
+            sqlite_where=db.text(_IS_OPEN),
+            postgresql_where=db.text(_IS_OPEN),
         ),
     )
 

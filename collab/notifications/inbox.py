@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from collab.models import Membership, Notification, Organization, Recommendation, Task, User
+from collab.models.accounts import DIRECTOR_ROLES
+from collab.notifications.outbox import email_rows_for_notifications
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 
@@ -53,8 +55,6 @@ def notify(
             )
         )
     if made:
-        from collab.notifications.outbox import email_rows_for_notifications
-
         db.session.add_all(made)
         db.session.flush()
         # The e-mail is written in the same transaction: it goes out if the change stands.
@@ -63,7 +63,7 @@ def notify(
 
 
 def directors(org: Organization) -> list[User]:
-    return members_with_roles(org, ("cio", "cmo"))
+    return members_with_roles(org, DIRECTOR_ROLES)
 
 
 def agency_contacts(recommendation: Recommendation) -> list[User]:
@@ -84,8 +84,6 @@ def agency_contacts(recommendation: Recommendation) -> list[User]:
 
 
 def unread_count(user: User, org: Organization | None = None) -> int:
-    from sqlalchemy import func
-
     query = select(func.count()).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     )

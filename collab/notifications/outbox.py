@@ -16,9 +16,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from collab.models import Membership, Notification, Organization, OutboxEmail, User
+from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform.clock import utcnow
+from collab.platform.errors import NotFound
 from collab.platform.extensions import db
-from collab.platform.mail import deliver
+from collab.platform.mail import deliver, header_text
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claimed row whose sender died is tried again after this
@@ -36,7 +38,7 @@ def queue_email(
         organization_id=org.id if org else None,
         user_id=user.id if user else None,
         to_address=to,
-        subject=subject[:300],
+        subject=header_text(subject, 300),
         body=body,
     )
     db.session.add(row)
@@ -108,7 +110,7 @@ def _copies(row: OutboxEmail) -> tuple[str, ...]:
             .where(
                 Membership.organization_id == row.organization_id,
                 Membership.active.is_(True),
-                Membership.role.in_(("cio", "cmo")),
+                Membership.role.in_(DIRECTOR_ROLES),
                 User.active.is_(True),
             )
             .order_by(User.email)
@@ -133,13 +135,20 @@ def _claim(row_id: int, now: datetime) -> bool:
 
 def relay(limit: int = 500, now: datetime | None = None) -> dict:
     """Sends pending e-mail. Safe to run in several workers at once: a row is claimed by
-    one of them (an UPDATE that only one can win) before it is sent."""
+    one of them (an UPDATE that only one can win) before it is sent.
+
+    Retries need nothing but this job running again (the row's lease is its back-off), so
+    delivery does not depend on RQ's scheduler. After MAX_ATTEMPTS a row is marked failed:
+    operators see it on /admin/ with its error and a retry button, and the directors of its
+    organisation are told once, in collab only (an e-mail about failing e-mail could fail
+    the same way)."""
     now = now or utcnow()
     pending = list(
         db.session.scalars(
             select(OutboxEmail.id)
             .where(
                 OutboxEmail.sent_at.is_(None),
+                OutboxEmail.failed_at.is_(None),
                 OutboxEmail.attempts < MAX_ATTEMPTS,
                 or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
             )
@@ -148,10 +157,12 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
         )
     )
     sent = failed = 0
+    gave_up: list[OutboxEmail] = []
     for row_id in pending:
         if not _claim(row_id, now):
             continue
-        row = db.session.get(OutboxEmail, row_id)
+        # Read again: the claim counted this attempt in the database, not in memory.
+        row = db.session.get(OutboxEmail, row_id, populate_existing=True)
         try:
             cc = tuple(c for c in row.cc.split(",") if c) or _copies(row)
             deliver(row.to_address, row.subject, row.body, message_id(row.id), cc)
@@ -160,11 +171,105 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             row.claimed_until = now + timedelta(seconds=30 * row.attempts)
             log.warning("mail outbox %s to %s failed: %s", row.id, row.to_address, exc)
+            if row.attempts >= MAX_ATTEMPTS:
+                row.failed_at = utcnow()
+                gave_up.append(row)
         else:
             sent += 1
             row.sent_at = utcnow()
         db.session.commit()
-    left = db.session.scalar(
-        select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+    gave_up += _abandoned(now)
+    if gave_up:
+        _tell_directors(gave_up)
+        db.session.commit()
+    counts = email_counts()
+    return {
+        "sent": sent,
+        "failed": failed,  # attempts that failed in this run
+        "gave_up": len(gave_up),  # rows that failed for good in this run
+        "pending": counts["pending"],
+        "failed_for_good": counts["failed"],  # every row waiting for an operator's retry
+    }
+
+
+def _abandoned(now: datetime) -> list[OutboxEmail]:
+    """Rows whose last attempt never finished (the sender died holding the lease)."""
+    rows = list(
+        db.session.scalars(
+            select(OutboxEmail).where(
+                OutboxEmail.sent_at.is_(None),
+                OutboxEmail.failed_at.is_(None),
+                OutboxEmail.attempts >= MAX_ATTEMPTS,
+                OutboxEmail.claimed_until < now,
+            )
+        )
     )
-    return {"sent": sent, "failed": failed, "pending": left}
+    for row in rows:
+        row.failed_at = utcnow()
+        row.last_error = row.last_error or "the last attempt did not finish"
+    return rows
+
+
+def _tell_directors(rows: list[OutboxEmail]) -> None:
+    """One in-app notification per director per organisation, whatever the number of rows."""
+    by_org: dict[int, list[OutboxEmail]] = {}
+    for row in rows:
+        if row.organization_id is not None:
+            by_org.setdefault(row.organization_id, []).append(row)
+    for org_id, failed in by_org.items():
+        first = failed[0]
+        text = (
+            f"collab could not deliver an e-mail to {first.to_address} "
+            f"(“{header_text(first.subject, 120)}”) after {MAX_ATTEMPTS} attempts"
+        )
+        if len(failed) > 1:
+            text += f", nor {len(failed) - 1} more"
+        text += ". The platform operators see the error and can send it again."
+        directors = db.session.scalars(
+            select(User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organization_id == org_id,
+                Membership.active.is_(True),
+                Membership.role.in_(DIRECTOR_ROLES),
+                User.active.is_(True),
+            )
+        )
+        db.session.add_all(
+            Notification(user_id=user_id, organization_id=org_id, kind="email_failed", text=text)
+            for user_id in directors
+        )
+
+
+def email_counts() -> dict[str, int]:
+    """What operators watch: e-mail still to send, and e-mail that gave up."""
+    pending, failed = db.session.execute(
+        select(
+            func.count().filter(OutboxEmail.failed_at.is_(None)),
+            func.count().filter(OutboxEmail.failed_at.is_not(None)),
+        ).where(OutboxEmail.sent_at.is_(None))
+    ).one()
+    return {"pending": pending, "failed": failed}
+
+
+def failed_emails(limit: int = 200) -> list[OutboxEmail]:
+    return list(
+        db.session.scalars(
+            select(OutboxEmail)
+            .where(OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_not(None))
+            .order_by(OutboxEmail.failed_at.desc(), OutboxEmail.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def retry_email(row_id: int) -> OutboxEmail:
+    """An operator's retry: the row gets all its attempts again, from the next relay run."""
+    row = db.session.get(OutboxEmail, row_id)
+    if row is None or row.sent_at is not None or row.failed_at is None:
+        raise NotFound("no failed e-mail with that number")
+    row.failed_at = None
+    row.claimed_until = None
+    row.attempts = 0
+    db.session.flush()
+    return row

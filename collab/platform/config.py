@@ -73,7 +73,23 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "MAX_UPLOAD_LENGTH": int(env.get("MAX_UPLOAD_LENGTH", 100 * MIB)),
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "collab-limits"),
+        # Password-reset requests per client address (Flask-Limiter).
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed sign-ins allowed before a wait, per counter (collab/accounts/throttle.py);
+        # past it the wait starts at LOGIN_FIRST_WAIT_SECONDS and doubles with each failure.
+        "LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT": int(
+            env.get("LOGIN_LIMIT_PER_ADDRESS_AND_ACCOUNT", 10)
+        ),
+        "LOGIN_LIMIT_PER_ACCOUNT": int(env.get("LOGIN_LIMIT_PER_ACCOUNT", 20)),
+        "LOGIN_LIMIT_PER_ADDRESS": int(env.get("LOGIN_LIMIT_PER_ADDRESS", 100)),
+        "LOGIN_FIRST_WAIT_SECONDS": int(env.get("LOGIN_FIRST_WAIT_SECONDS", 60)),
+        "LOGIN_MAX_WAIT_SECONDS": int(env.get("LOGIN_MAX_WAIT_SECONDS", 900)),
+        "LOGIN_FAILURE_MEMORY_SECONDS": int(env.get("LOGIN_FAILURE_MEMORY_SECONDS", 900)),
+        # How many proxies in front of the app set X-Forwarded-*: 0 trusts none of them
+        # (a client could claim any address); 1 behind one TLS-terminating proxy.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
+        # Strict-Transport-Security, sent in production only (every response is HTTPS there).
+        "HSTS_SECONDS": int(env.get("HSTS_SECONDS", 365 * 24 * 3600)),
         # scrypt is werkzeug's default: memory-hard, and needs no extra dependency.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "INVITATION_HOURS": 72,

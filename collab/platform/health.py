@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from collab.platform.extensions import db
 from collab.platform.queue import redis_ok
@@ -12,7 +13,7 @@ def database_ok() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
         return True
-    except Exception:  # any failure means "down" to a health check
+    except SQLAlchemyError:  # refused, timed out, pool exhausted, ...: "down" to a health check
         db.session.rollback()
         return False
 

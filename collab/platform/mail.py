@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -12,12 +14,32 @@ from flask import current_app
 from collab.platform.clock import utcnow
 
 log = logging.getLogger(__name__)
+SUBJECT_LENGTH = 250
+_SPACES = re.compile(r"\s+")
+
+
+def header_text(value: str, limit: int = SUBJECT_LENGTH) -> str:
+    """One line of header text from whatever people typed.
+
+    A line break (CR, LF, NEL, U+2028...) or any other control character in a header makes
+    the e-mail library refuse the message on every attempt, so the e-mail is never sent;
+    all of them become spaces here. Long values are folded by the library when written."""
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value or ""
+    )
+    cleaned = _SPACES.sub(" ", cleaned).strip()
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return cleaned
 
 
 def deliver(to: str, subject: str, body: str, message_id: str, cc: tuple[str, ...] = ()) -> None:
     """Sends one message. The Message-ID comes from the caller's outbox row, so a resend
     after a crash carries the same ID and mail clients and servers see one message."""
     config = current_app.config
+    subject = header_text(subject) or "collab"
+    to = header_text(to, limit=320)
+    cc = tuple(address for address in (header_text(c, limit=320) for c in cc) if address)
     if config.get("MAIL_SERVER"):
         from flask_mail import Message
 

@@ -1,28 +1,49 @@
-"""The only module that talks to Redis and RQ: connections, enqueueing, the job outbox."""
+"""The only module that talks to Redis and RQ: connections, enqueueing, the job outbox, what
+operators and progress pages read back. Every job it hands over is declared in
+collab/platform/jobs.py.
+
+Redis may be away while the database is not; callers then get QueueAway and decide what
+the person in front of them sees. Any other error is a bug and is left to surface."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from redis import Redis
-from rq import Queue, Retry
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, get_current_job
+from rq.exceptions import DuplicateJobError, InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 from sqlalchemy import Boolean, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from collab.platform import jobs
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
 
 log = logging.getLogger(__name__)
 QUEUES = ("high", "default", "low")
-# Every job has a timeout and retries with growing pauses: a flaky SMTP server or a
-# database restart costs a delay, never the job.
-RETRY = Retry(max=3, interval=[10, 60, 300])
-TIMEOUT = 600
 
+
+class QueueAway(Exception):
+    """Redis cannot be reached (refused, timed out, still loading): no job goes in or out."""
+
+
+@contextmanager
+def _reaching_redis() -> Iterator[None]:
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        raise QueueAway(f"the job queue cannot be reached ({exc})") from exc
 
 
 class OutboxJob(db.Model):
@@ -59,16 +80,49 @@ def redis_connection(timeout: float = 1.0) -> Redis:
 def redis_ok() -> bool:
     try:
         return bool(redis_connection(timeout=0.5).ping())
-    except Exception:  # any failure means "down" to a health check
+    except RedisError:  # any answer but PONG (away, refused, wrong password) is "down" here
         return False
 
 
-def queue(name: str = "default", connection: Redis | None = None) -> Queue:
-    return Queue(name, connection=connection or redis_connection(timeout=5))
+def enqueue(
+    name: str,
+    *args: Any,
+    job_id: str | None = None,
+    meta: dict | None = None,
+    connection: Redis | None = None,
+) -> bool:
+    """Hands the declared job ``name`` to RQ now. With a ``job_id``, at most one such job
+    exists: False when it is already there. Raises QueueAway, UnknownJob."""
+    declared = jobs.job(name)
+    queue = Queue(declared.queue, connection=connection or redis_connection(timeout=5))
+    with _reaching_redis():
+        try:
+            queue.enqueue_call(
+                func=declared.name,
+                args=args,
+                timeout=declared.timeout,
+                result_ttl=declared.keep_result,
+                failure_ttl=declared.keep_failure,
+                retry=declared.retry,
+                job_id=job_id,
+                unique=job_id is not None,
+                meta=meta,
+                description=f"{declared.name}({', '.join(map(_short, args))})",
+            )
+        except DuplicateJobError:
+            return False
+    return True
+
+
+def _short(argument: Any) -> str:
+    text = repr(argument)
+    return text if len(text) <= 40 else f"<{len(text):,} characters>"
 
 
 def later(function: str, argument: str | int = "") -> OutboxJob:
-    """Asks for a job as part of the caller's transaction; the relay hands it to RQ."""
+    """Asks for a job as part of the caller's transaction; the relay hands it to RQ. The job
+    gets ``argument`` as a string, or nothing when there is none."""
+    jobs.job(function)  # an undeclared name fails here, in the change that asks for it
     row = OutboxJob(function=function, argument=str(argument))
     db.session.add(row)
     return row
@@ -76,7 +130,8 @@ def later(function: str, argument: str | int = "") -> OutboxJob:
 
 def relay_jobs(limit: int = 500) -> int:
     """Hands pending outbox jobs to RQ. Each keeps the job id outbox-<row>, so a relay
-    that crashes after enqueueing and runs again cannot start the job twice."""
+    that crashes after enqueueing and runs again cannot start the job twice.
+    Raises QueueAway; the rows not yet handed over wait for the next relay."""
     rows = list(
         db.session.scalars(
             select(OutboxJob)
@@ -85,52 +140,94 @@ def relay_jobs(limit: int = 500) -> int:
             .limit(limit)
         )
     )
-    if not rows:
-        return 0
-    target = queue("default")
+    connection = redis_connection(timeout=5)
     for row in rows:
         job_id = f"outbox-{row.id}"
-        if Job.exists(job_id, connection=target.connection):
+        if row.function not in jobs.JOBS:
+            # Written by a release that declared it; no worker here could run it.
+            log.error("outbox job %s names no declared job: %s", row.id, row.function)
+            row.failed = True
+        elif not enqueue(row.function, *_arguments(row), job_id=job_id, connection=connection):
             log.info("outbox job %s was already enqueued", job_id)
-        else:
-            target.enqueue(
-                row.function,
-                row.argument,
-                job_id=job_id,
-                retry=RETRY,
-                job_timeout=TIMEOUT,
-                description=f"{row.function}({row.argument})",
-            )
         row.enqueued_at = utcnow()
         row.job_id = job_id
         db.session.commit()
     return len(rows)
 
 
+def _arguments(row: OutboxJob) -> tuple[str, ...]:
+    return (row.argument,) if row.argument else ()
+
+
+# --- what a running job reports, and what pages read back ---------------------------------
+
+
+def progress_reporter() -> Callable[..., None]:
+    """For the job that is running: progress(done, total, stage) kept in the job's meta."""
+    current = get_current_job()
+
+    def progress(done: int, total: int, stage: str = "writing") -> None:
+        if current is not None:
+            current.meta.update(done=done, total=total, stage=stage)
+            current.save_meta()
+
+    return progress
+
+
+@dataclass(frozen=True)
+class JobState:
+    status: str  # RQ's: queued, started, deferred, scheduled, finished, failed, stopped, ...
+    meta: dict = field(default_factory=dict)
+    result: Any = None  # the return value, once finished
+
+
+def job_state(job_id: str) -> JobState | None:
+    """Where job ``job_id`` is; None when RQ has no such job (never was, or expired).
+    Raises QueueAway."""
+    with _reaching_redis():
+        try:
+            found = Job.fetch(job_id, connection=redis_connection(timeout=2))
+        except NoSuchJobError:
+            return None
+        status = found.get_status(refresh=False)
+        status = str(getattr(status, "value", status))
+        result = found.return_value() if status == "finished" else None
+        return JobState(status, dict(found.meta or {}), result)
+
+
 def failed_jobs(limit: int = 200) -> list[dict]:
+    """Raises QueueAway."""
     connection = redis_connection(timeout=2)
     found = []
-    for name in QUEUES:
-        registry = FailedJobRegistry(name, connection=connection)
-        for job in Job.fetch_many(registry.get_job_ids(0, limit - 1), connection=connection):
-            if job is None:
-                continue
-            found.append(
-                {
-                    "id": job.id,
-                    "queue": name,
-                    "function": job.func_name,
-                    "description": job.description,
-                    "ended_at": job.ended_at,
-                    "error": (job.latest_result().exc_string if job.latest_result() else "")[
-                        -2000:
-                    ],
-                }
-            )
+    with _reaching_redis():
+        for name in QUEUES:
+            registry = FailedJobRegistry(name, connection=connection)
+            ids = registry.get_job_ids(0, limit - 1)
+            for job in Job.fetch_many(ids, connection=connection):
+                if job is None:
+                    continue
+                latest = job.latest_result()
+                found.append(
+                    {
+                        "id": job.id,
+                        "queue": name,
+                        "function": job.func_name,
+                        "description": job.description,
+                        "ended_at": job.ended_at,
+                        "error": (latest.exc_string if latest else "")[-2000:],
+                    }
+                )
     return found
 
 
-def requeue(job_id: str) -> None:
+def requeue(job_id: str) -> bool:
+    """Puts a failed job back in its queue; False when it is no longer among the failed
+    (requeued already, expired). Raises QueueAway."""
     connection = redis_connection(timeout=2)
-    job = Job.fetch(job_id, connection=connection)
-    FailedJobRegistry(job.origin, connection=connection).requeue(job_id)
+    with _reaching_redis():
+        try:
+            job = Job.fetch(job_id, connection=connection)
+            FailedJobRegistry(job.origin, connection=connection).requeue(job)
+        except (NoSuchJobError, InvalidJobOperation):
+            return False
+    return True

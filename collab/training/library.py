@@ -178,8 +178,10 @@ def section(body_md: str, heading: str) -> str:
     """The Markdown under the level-2 heading ``heading`` (up to the next level-1 or level-2
     heading), stripped; "" when there is no such heading. Headings inside code blocks don't
     count, and the heading text is compared ignoring case and surrounding spaces."""
-    lines = body_md.splitlines()
-    tokens = _MD.parse(body_md)
+    return _section(body_md.splitlines(), _MD.parse(body_md), heading)
+
+
+def _section(lines: list[str], tokens: list, heading: str) -> str:
     wanted = " ".join(heading.split()).casefold()
     start: int | None = None
     for index, token in enumerate(tokens):
@@ -357,7 +359,12 @@ def render_html(markdown_text: str) -> str:
     """Markdown (CommonMark and tables, raw HTML escaped) to HTML, sanitised with nh3.
 
     Checklist items become plain list items starting with ☐ (or ☑ when ticked)."""
-    html = _MD.render(markdown_text or "")
+    env: dict = {}
+    return _html(_MD.parse(markdown_text or "", env), env)
+
+
+def _html(tokens: list, env: dict) -> str:
+    html = _MD.renderer.render(tokens, _MD.options, env)
     html = _TASK_BOX.sub(lambda m: m.group(1) + ("☐ " if m.group(2) == " " else "☑ "), html)
     return _sanitise(html)
 
@@ -401,10 +408,15 @@ def _inline_text(children: list) -> str:
 def api_note(note: Note, facts: TaskFacts) -> dict:
     """The ``training_note`` object of the public API."""
     filled = fill(note, facts)
+    # Parsed once for the sections and the HTML alike: an API list renders a note per task,
+    # and parsing the Markdown is most of what that costs.
+    env: dict = {}
+    tokens = _MD.parse(filled, env)
+    lines = filled.splitlines()
     return {
         "title": note.title,
-        "why": plain_text(section(filled, WHY)),
+        "why": plain_text(_section(lines, tokens, WHY)),
         "kpis": list(note.kpis),
-        "how_measured": plain_text(section(filled, HOW)),
-        "body_html": render_html(filled),
+        "how_measured": plain_text(_section(lines, tokens, HOW)),
+        "body_html": _html(tokens, env),
     }

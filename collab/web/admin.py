@@ -6,8 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from collab.http.access import access
+from collab.http.operations import queue_depths
 from collab.models import Membership, Organization
+from collab.notifications import outbox
 from collab.platform import health, queue
+from collab.platform.errors import NotFound
 from collab.platform.extensions import db
 from collab.web.forms import ConfirmForm
 
@@ -32,11 +35,9 @@ def index():
     from collab.work.routing_rules import routing_kept
 
     try:
-        failed = queue.failed_jobs()
-    except Exception as exc:  # Redis away: say so rather than fail the page
-        failed, failed_error = [], str(exc)
-    else:
-        failed_error = None
+        failed, failed_error = queue.failed_jobs(), None
+    except queue.QueueAway as away:  # say so rather than fail the page
+        failed, failed_error = [], str(away)
     return render_template(
         "admin/index.html",
         orgs=rows,
@@ -44,14 +45,35 @@ def index():
         kept=routing_kept(),
         failed=failed,
         failed_error=failed_error,
+        failed_emails=outbox.failed_emails(),
+        depths=queue_depths(),
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/emails/<int:email_id>/retry", methods=["POST"])
+@access(operator=True)
+def retry_email(email_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            row = outbox.retry_email(email_id)
+        except NotFound as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"The e-mail to {row.to_address} goes out with the next relay run.")
+    return redirect(url_for("admin.index"), code=303)
 
 
 @bp.route("/jobs/<job_id>/requeue", methods=["POST"])
 @access(operator=True)
 def requeue(job_id: str):
     if ConfirmForm().validate_on_submit():
-        queue.requeue(job_id)
-        flash(f"Job {job_id} is queued again.")
+        try:
+            if queue.requeue(job_id):
+                flash(f"Job {job_id} is queued again.")
+            else:
+                flash(f"Job {job_id} is no longer among the failed jobs.", "error")
+        except queue.QueueAway as away:
+            flash(f"Job {job_id} was not requeued: {away}.", "error")
     return redirect(url_for("admin.index"), code=303)

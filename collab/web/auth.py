@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -9,8 +10,10 @@ from flask_login import current_user, login_user, logout_user
 
 from collab.accounts import invitations, people, signin
 from collab.http.access import access
+from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db, limiter
+from collab.web.feedback import refuse
 from collab.web.forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
@@ -28,30 +31,55 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an attacker's link must not bounce a fresh login to their site. A
-    # line break would split the Location header (a 500); browsers read "/\x" as "//x".
-    path = target.replace("\\", "/") if target and target.isprintable() else ""
-    if path.startswith("/") and not path.startswith("//"):
+    # Only local paths: an attacker's link must not bounce a fresh login to their site,
+    # and a control character (a CR/LF to split the Location header) is no path at all.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+    ):
         parts = urlsplit(target)
         if not parts.netloc and not parts.scheme:
             return target
     return url_for("home.index")
 
 
+def _link(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail, from BASE_URL: never from the request's Host header,
+    which whoever asks for a reset link for someone else could set to their own site."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _wait_text(seconds: int) -> str:
+    until = (utcnow() + timedelta(seconds=seconds)).strftime("%H:%M:%S UTC")
+    if seconds < 90:
+        return f"Try again in {seconds} seconds (after {until})."
+    return f"Try again in {(seconds + 59) // 60} minutes (after {until})."
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @access(public=True)
-@limiter.limit(
-    _login_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 401
-)
 def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     error = None
     if form.validate_on_submit():
-        user = signin.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
+        attempt = signin.sign_in(form.email.data, form.password.data, request.remote_addr)
+        db.session.commit()  # the audit log keeps failures too
+        if attempt.retry_after:
+            # Answered at once: the client waits, never a web worker.
+            wait = attempt.retry_after
+            page = render_template(
+                "auth/login.html",
+                form=form,
+                error="Too many failed sign-ins for this account or from this address. "
+                + _wait_text(wait),
+            )
+            return page, 429, {"Retry-After": str(wait)}
+        if attempt.user is not None:
+            login_user(attempt.user, remember=form.remember.data)
             return redirect(_safe_next(form.next.data))
         error = GENERIC_LOGIN_ERROR
     elif request.method == "POST":
@@ -63,6 +91,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @access()
 def logout():
+    # Every session and remember-me cookie of this person ends, not just this browser's.
+    signin.sign_out(current_user, request.remote_addr)
+    db.session.commit()
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("auth.login"))
@@ -70,13 +101,18 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @access(public=True)
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    error_message="Too many reset requests from this address. Try again in a minute "
+    "(the Retry-After header says exactly when).",
+)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         signin.request_password_reset(
             form.email.data,
-            lambda raw: url_for("auth.reset_password", token=raw, _external=True),
+            lambda raw: _link("auth.reset_password", token=raw),
         )
         db.session.commit()
         flash("If that address has an account, a reset link is on its way.")
@@ -94,9 +130,9 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            signin.reset_password(token, form.password.data)
+            signin.reset_password(token, form.password.data, request.remote_addr)
         except ValidationFailed as exc:
-            form.password.errors = list(exc.fields.values())
+            refuse(exc, form, fallback="password")
         else:
             db.session.commit()
             flash("Your password is changed. Sign in with it.")
@@ -122,8 +158,7 @@ def accept_invitation(token: str):
         try:
             user = invitations.accept_invitation(token, form.name.data or "", form.password.data)
         except ValidationFailed as exc:
-            for field, message in exc.fields.items():
-                getattr(form, field, form.password).errors = [message]
+            refuse(exc, form, fallback="password")
         else:
             db.session.commit()
             login_user(user)

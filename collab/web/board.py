@@ -6,9 +6,11 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from collab.accounts.people import members_of
+from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.impacts.job import badges_for
 from collab.platform.clock import local_today
+from collab.web.page import is_htmx
 from collab.work import board, lifecycle, routing
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
@@ -39,14 +41,10 @@ def card_kit(org, membership) -> dict:
         "csrf": generate_csrf(),
         "role": role,
         "director": director,
+        "may_move": role_may(role, "task.move"),
         "moves": moves,
         "team_labels": TEAM_LABELS,
     }
-
-
-@bp.app_context_processor
-def _kit():
-    return {"card_kit": card_kit}
 
 
 def _add_badges(cards: list[board.Card]) -> None:
@@ -84,6 +82,7 @@ def board_page(org: str):
         filters=filters,
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         people=members_of(g.org),
+        kit=card_kit(g.org, g.membership),
     )
 
 
@@ -105,15 +104,13 @@ def more(org: str):
     cards = board.more_cards(g.org, filters, today, status, team, offset)
     if status == "done":
         _add_badges(cards)
-    template = (
-        "partials/more_cards.html" if request.headers.get("HX-Request") else "board/more.html"
-    )
     return render_template(
-        template,
+        "partials/more_cards.html" if is_htmx() else "board/more.html",
         org=g.org,
         cards=cards,
         status=status,
         team=team,
         filters=filters,
         next_offset=offset + len(cards) if len(cards) == board.PAGE else None,
+        kit=card_kit(g.org, g.membership),
     )

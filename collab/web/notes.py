@@ -9,26 +9,26 @@ from wtforms import HiddenField, StringField, TextAreaField
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models.notes import SHIPPED_VERSION
-from collab.platform.errors import Conflict, DomainError, ValidationFailed
+from collab.platform.errors import Conflict, ValidationFailed
 from collab.platform.extensions import db
 from collab.training import library as training
-from collab.training import notes
+from collab.training import reading, versions
+from collab.training.task_notes import NoteBook, task_note
+from collab.web.feedback import refuse
+from collab.web.page import is_htmx
 from collab.work import tasks
 from collab.work.routing import CATEGORIES
 
 bp = Blueprint("notes", __name__, url_prefix="/orgs/<org>/notes")
 
 
-@bp.app_context_processor
-def _task_note():
-    def task_note(task, membership):
-        return notes.task_note(task, membership)
-
-    return {"task_note": task_note}
+def note_for_task_page(task, membership) -> dict:
+    """The note section of a task's page, with the facts loaded for that one task."""
+    return task_note(task, membership, NoteBook.for_tasks(g.org, [task]))
 
 
 class NoteForm(FlaskForm):
-    title = StringField("Title", render_kw={"maxlength": notes.TITLE_MAX})
+    title = StringField("Title", render_kw={"maxlength": versions.TITLE_MAX})
     body = TextAreaField("The note, in Markdown", render_kw={"rows": 24})
     base_version = HiddenField()
 
@@ -44,11 +44,6 @@ def _int(value) -> int | None:
         return None
 
 
-def _problem(exc: DomainError) -> str:
-    details = "; ".join(exc.fields.values())
-    return exc.message + (f" ({details})" if details else "")
-
-
 @bp.route("/")
 @access("org.view")
 def index(org: str):
@@ -56,8 +51,8 @@ def index(org: str):
     return render_template(
         "notes/index.html",
         org=g.org,
-        rows=notes.library(g.org),
-        rates=notes.read_rates(g.org) if directors else None,
+        rows=versions.library(g.org),
+        rates=reading.read_rates(g.org) if directors else None,
         may_edit=_may("notes.edit"),
     )
 
@@ -68,19 +63,20 @@ def my_training(org: str):
     return render_template(
         "notes/mine.html",
         org=g.org,
-        items=notes.my_training(g.membership),
+        items=reading.my_training(g.membership),
         may_mark_read=_may("notes.mark_read"),
-        team=notes.DIRECTOR_TEAMS.get(g.membership.role),
+        team=reading.team_led_by(g.membership.role),
     )
 
 
 @bp.route("/<category>")
 @access("org.view")
 def show(org: str, category: str):
-    category = notes.known_category(category)
-    current = notes.current_note(g.org, category)
-    read = notes.read_of(g.membership.user_id, g.org, category)
-    history = notes.history_for(g.org, category)
+    category = versions.known_category(category)
+    book = NoteBook.for_category(g.org, category)
+    current = book.current(category)
+    read = reading.read_of(g.membership.user_id, g.org, category)
+    history = book.history(category)
     return render_template(
         "notes/show.html",
         org=g.org,
@@ -89,16 +85,16 @@ def show(org: str, category: str):
         body_html=training.render_html(current.note.body_md),
         kpis=[training.metric_label(m) for m in current.note.kpis],
         history_html=training.render_html(training.history_summary(history)) if history else "",
-        versions=notes.versions(g.org, category),
-        state=notes.state_of(read, current.version),
+        versions=versions.versions(g.org, category),
+        state=reading.state_of(read, current.version),
         read=read,
         may_edit=_may("notes.edit"),
         may_mark_read=_may("notes.mark_read"),
     )
 
 
-def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: str | None = None):
-    current = notes.current_note(g.org, category)
+def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: bool = False):
+    current = versions.current_note(g.org, category)
     return (
         render_template(
             "notes/edit.html",
@@ -116,8 +112,8 @@ def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: str |
 @bp.route("/<category>/edit", methods=["GET", "POST"])
 @access("notes.edit")
 def edit(org: str, category: str):
-    category = notes.known_category(category)
-    current = notes.current_note(g.org, category)
+    category = versions.known_category(category)
+    current = versions.current_note(g.org, category)
     if request.method == "GET":
         form = NoteForm(
             title=current.note.title, body=current.note.body_md, base_version=current.version
@@ -127,7 +123,7 @@ def edit(org: str, category: str):
     if not form.validate_on_submit():  # only the CSRF token can fail here
         return _edit_page(category, form, 400)
     try:
-        saved = notes.save_version(
+        saved = versions.save_version(
             g.membership,
             g.org,
             category,
@@ -136,15 +132,13 @@ def edit(org: str, category: str):
             _int(form.base_version.data),
         )
     except ValidationFailed as exc:
-        db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, name, form.body).errors = [message]
+        refuse(exc, form, fallback="body")
         return _edit_page(category, form, 422)
     except Conflict as exc:
-        db.session.rollback()
+        refuse(exc, form, fallback="body")
         # Saving again from this form now builds on the colleague's version.
-        form.base_version.data = str(notes.current_note(g.org, category).version)
-        return _edit_page(category, form, 409, conflict=exc.message)
+        form.base_version.data = str(versions.current_note(g.org, category).version)
+        return _edit_page(category, form, 409, conflict=True)
     if saved is None:
         flash("Nothing changed, so no new version was saved.")
         return redirect(url_for("notes.show", org=org, category=category), code=303)
@@ -164,19 +158,19 @@ def edit(org: str, category: str):
 @bp.route("/<category>/diff")
 @access("org.view")
 def diff(org: str, category: str):
-    category = notes.known_category(category)
-    current = notes.current_note(g.org, category)
+    category = versions.known_category(category)
+    current = versions.current_note(g.org, category)
     new = _int(request.args.get("new"))
     new = current.version if new is None else new
     old = _int(request.args.get("old"))
     old = max(new - 1, SHIPPED_VERSION) if old is None else old
-    lines = notes.diff(g.org, category, old, new)
+    lines = versions.diff(g.org, category, old, new)
     return render_template(
         "notes/diff.html",
         org=g.org,
         category=CATEGORIES[category],
         current=current,
-        versions=notes.versions(g.org, category),
+        versions=versions.versions(g.org, category),
         old=old,
         new=new,
         lines=lines,
@@ -186,13 +180,12 @@ def diff(org: str, category: str):
 @bp.route("/<category>/revert", methods=["POST"])
 @access("notes.edit")
 def revert(org: str, category: str):
-    category = notes.known_category(category)
+    category = versions.known_category(category)
     version = _int(request.form.get("version"))
     try:
-        saved = notes.revert(g.membership, g.org, category, version)
+        saved = versions.revert(g.membership, g.org, category, version)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
-        flash(_problem(exc), "error")
+        refuse(exc)
         return redirect(url_for("notes.show", org=org, category=category), code=303)
     db.session.commit()
     source = "collab's own note" if version == SHIPPED_VERSION else f"version {version}"
@@ -208,19 +201,23 @@ def mark_read(org: str, category: str):
     task = tasks.task_in(g.org, task_id) if task_id is not None else None
     version = _int(request.form.get("version"))
     try:
-        notes.mark_read(g.membership, g.org, category, version)
+        reading.mark_read(g.membership, g.org, category, version)
     except ValidationFailed as exc:
-        db.session.rollback()
-        flash(_problem(exc), "error")
+        refuse(exc)
     else:
         db.session.commit()
-        if task is not None and request.headers.get("HX-Request") == "true":
-            return render_template("notes/task_note.html", org=g.org, task=task)
+        if task is not None and is_htmx():
+            return render_template(
+                "notes/task_note.html",
+                org=g.org,
+                task=task,
+                note=note_for_task_page(task, g.membership),
+            )
         flash("Marked as read. Thank you for taking the time.")
     if task is not None:
         target = url_for("tasks.show", org=org, task_id=task.id) + "#task-note"
     elif request.form.get("back") == "mine":
         target = url_for("notes.my_training", org=org)
     else:
-        target = url_for("notes.show", org=org, category=notes.known_category(category))
+        target = url_for("notes.show", org=org, category=versions.known_category(category))
     return redirect(target, code=303)

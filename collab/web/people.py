@@ -9,6 +9,7 @@ from collab.accounts import invitations, people
 from collab.http.access import access
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
+from collab.web.feedback import refuse
 from collab.web.forms import ConfirmForm, InviteForm, RoleForm
 from collab.work import leavers
 
@@ -53,8 +54,7 @@ def invite(org: str):
             lambda raw: url_for("auth.accept_invitation", token=raw, _external=True),
         )
     except ValidationFailed as exc:
-        for field, message in exc.fields.items():
-            getattr(form, field, form.email).errors = [message]
+        refuse(exc, form, fallback="email")
         return _page(form, 422)
     db.session.commit()
     flash(f"Invitation sent to {form.email.data}.")
@@ -68,10 +68,9 @@ def change_role(org: str, member_id: int):
     form = RoleForm(prefix=f"m{member_id}")
     if form.validate_on_submit():
         try:
-            people.change_role(g.org, membership, form.role.data)
+            people.change_role(g.org, membership, form.role.data, by=current_user)
         except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+            refuse(exc)
             return _page(status=422)
         db.session.commit()
         flash(f"{membership.user.display_name} is now {membership.role}.")
@@ -90,8 +89,7 @@ def deactivate(org: str, member_id: int):
                 colleague = people.membership_in(g.org, int(request.form["colleague"]))
             leavers.deactivate_member(g.org, membership, g.membership, colleague)
         except (ValidationFailed, NotFound) as exc:
-            db.session.rollback()
-            flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+            refuse(exc)
             return _page(status=422)
         db.session.commit()
         handed = f"to {colleague.user.display_name}" if colleague else "back to triage"

@@ -1,31 +1,76 @@
-"""A person's own settings: API tokens."""
+"""A person's own settings: e-mail, password, API tokens."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from collab.accounts import people, tokens
+from collab.accounts import people, signin, tokens
+from collab.accounts.passwords import MIN_PASSWORD
 from collab.http.access import access
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.web.forms import ConfirmForm, TokenForm
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat it",
+        validators=[DataRequired(), EqualTo("password", "the two entries differ")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 @bp.route("/")
 @access()
-def index(new_token: str | None = None, status: int = 200):
+def index(new_token: str | None = None, status: int = 200, password_form=None):
     return (
         render_template(
             "profile/index.html",
             tokens=tokens.tokens_of(current_user),
             token_form=TokenForm(),
             confirm_form=ConfirmForm(),
+            password_form=password_form or PasswordChangeForm(),
             new_token=new_token,
         ),
         status,
     )
+
+
+@bp.route("/password", methods=["POST"])
+@access()
+def change_password():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return index(status=422, password_form=form)
+    user = current_user._get_current_object()
+    try:
+        signin.change_password(user, form.current.data, form.password.data, request.remote_addr)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for field, message in exc.fields.items():
+            getattr(form, field, form.password).errors = [message]
+        return index(status=422, password_form=form)
+    db.session.commit()
+    # Every other session and remember token has ended; this browser signs in afresh.
+    login_user(user)
+    flash("Your password is changed. Every other device is signed out.")
+    return redirect(url_for("profile.index"), code=303)
 
 
 @bp.route("/email", methods=["POST"])

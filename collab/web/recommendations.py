@@ -12,6 +12,7 @@ from collab.http.access import access
 from collab.models import PRIORITIES
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.web.feedback import refuse
 from collab.work import recommendations, routing
 
 bp = Blueprint("recommendations", __name__, url_prefix="/orgs/<org>/recommendations")
@@ -58,18 +59,7 @@ def new(org: str):
         try:
             filing = recommendations.file_recommendation(g.org, g.membership, data)
         except ValidationFailed as exc:
-            db.session.rollback()
-            url_errors = []
-            for key, message in exc.fields.items():
-                if key.startswith("urls["):
-                    line = int(key[5:-1]) + 1
-                    url_errors.append(f"line {line}: {message} ({lines[line - 1][:80]})")
-                elif hasattr(form, key):
-                    getattr(form, key).errors = [message]
-                else:
-                    form.urls.errors = [message]
-            if url_errors:
-                form.urls.errors = url_errors
+            refuse(exc, form, fallback="urls")
             status = 422
         else:
             db.session.commit()

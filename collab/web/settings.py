@@ -9,6 +9,7 @@ from collab.http.access import access
 from collab.models import PRIORITIES
 from collab.platform.errors import DomainError
 from collab.platform.extensions import db
+from collab.web.feedback import refuse
 from collab.work import routing, routing_rules
 
 bp = Blueprint("settings", __name__, url_prefix="/orgs/<org>/settings")
@@ -39,8 +40,7 @@ def add_rule(org: str):
             request.form.get("team") or None,
         )
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+        refuse(exc)
     else:
         db.session.commit()
         flash("Rule added: it applies to recommendations filed from now on.")
@@ -62,8 +62,7 @@ def due_policy(org: str):
     try:
         routing_rules.set_due_policy(g.org, {p: request.form.get(p) for p in PRIORITIES})
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message + ": " + "; ".join(f"{k}: {v}" for k, v in exc.fields.items()), "error")
+        refuse(exc)
     else:
         db.session.commit()
         flash("Due-date policy saved.")
@@ -76,8 +75,7 @@ def alert_policy(org: str):
     try:
         policy.set_alert_policy(g.org, request.form.to_dict())
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message + ": " + "; ".join(exc.fields.values()), "error")
+        refuse(exc)
     else:
         db.session.commit()
         flash("Alert settings saved: the next scan uses them.")

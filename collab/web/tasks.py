@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 
 from collab.accounts.people import members_of
+from collab.accounts.roles import role_may
 from collab.http.access import access
+from collab.models import STATUSES
 from collab.platform.clock import local_today
-from collab.platform.errors import Conflict, DomainError
+from collab.platform.errors import DomainError
 from collab.platform.extensions import db
 from collab.web.board import card_kit
+from collab.web.feedback import refuse
+from collab.web.kpis.impact_panel import task_impact_panel
+from collab.web.notes import note_for_task_page
+from collab.web.page import is_htmx
 from collab.work import recommendations, routing, tasks
 from collab.work.board import card_for
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _version() -> int | None:
@@ -45,6 +49,8 @@ def _form_changes(names) -> dict:
 def show(org: str, task_id: int):
     task = tasks.task_in(g.org, task_id)
     page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
+    role = g.membership.role
+    may_triage = role_may(role, "task.triage")
     return render_template(
         "tasks/show.html",
         org=g.org,
@@ -54,9 +60,16 @@ def show(org: str, task_id: int):
         recommendation_status=recommendations.status_of(task.recommendation),
         urls=recommendations.urls_page(task.recommendation, page),
         urls_page=page,
+        note=note_for_task_page(task, g.membership),
+        panel=task_impact_panel(task),
         comments=tasks.comments_for(task, g.membership),
         history=tasks.history(task),
-        people=members_of(g.org),
+        may_triage=may_triage,
+        # Staff work on their own team's tasks; directors on every task.
+        may_work=may_triage or (role_may(role, "task.move") and role == task.team),
+        may_comment_internal=role_may(role, "comment.internal"),
+        assignees=[m for m in members_of(g.org) if m.role in task.team_roles],
+        statuses=STATUSES,
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         description_html=render_markdown(task.recommendation.description),
     )
@@ -78,29 +91,24 @@ def move(org: str, task_id: int):
     try:
         tasks.update_task(g.membership, task, changes, _version())
     except DomainError as exc:
-        db.session.rollback()
+        message = refuse(exc)
+        if not is_htmx():
+            return redirect(request.referrer or url_for("board.board", org=org))
+        # The card as it really is goes back in place of the one that was dragged.
         current = db.session.get(type(task), task.id)
-        message = exc.message
-        if isinstance(exc, Conflict):
-            message = "Someone else changed this card meanwhile; it is shown as it is now."
-        elif exc.fields:
-            message += ": " + "; ".join(exc.fields.values())
-        if _is_htmx():
-            response = make_response(
-                render_template(
-                    "partials/card.html",
-                    org=g.org,
-                    card=card_for(current, today),
-                    kit=card_kit(g.org, g.membership),
-                ),
-                exc.status,
-            )
-            response.headers["HX-Trigger"] = _trigger("collab:refused", message)
-            return response
-        flash(message, "error")
-        return redirect(request.referrer or url_for("board.board", org=org))
+        response = make_response(
+            render_template(
+                "partials/card.html",
+                org=g.org,
+                card=card_for(current, today),
+                kit=card_kit(g.org, g.membership),
+            ),
+            exc.status,
+        )
+        response.headers["HX-Trigger"] = json.dumps({"collab:refused": {"message": message}})
+        return response
     db.session.commit()
-    if _is_htmx():
+    if is_htmx():
         return render_template(
             "partials/card.html",
             org=g.org,
@@ -109,12 +117,6 @@ def move(org: str, task_id: int):
         )
     flash(f"“{task.title}” is now {task.status.replace('_', ' ')}.")
     return redirect(request.referrer or url_for("board.board", org=org))
-
-
-def _trigger(name: str, message: str) -> str:
-    import json
-
-    return json.dumps({name: {"message": message}})
 
 
 @bp.route("/<int:task_id>/update", methods=["POST"])
@@ -135,16 +137,7 @@ def update(org: str, task_id: int):
     try:
         tasks.update_task(g.membership, task, changes, _version())
     except DomainError as exc:
-        db.session.rollback()
-        if isinstance(exc, Conflict):
-            flash(
-                "Someone else changed this task meanwhile; nothing was saved. "
-                "Here it is as it is now.",
-                "error",
-            )
-        else:
-            details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in exc.fields.items())
-            flash(exc.message + (f" ({details})" if details else ""), "error")
+        refuse(exc)
         return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
     db.session.commit()
     flash("Saved.")
@@ -163,8 +156,7 @@ def comment(org: str, task_id: int):
             request.form.get("internal") == "1",
         )
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message + (": " + "; ".join(exc.fields.values()) if exc.fields else ""), "error")
+        refuse(exc)
         return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
     db.session.commit()
     return redirect(url_for("tasks.show", org=org, task_id=task_id) + "#comments")
@@ -198,9 +190,7 @@ def bulk(org: str):
     try:
         changed = tasks.update_many(g.membership, g.org, items)
     except DomainError as exc:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-        flash(f"Nothing was changed: {exc.message}" + (f" ({details})" if details else ""), "error")
+        refuse(exc)
     else:
         db.session.commit()
         flash(f"{len(changed)} task(s) updated.")

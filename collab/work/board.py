@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, literal, or_, select, union_all
 
 from collab.models import PRIORITIES, Organization, Task, User
-from collab.models.work import OPEN_STATUSES
 from collab.platform.extensions import db
-from collab.work import board_counts
+from collab.work import board_counts, tasks
+from collab.work.deadlines import is_due_soon, is_overdue
 
 COLUMNS = (
     ("triage", "Triage"),
@@ -137,7 +137,7 @@ def _conditions(org: Organization, filters: Filters, today: date) -> list:
     if filters.category:
         conditions.append(Task.category == filters.category)
     if filters.overdue:
-        conditions.append(Task.due_date < today)
+        conditions.append(tasks.overdue_on(today))
     if filters.q:
         pattern = (
             "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -183,20 +183,14 @@ _TASK_FIELDS = (
 )  # fmt: skip
 
 
-def _card(row, today: date) -> Card:
-    card = Card(
+def _card(row, today: date, due_soon_days: int) -> Card:
+    return Card(
         **{name: getattr(row, name) for name in _TASK_FIELDS},
         assignee_name=row.assignee_name or row.assignee_email,
         assignee_email=row.assignee_email,
+        overdue=is_overdue(row.status, row.due_date, today),
+        due_soon=is_due_soon(row.status, row.due_date, today, due_soon_days),
     )
-    mark_due(card, today)
-    return card
-
-
-def mark_due(card, today: date) -> None:
-    open_task = card.status in OPEN_STATUSES
-    card.overdue = bool(open_task and card.due_date and card.due_date < today)
-    card.due_soon = bool(open_task and card.due_date and 0 <= (card.due_date - today).days <= 2)
 
 
 def load_board(org: Organization, filters: Filters, today: date) -> Board:
@@ -211,7 +205,7 @@ def load_board(org: Organization, filters: Filters, today: date) -> Board:
     rows = db.session.execute(union_all(*[select(s) for s in selects])).all()
     for row in rows:
         status, _, team = row.cell.partition(":")
-        cells[(status, team or None)].cards.append(_card(row, today))
+        cells[(status, team or None)].cards.append(_card(row, today, org.alert_due_soon_days))
     _fill_counts(org, filters, today, cells)
     return Board(columns=list(COLUMNS), lanes=lanes, cells=cells, today=today)
 
@@ -258,7 +252,7 @@ def _fill_counts(org, filters, today, cells) -> None:
 
 def more_cards(org, filters, today, status: str, team: str | None, offset: int) -> list[Card]:
     rows = db.session.execute(_lane_select(org, filters, today, status, team, offset=offset))
-    return [_card(row, today) for row in rows]
+    return [_card(row, today, org.alert_due_soon_days) for row in rows]
 
 
 def card_for(task: Task, today: date) -> Card:
@@ -268,4 +262,4 @@ def card_for(task: Task, today: date) -> Card:
         assignee_name=task.assignee.name if task.assignee else None,
         assignee_email=task.assignee.email if task.assignee else None,
     )
-    return _card(row, today)
+    return _card(row, today, task.recommendation.organization.alert_due_soon_days)

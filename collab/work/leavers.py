@@ -5,17 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from collab.accounts import people
-from collab.models import (
-    Event,
-    Membership,
-    Organization,
-    Task,
-    User,
-)
+from collab.models import Event, Membership, Organization, Task, User
+from collab.models.work import OPEN_STATUSES
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
-from collab.work import board_counts, lifecycle
+from collab.work import board_counts
 
 
 def hand_over_open_tasks(
@@ -29,7 +24,7 @@ def hand_over_open_tasks(
             select(Task).where(
                 Task.organization_id == org.id,
                 Task.assignee_id == leaver.id,
-                Task.status.in_(lifecycle.OPEN),
+                Task.status.in_(OPEN_STATUSES),
             )
         )
     )
@@ -77,4 +72,4 @@ def deactivate_member(
     ):
         raise ValidationFailed("pick an active colleague", {"colleague": "not an active member"})
     hand_over_open_tasks(org, membership.user, actor or membership, colleague)
-    return people.end_membership(membership)
+    return people.end_membership(membership, by=actor.user if actor else None)

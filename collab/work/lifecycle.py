@@ -15,6 +15,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "done": frozenset({"in_progress"}),
     "rejected": frozenset({"triage"}),
 }
+# An alias of the one list, kept while collab.training.notes still reads it from here.
 OPEN = OPEN_STATUSES
 REOPENING = frozenset({("done", "in_progress"), ("rejected", "triage")})
 

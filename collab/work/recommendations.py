@@ -24,6 +24,7 @@ from collab.platform.clock import local_today
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.text import has_visible_text
+from collab.platform.transactions import savepoint
 from collab.work import board_counts, routing
 from collab.work.lifecycle import recommendation_status
 
@@ -144,14 +145,13 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         filed_by_id=filer.user_id,
         filed_by=filer.user,
     )
-    db.session.add(recommendation)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(recommendation)
+            db.session.flush()
     except IntegrityError:
         # Another request filed the same external_id a moment ago: answer with that one.
-        # Filing is the request's first write, so rolling back loses nothing else (and
-        # SQLite's driver cannot be trusted with savepoints).
-        db.session.rollback()
+        # The savepoint undid this insert alone; the caller's other work stands.
         existing = _by_external_id(org, external_id) if external_id else None
         if existing is None:
             raise

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from collab.models import PRIORITIES, Event, Membership, Organization, RoutingRule, Task
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.transactions import savepoint
 from collab.work import routing
 
 
@@ -26,12 +28,13 @@ def add_rule(org: Organization, actor: Membership, phrase: str, category=None, t
         routing.Rule(phrase=phrase, category=category or None, team=team or None)
     except ValueError as exc:
         raise ValidationFailed("the rule was not added", {"phrase": str(exc)}) from exc
+    exists = ValidationFailed("the rule was not added", {"phrase": "a rule for it exists"})
     if db.session.scalar(
         select(RoutingRule.id).where(
             RoutingRule.organization_id == org.id, func.lower(RoutingRule.phrase) == phrase.lower()
         )
     ):
-        raise ValidationFailed("the rule was not added", {"phrase": "a rule for it exists"})
+        raise exists
     rule = RoutingRule(
         organization_id=org.id,
         phrase=phrase,
@@ -39,8 +42,14 @@ def add_rule(org: Organization, actor: Membership, phrase: str, category=None, t
         team=team or None,
         created_by_id=actor.user_id,
     )
-    db.session.add(rule)
-    db.session.flush()
+    try:
+        with savepoint():
+            db.session.add(rule)
+            db.session.flush()
+    except IntegrityError:
+        # The same phrase, added by another director a moment ago: the stored unique key
+        # refused this copy alone.
+        raise exists from None
     return rule
 
 

@@ -141,7 +141,9 @@ def upgrade():
         sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("started_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
         sa.Column("completed_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("status_changed_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "status_changed_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("routed_team", sa.String(length=16), nullable=True),
         sa.Column("routed_category", sa.String(length=64), nullable=False),
         sa.Column("routing_reason", sa.Text(), nullable=False),

@@ -163,7 +163,9 @@ def upgrade():
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.add_column(sa.Column("triage_since", sa.Date(), nullable=True))
         batch_op.add_column(
-            sa.Column("alert_check_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "alert_check_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True
+            )
         )
         batch_op.create_index(
             "ix_task_alert_check",
@@ -187,7 +189,9 @@ def upgrade():
             )
         )
         batch_op.add_column(
-            sa.Column("last_digest_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "last_digest_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=True
+            )
         )
 
     # ### end Alembic commands ###

@@ -1,15 +1,28 @@
-"""The overdue scan: who hears what, once; pauses, closing, re-arming; the API."""
+"""The overdue scan: who hears what, once; pauses, closing, re-arming; the API; and the
+board's cards and the API judging "overdue" and "due soon" as the scan does."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from collab.followup import alerts
+from collab.followup.overdue import RECIPIENTS
+from collab.followup.policy import set_alert_policy
 from collab.models import Alert, Notification, OutboxEmail, Task
 from collab.notifications.outbox import relay
+from collab.platform.clock import local_today, utcnow
 from collab.platform.extensions import db
-from collab.work.tasks import update_task
-from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
+from collab.work.tasks import add_comment, update_task
+from tests.support.factories import (
+    bearer,
+    login,
+    make_org,
+    make_recommendation,
+    make_user,
+    membership,
+)
 
 NOW = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)  # a Wednesday
 TODAY = NOW.date()
@@ -247,3 +260,117 @@ def test_days_without_a_scan_are_caught_up(app):
         select(Alert.level).where(Alert.task_id == task.id, Alert.kind == "overdue")
     ).all()
     assert sorted(levels) == [1, 2, 3]
+
+
+CARD = re.compile(r'<li class="card ([^"]*)"\s+id="card-(\d+)"')
+
+
+def _cards(client, url):
+    """Each card on the page, as (overdue, due soon) the way its flags show them."""
+    page = client.get(url)
+    assert page.status_code == 200
+    return {
+        int(task_id): ("is-overdue" in classes, "is-due-soon" in classes)
+        for classes, task_id in CARD.findall(page.text)
+    }
+
+
+@pytest.mark.parametrize(
+    ("window", "business_days"), [(0, False), (2, False), (5, False), (2, True), (5, True)]
+)
+def test_cards_the_api_and_the_scan_judge_deadlines_alike(client, window, business_days):
+    org, p = _world()
+    now = utcnow()
+    today = local_today(org.timezone, now)
+    policy = {"due_soon_days": str(window), "level_days": "1,3,7", "triage_days": "2"}
+    if business_days:
+        # Today a holiday: work due yesterday is not late in business days, only in calendar.
+        policy.update(business_days="1", holidays=today.isoformat())
+    set_alert_policy(org, policy)
+    db.session.commit()
+    offsets = range(-3, 8)
+    by_offset = {
+        offset: _task(org, p, title=f"Compress images {offset}", due=today + timedelta(offset))
+        for offset in offsets
+    }
+    finished = _task(org, p, title="Fix 404 pages", due=today - timedelta(days=1))
+    update_task(membership(p["it"], org), finished, {"status": "in_progress"}, finished.version)
+    update_task(membership(p["it"], org), finished, {"status": "done"}, finished.version)
+    db.session.commit()
+    alerts.scan(now)
+
+    login(client, p["cio"].email)
+    cards = _cards(client, "/orgs/acme/board?done=all")
+    api = {
+        item["id"]: (item["overdue"], item["due_soon"])
+        for item in client.get("/api/v1/orgs/acme/tasks?limit=200", headers=bearer(p["cio"])).json[
+            "items"
+        ]
+    }
+    assert cards == api
+
+    overdue = {by_offset[o].id for o in offsets if o < 0}
+    due_soon = {by_offset[o].id for o in offsets if 0 <= o <= window}
+    assert {task_id for task_id, (late, _) in api.items() if late} == overdue
+    assert {task_id for task_id, (_, soon) in api.items() if soon} == due_soon
+    listed = client.get("/api/v1/orgs/acme/tasks?overdue=true", headers=bearer(p["cio"]))
+    assert {item["id"] for item in listed.json["items"]} == overdue
+    filtered = _cards(client, "/orgs/acme/board?overdue=1&done=all")
+    assert set(filtered) == overdue and all(late for late, _ in filtered.values())
+
+    def alerted(kind):
+        return set(db.session.scalars(select(Alert.task_id).where(Alert.kind == kind)))
+
+    assert alerted("due_soon") == due_soon
+    if business_days:
+        assert alerted("overdue") <= overdue
+        assert by_offset[-1].id not in alerted("overdue")
+    else:
+        assert alerted("overdue") == overdue
+
+
+@pytest.mark.parametrize(
+    ("team", "title", "director"),
+    [
+        ("it", "Fix 404 pages", {"cio"}),
+        ("marketing", "Rewrite meta descriptions", {"cmo"}),
+        (None, "Hello", {"cio", "cmo"}),  # unrouted: both directors answer for it
+    ],
+)
+def test_every_alert_reaches_the_audiences_of_the_recipient_table(app, team, title, director):
+    org, p = _world()
+    task = _task(org, p, title=title, assign=False, status="triage")
+    assert task.team == team
+    if team is not None:
+        update_task(membership(p["cio"], org), task, {"assignee": p[team].email}, task.version)
+    task.due_date, task.triage_since = TODAY, TODAY - timedelta(days=14)
+    db.session.commit()
+    alerts.scan(NOW)  # due soon, and stale in triage
+    alerts.scan(NOW + timedelta(days=8))  # overdue levels 1 to 3
+    audiences = {
+        "assignee": {p[team].id} if team else set(),
+        "team_director": {p[role].id for role in director},
+        "both_directors": {p["cio"].id, p["cmo"].id},
+        "agency_filer": {p["agency"].id},
+    }
+    assert {key: set(_recipients(task, *key)) for key in RECIPIENTS} == {
+        key: set().union(*(audiences[name] for name in names)) for key, names in RECIPIENTS.items()
+    }
+
+
+def test_the_agencys_answer_ends_the_wait_and_the_next_scan_catches_up(app):
+    org, p = _world()
+    # Real time: the marks a change leaves are stamped with the clock, and a scan clears
+    # only those made before its own time.
+    now = utcnow()
+    today = local_today(org.timezone, now)
+    task = _task(org, p, title="Fix broken links", due=today + timedelta(days=10))
+    update_task(membership(p["cio"], org), task, {"waiting_on_agency": True}, task.version)
+    db.session.commit()
+    assert alerts.scan(now).new_alerts == 0
+    # The due date passes while the team waits; the scan rightly raises nothing.
+    assert alerts.scan(now + timedelta(days=12)).new_alerts == 0
+    add_comment(membership(p["agency"], org), task, "Here are the URLs you asked for.")
+    db.session.commit()
+    # Two days late: the first overdue level, although that due date was scanned before.
+    assert alerts.scan(now + timedelta(days=12, minutes=5)).new_alerts == 1

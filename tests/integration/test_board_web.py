@@ -262,3 +262,18 @@ def test_staff_cannot_open_settings_and_notifications_are_listed(client):
     assert "New recommendation" in listing
     director.post("/orgs/acme/notifications/read", data={"csrf_token": csrf_from(listing)})
     assert 'aria-label="1 unread"' not in director.get("/orgs/acme/board").text
+
+
+def test_the_task_page_offers_the_statuses_and_the_people_who_work_its_team(client):
+    org, p = _world()
+    task = make_recommendation(org, p["agency"], title="Fix 1,000+ 404 errors").tasks[0]
+    login(client, p["cmo"].email)
+    page = client.get(f"/orgs/acme/tasks/{task.id}").text
+    status = re.search(r'<select name="status">(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option value="(\w+)"', status) == [
+        "triage", "todo", "in_progress", "review", "done", "rejected"
+    ]  # fmt: skip
+    assignee = re.search(r'<select name="assignee">(.*?)</select>', page, re.S).group(1)
+    offered = set(re.findall(r'<option value="([^"]+@[^"]+)"', assignee))
+    assert offered == {p["it"].email, p["cio"].email}  # IT's staff and IT's director
+    assert "Triage</h2>" in page

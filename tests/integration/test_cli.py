@@ -125,6 +125,29 @@ def test_seed_demo_has_work_in_every_state(runner):
     assert db.session.scalar(select(func.count()).select_from(Recommendation)) == before
 
 
+def test_jobs_run_relay_with_redis_away_sends_mail_and_keeps_jobs(app, runner):
+    from collab.notifications.outbox import queue_email
+    from collab.platform.queue import OutboxJob, later
+    from tests.support.servers import free_port
+
+    queue_email("cio@acme.example", "A recommendation waits", "Please triage it.")
+    job = later("workers.jobs.measure_task_impact", 7)
+    db.session.commit()
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"
+
+    result = runner.invoke(args=["jobs", "run", "relay"])
+    assert result.exit_code == 0, result.output
+    assert "relay: jobs stay queued in the database (the job queue cannot be reached" in (
+        result.output
+    )
+    assert "relay: 0 jobs enqueued, 1 e-mails sent, 0 failed, 0 pending" in result.output
+    db.session.expire_all()
+    kept = db.session.get(OutboxJob, job.id)
+    assert (kept.enqueued_at, kept.failed) == (None, False)  # the next relay hands it over
+    with open(app.config["MAIL_LOG"], encoding="utf-8") as log:
+        assert "Subject: A recommendation waits" in log.read()
+
+
 def test_jobs_run_says_where_links_point_when_base_url_is_not_set(app, runner):
     # `flask jobs run` in a shell without BASE_URL (or the PORT `make run` exports) used to
     # write links to port 5000 without a word.

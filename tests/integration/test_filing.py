@@ -1,10 +1,14 @@
 """Filing recommendations: the API and the form call one function and refuse the same things."""
 
+import threading
+
 from sqlalchemy import func, select
 
-from collab.models import Notification, Recommendation, RecommendationUrl, Task
+from collab.models import Notification, Recommendation, RecommendationUrl, RoutingRule, Task
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
-from tests.support.factories import bearer, form_post, login, make_org, make_user
+from collab.work.routing_rules import add_rule
+from tests.support.factories import bearer, form_post, login, make_org, make_user, membership
 
 
 def _setup():
@@ -187,3 +191,65 @@ def test_form_names_the_bad_url_lines(client):
     )
     assert bad.status_code == 422
     assert "line 2: not an absolute http(s) URL" in bad.text
+
+
+def _at_once(app, work) -> list:
+    """Runs work(index) in two threads released together, each in its own app context."""
+    barrier = threading.Barrier(2)
+    results, failures = [], []
+    db.session.commit()  # the test's own transaction must not hold the database
+
+    def run(index):
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(work(index))
+        except Exception as exc:  # surfaced below: a thread's exception is otherwise lost
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    return results
+
+
+def test_the_same_external_id_filed_twice_at_once_makes_one_recommendation(app):
+    org, cio, cmo, agency = _setup()
+    headers = bearer(agency)
+
+    def file(index):
+        response = app.test_client().post(
+            "/api/v1/orgs/acme/recommendations",
+            json={"title": f"Redirect chains, try {index}", "external_id": "audit-9"},
+            headers=headers,
+        )
+        return response.status_code, response.json["id"]
+
+    results = _at_once(app, file)
+    assert sorted(status for status, _ in results) == [200, 201]
+    assert len({rec_id for _, rec_id in results}) == 1
+    assert db.session.scalar(select(func.count()).select_from(Recommendation)) == 1
+
+
+def test_the_same_rule_added_twice_at_once_is_kept_once(app):
+    org, cio, cmo, agency = _setup()
+    org_id, cio_id, cmo_id = org.id, cio.id, cmo.id
+
+    def add(index):
+        from collab.models import Organization, User
+
+        mine = db.session.get(Organization, org_id)
+        director = db.session.get(User, (cio_id, cmo_id)[index])
+        try:
+            add_rule(mine, membership(director, mine), "pricing page", team="marketing")
+        except ValidationFailed as refused:
+            db.session.rollback()
+            return refused.fields["phrase"]
+        db.session.commit()
+        return "added"
+
+    assert sorted(_at_once(app, add)) == ["a rule for it exists", "added"]
+    assert db.session.scalar(select(func.count()).select_from(RoutingRule)) == 1

@@ -129,6 +129,14 @@ def test_bad_file_lists_every_row_error_and_writes_nothing(app):
 
     empty = _upload(client, "")
     assert empty.status_code == 422
+    page = client.get("/orgs/acme/kpis/import")
+    binary = client.post(
+        "/orgs/acme/kpis/import",
+        data={"csrf_token": csrf_from(page.text), "file": (io.BytesIO(b"\x98\x00"), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert binary.status_code == 422  # said on the form, beside the file field
+    assert "the file is not text" in binary.text and "save it as CSV (UTF-8)" in binary.text
     header_only = _upload(client, "date,leads\n")
     assert header_only.status_code == 422 and "no data rows" in header_only.text
 

@@ -4,13 +4,15 @@ versions, diff and revert, read marks, My training, read rates and tenant isolat
 from __future__ import annotations
 
 import re
-import sys
-import types
+import statistics
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 
+from collab.impacts.job import measure_task, set_metrics_for
+from collab.kpis.store import record_json
 from collab.models.notes import NoteRead, NoteVersion
 from collab.platform.extensions import db
 from collab.training.library import shipped_note
@@ -90,23 +92,33 @@ def _signed_in(app, user):
     return client
 
 
-def _patch_impacts(monkeypatch, **functions):
-    """Stands in for collab.impacts' history (only that part may be faked)."""
-    try:
-        from collab.impacts import job as module
-    except ImportError:
-        module = types.ModuleType("collab.impacts")
-        monkeypatch.setitem(sys.modules, "collab.impacts", module)
-    for name, function in functions.items():
-        monkeypatch.setattr(module, name, function, raising=False)
+def _finished(org, people, title: str, done_on: date):
+    """An assigned task that the CIO records as started and finished at noon on ``done_on``."""
+    task = _assigned_task(org, people, title=title)
+    at = datetime.combine(done_on, time(12), UTC).isoformat()
+    director = membership(people["cio"], org)
+    update_task(director, task, {"status": "in_progress", "started_at": at}, task.version)
+    update_task(director, task, {"status": "done", "completed_at": at}, task.version)
+    db.session.commit()
+    return task
 
 
-def _impacts_function(name: str):
-    try:
-        from collab.impacts import job as module
-    except ImportError:
-        return None
-    return getattr(module, name, None)
+def _record_404s_falling_at(org, *fixes: date, days: int = 200):
+    """A daily 404 count that drops by 100 on each of the given days, with a weekly wobble."""
+    today = datetime.now(UTC).date()
+    observations = []
+    for back in range(1, days):
+        day = today - timedelta(days=back)
+        value = 100 * (1 + sum(day < fixed for fixed in fixes)) + back % 7
+        observations.append({"metric": "not_found_count", "date": day.isoformat(), "value": value})
+    record_json(org, observations)
+    db.session.commit()
+
+
+def _changes(client, user, task) -> list[float]:
+    """The measured changes of a task's impacts, as the API reports them."""
+    impacts = client.get(f"/api/v1/orgs/acme/tasks/{task.id}/impact", headers=bearer(user)).json
+    return [i["change_pct"] for i in impacts["items"] if i["status"] == "measured"]
 
 
 class _Markup(HTMLParser):
@@ -169,36 +181,46 @@ def test_task_note_is_filled_from_the_task_without_figures_or_history(app, clien
     assert "Mark as read" in note and "Edit this note" not in note
 
 
-def test_task_note_shows_what_earlier_work_of_its_kind_did(app, client, monkeypatch):
+def test_task_note_shows_what_earlier_work_of_its_kind_did(app, client):
     org, p = _world()
-    task = _assigned_task(org, p)
-    asked = []
+    today = datetime.now(UTC).date()
+    fixed_on = [today - timedelta(days=days) for days in (150, 100, 50)]
+    _record_404s_falling_at(org, *fixed_on)
+    first, second, third = (
+        _finished(org, p, f"Fix 404 errors, round {n}", day) for n, day in enumerate(fixed_on, 1)
+    )
+    for task in (first, second, third):
+        assert measure_task(task.id) > 0
+    waiting = _assigned_task(org, p, title="Fix 404 errors on the shop")
+    changes = [_changes(client, p["cio"], task) for task in (first, second, third)]
+    assert all(len(found) == 1 and found[0] < 0 for found in changes)  # 404 count, down
+    changes = [found[0] for found in changes]
 
-    def history_for_category(org_, category, exclude_task_id=None):
-        asked.append((org_.slug, category))
-        return [
-            {"metric": "organic_sessions", "change_pct": 4.0, "verdict": "improved"},
-            {"metric": "organic_sessions", "change_pct": 6.0, "verdict": "improved"},
-            {"metric": "organic_sessions", "change_pct": 9.5, "verdict": "no_change"},
-        ]
+    def lesson(earlier: list[float]) -> str:
+        median = round(statistics.median(earlier), 1)
+        n = len(earlier)
+        return f"{n} earlier tasks measured 404 count: median {median:+.1f}%, {n} of {n} improved."
 
-    _patch_impacts(monkeypatch, history_for_category=history_for_category)
     login(client, p["it"].email)
-    note = _note_section(client.get(f"/orgs/acme/tasks/{task.id}").text)
-
+    note = _note_section(client.get(f"/orgs/acme/tasks/{waiting.id}").text)
     assert "What earlier work of this kind did here" in note
-    assert "3 earlier tasks measured organic sessions: median +6.0%, 2 of 3 improved." in note
-    assert ("acme", "broken_links") in asked
-    # The category's page shows the same lesson.
+    assert lesson(changes) in note
+    assert "What it did here" not in note
+    # Finished work sees what it did itself, and only the work finished before it.
+    note = _note_section(client.get(f"/orgs/acme/tasks/{third.id}").text)
+    assert f"404 count {round(changes[2], 1):+.1f}% (improved)" in note
+    assert lesson(changes[:2]) in note
+    note = _note_section(client.get(f"/orgs/acme/tasks/{first.id}").text)
+    assert f"404 count {round(changes[0], 1):+.1f}% (improved)" in note
+    assert "What earlier work of this kind did here" not in note
+    # The category's page shows the whole lesson; the API's note of open work too.
     page = client.get("/orgs/acme/notes/broken_links").text
-    assert "median +6.0%, 2 of 3 improved" in page
+    assert lesson(changes) in page
+    api = client.get(f"/api/v1/orgs/acme/tasks/{waiting.id}", headers=bearer(p["it"])).json
+    assert lesson(changes) in api["training_note"]["body_html"]
 
 
 def test_task_note_shows_the_organisations_current_figures(app, client):
-    if _impacts_function("current_figures") is None:
-        pytest.skip("collab.impacts.current_figures does not exist yet (issue 5)")
-    from datetime import date, timedelta
-
     org, p = _world()
     task = _assigned_task(org, p)
     today = date.today()
@@ -209,13 +231,7 @@ def test_task_note_shows_the_organisations_current_figures(app, client):
     pushed = client.post(
         "/api/v1/orgs/acme/kpis", json={"observations": observations}, headers=bearer(p["cio"])
     )
-    if pushed.status_code == 404:  # the API route is not there yet: its function is
-        from collab.kpis.store import record_json
-
-        record_json(org, observations)
-        db.session.commit()
-    else:
-        assert pushed.status_code == 200, pushed.text
+    assert pushed.status_code == 200, pushed.text
     login(client, p["it"].email)
     note = _note_section(client.get(f"/orgs/acme/tasks/{task.id}").text)
     assert "Today: 404 count 37" in note
@@ -224,18 +240,21 @@ def test_task_note_shows_the_organisations_current_figures(app, client):
 def test_api_note_uses_the_organisations_kpi_map_and_copy(app, client):
     org, p = _world()
     task = _assigned_task(org, p)
-    metrics_for = _impacts_function("metrics_for")
-    expected = (
-        list(metrics_for(org, "broken_links"))
-        if metrics_for
-        else list(CATEGORIES["broken_links"].metrics)
-    )
     note = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(p["it"])).json[
         "training_note"
     ]
     assert set(note) == {"title", "why", "kpis", "how_measured", "body_html"}
-    assert note["kpis"] == expected
+    assert note["kpis"] == list(CATEGORIES["broken_links"].metrics)
     assert note["title"] == shipped_note("broken_links").title
+
+    # The directors measure this kind of work by other numbers: the note promises those.
+    expected = ["not_found_count", "leads"]
+    set_metrics_for(membership(p["cio"], org), org, "broken_links", expected)
+    db.session.commit()
+    note = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(p["it"])).json[
+        "training_note"
+    ]
+    assert note["kpis"] == expected
 
     login(client, p["cmo"].email)
     assert _edit(client, "acme", "broken_links", "Our own 404 note", BODY).status_code == 303
@@ -508,13 +527,6 @@ def test_another_organisations_edit_is_invisible(app, client):
 
 
 def test_measured_work_shows_in_its_note_and_in_its_kinds_history(app, client):
-    measure_task = _impacts_function("measure_task")
-    if measure_task is None or _impacts_function("measured_for_task") is None:
-        pytest.skip("collab.impacts cannot measure a task yet (issue 5)")
-    from datetime import UTC, datetime, time, timedelta
-
-    from collab.kpis.store import record_json
-
     org, p = _world()
     finished = _assigned_task(org, p, title="Fix 404 errors on the old blog")
     waiting = _assigned_task(org, p, title="Fix 404 errors on the shop")

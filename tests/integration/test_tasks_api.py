@@ -2,11 +2,14 @@
 
 import threading
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
-from collab.models import Event, Notification, Task
+from collab.models import Comment, Event, Notification, Task
+from collab.platform.errors import Conflict, ValidationFailed
 from collab.platform.extensions import db
-from tests.support.factories import bearer, make_org, make_recommendation, make_user
+from collab.work.tasks import add_comment, update_many, update_task
+from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
 
 
 def _world():
@@ -318,3 +321,77 @@ def test_categories_are_listed_with_teams_and_metrics(client):
     assert sorted(by_slug["landing_page"]["teams"]) == ["it", "marketing"]
     assert client.get("/api/v1/categories?org=acme", headers=bearer(p["it"])).status_code == 200
     assert client.get("/api/v1/categories?org=nope", headers=bearer(p["it"])).status_code == 404
+
+
+def _saved_elsewhere(task_id, **values):
+    """Another user's change, committed through its own connection meanwhile."""
+    table = Task.__table__
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(table).where(table.c.id == task_id).values(version=table.c.version + 1, **values)
+        )
+
+
+def _status_of(task_id):
+    return db.session.scalar(
+        select(Task.status).where(Task.id == task_id).execution_options(populate_existing=True)
+    )
+
+
+def test_a_change_that_lost_the_race_is_refused_and_the_callers_other_work_stays(app):
+    org, p, task = _world()
+    other = make_recommendation(org, p["agency"], title="Compress the hero images").tasks[0]
+    cio = membership(p["cio"], org)
+    _saved_elsewhere(task.id, priority="urgent")
+    # The caller's transaction already holds other work when the refused change comes.
+    add_comment(cio, other, "The hero images again, see the audit.")
+    update_task(cio, other, {"status": "todo"}, other.version)
+    with pytest.raises(Conflict) as refused:
+        update_task(cio, task, {"priority": "low", "status": "todo"}, task.version)
+    assert (refused.value.current.priority, refused.value.current.version) == ("urgent", 2)
+    db.session.commit()
+    assert _status_of(other.id) == "todo"
+    assert db.session.scalar(select(Comment.body).where(Comment.task_id == other.id))
+    assert _status_of(task.id) == "triage"
+    changed = select(Event.field).where(Event.task_id == task.id, Event.kind == "changed")
+    assert db.session.scalars(changed).all() == []
+
+
+def test_a_refused_bulk_change_undoes_its_items_but_not_the_callers_other_work(app):
+    org, p, task = _world()
+    other = make_recommendation(org, p["agency"], title="Compress the hero images").tasks[0]
+    third = make_recommendation(org, p["agency"], title="Merge thin blog posts").tasks[0]
+    cio = membership(p["cio"], org)
+    add_comment(cio, third, "Waiting for the content plan.")
+    with pytest.raises(ValidationFailed) as refused:
+        update_many(
+            cio,
+            org,
+            [
+                {"id": task.id, "version": task.version, "status": "todo"},
+                {"id": other.id, "version": other.version, "status": "done"},
+            ],
+        )
+    assert set(refused.value.fields) == {"items[1].status"}
+    db.session.commit()
+    assert (_status_of(task.id), _status_of(other.id)) == ("triage", "triage")
+    assert db.session.scalar(select(Comment.body).where(Comment.task_id == third.id))
+
+
+def test_the_caller_decides_a_change_it_rolls_back_leaves_nothing(app):
+    org, p, task = _world()
+    # The change is the transaction's first write: its savepoint must not commit on its own.
+    update_task(membership(p["cio"], org), task, {"status": "todo"}, task.version)
+    db.session.rollback()
+    assert _status_of(task.id) == "triage"
+    assert db.session.scalars(select(Event.id).where(Event.kind == "changed")).all() == []
+
+
+def test_a_re_teamed_task_keeps_only_an_assignee_who_works_the_new_team(client):
+    org, p, task = _world()  # an IT task
+    assigned = _patch(client, p["cio"], task.id, version=1, assignee=p["cio"].email)
+    assert assigned.json["assignee"] == p["cio"].email  # the IT director may take IT work
+    refused = _patch(client, p["cio"], task.id, version=2, assignee=p["cmo"].email)
+    assert refused.json["error"]["fields"]["assignee"] == "not a member of the it team"
+    moved = _patch(client, p["cio"], task.id, version=2, team="marketing")
+    assert (moved.json["team"], moved.json["assignee"]) == ("marketing", None)

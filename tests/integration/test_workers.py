@@ -121,3 +121,34 @@ def test_finishing_a_task_queues_its_impact_job_through_the_outbox(app, client, 
         str(task.id),
         None,
     )
+
+
+def test_an_undeclared_job_is_refused_when_it_is_asked_for(app):
+    from collab.platform.jobs import UnknownJob
+    from collab.platform.queue import later
+
+    with pytest.raises(UnknownJob):
+        later("workers.jobs." + "measure_everything", 1)  # spelt apart for the registry test
+
+
+def test_the_relay_hands_declared_jobs_to_a_worker_and_parks_undeclared_ones(app, redis_server):
+    from collab.platform.queue import later, relay_jobs
+
+    org, people = _late_tasks(1)
+    declared = later("workers.jobs.overdue_scan")
+    # A row of a release that declared a job this one no longer has.
+    stray = OutboxJob(function="workers.jobs." + "retired_job", argument="7")
+    db.session.add(stray)
+    db.session.commit()
+
+    assert relay_jobs() == 2
+    assert relay_jobs() == 0  # nothing is handed over twice
+    db.session.refresh(declared)
+    db.session.refresh(stray)
+    assert (declared.failed, stray.failed) == (False, True)
+    waiting = Queue("default", connection=Redis.from_url(redis_server.url))
+    assert waiting.job_ids == [f"outbox-{declared.id}"]  # the stray one never reaches RQ
+
+    wait_all(start_burst_workers(app, redis_server.url, count=1))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Alert)) == 2  # the scan ran

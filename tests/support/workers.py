@@ -20,8 +20,11 @@ def worker_env(app, redis_url: str) -> dict[str, str]:
     }
 
 
-def start_burst_workers(app, redis_url: str, count: int, queues=("high", "default", "low")):
-    """`rq worker --burst` processes: each works until the queues are empty, then exits."""
+def start_burst_workers(
+    app, redis_url: str, count: int, queues=("high", "default", "low"), extra_env=None
+):
+    """`rq worker --burst` processes: each works until the queues are empty, then exits.
+    They run without RQ's scheduler, as a worker started without --with-scheduler does."""
     rq = str(Path(sys.executable).parent / "rq")
     return [
         subprocess.Popen(
@@ -37,7 +40,7 @@ def start_burst_workers(app, redis_url: str, count: int, queues=("high", "defaul
                 f"test-worker-{i}-{os.getpid()}",
                 *queues,
             ],
-            env=worker_env(app, redis_url),
+            env={**worker_env(app, redis_url), **(extra_env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

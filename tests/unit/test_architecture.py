@@ -30,12 +30,8 @@ MAX_LINES = 450
 NOT_YET_SPLIT = {
     "collab/impacts/job.py",
     "collab/kpis/store.py",
-    "collab/training/notes.py",
-    "collab/web/kpis.py",
-    "collab/work/routing.py",
-    "collab/work/tasks.py",
 }
-NOT_YET_FREE_OF_REQUEST_STATE = {"collab/training/notes.py"}
+NOT_YET_FREE_OF_REQUEST_STATE: set[str] = set()
 
 
 def _python_files(*folders: str) -> list[Path]:

@@ -7,6 +7,8 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collab.training import library as training
 from collab.training.library import (
@@ -476,3 +478,43 @@ def test_api_note_without_sections_is_empty_not_an_error():
     assert result["why"] == ""
     assert result["how_measured"] == ""
     assert result["body_html"] == "<p>Just a paragraph.</p>\n"
+
+
+_MARKDOWN_LINES = st.sampled_from(
+    [
+        "## Why it matters",
+        "## How we will know it worked",
+        "# Overview",
+        "### Detail",
+        "",
+        "A **fast** page keeps `visitors`.",
+        "See [the docs][ref] and [this](https://example.com).",
+        "[ref]: https://example.com/ref",
+        "- [ ] a checklist item",
+        "1. first",
+        "> ## a heading in a quote",
+        "```",
+        "## not a heading inside code",
+        "    indented code",
+        "| a | b |",
+        "|---|---|",
+        "<script>alert(1)</script>",
+        "{kpi_figures} for {url_count}",
+    ]
+)
+
+
+@given(st.lists(_MARKDOWN_LINES, max_size=14))
+@settings(max_examples=150, deadline=None)
+def test_api_note_reads_like_the_task_page_whatever_the_text(lines):
+    # The API parses a note once for its sections and HTML; it must say what the task page
+    # (render_html) and the section reader say about the same text.
+    note = make_note("\n".join(lines) + "\n")
+    facts = TaskFacts(url_count=3, kpi_figures={"leads": 42})
+    filled = fill(note, facts)
+
+    result = api_note(note, facts)
+
+    assert result["body_html"] == render_html(filled)
+    assert result["why"] == training.plain_text(section(filled, WHY))
+    assert result["how_measured"] == training.plain_text(section(filled, HOW))

@@ -1,0 +1,200 @@
+"""The note a task shows, filled with the task's own facts: its scope, priority and deadline,
+today's figures for the numbers the work should move, what the work measurably did, and what
+earlier work of its kind did in the organisation.
+
+Those facts are loaded by a ``NoteBook``: the adapter builds one for a page or a list, and
+every task's note on it reads from the book, so a list costs the same few statements
+whatever its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
+
+from collab.accounts.roles import role_may
+from collab.impacts import job as impacts
+from collab.models import Membership, Organization, Recommendation, Task
+from collab.models.kpis import TaskImpact
+from collab.platform.extensions import db
+from collab.training import library as training
+from collab.training.reading import read_of, state_of
+from collab.training.versions import CurrentNote, current_notes, slug_of
+from collab.work.routing import CATEGORIES
+
+
+@dataclass(frozen=True)
+class _Result:
+    """One measured impact of a finished task, as the notes tell it."""
+
+    task_id: int
+    completed_at: datetime | None
+    summary: dict  # {"metric", "change_pct", "verdict"}
+
+
+class NoteBook:
+    """An organisation's notes and the facts that fill them, for a given set of tasks (or one
+    category's page), loaded once: the text in use of every category, the category -> metrics
+    map, today's figures, the measured results of the categories' finished work, and each
+    task's scope. Build it with ``for_tasks`` or ``for_category`` after the page's writes."""
+
+    def __init__(
+        self,
+        org: Organization,
+        notes: dict[str, CurrentNote],
+        figures: dict[str, float],
+        results: dict[str, list[_Result]],
+        measured: dict[int, list[dict]],
+        url_counts: dict[int, int],
+    ):
+        self.org = org
+        self._notes = notes
+        self._figures = figures
+        self._results = results
+        self._measured = measured
+        self._url_counts = url_counts
+
+    @classmethod
+    def for_tasks(cls, org: Organization, tasks: Sequence[Task]) -> NoteBook:
+        foreign = [task.id for task in tasks if task.organization_id != org.id]
+        if foreign:
+            raise ValueError(f"tasks {foreign} belong to another organisation")
+        notes = current_notes(org)
+        slugs = list(dict.fromkeys(slug_of(task.category) for task in tasks))
+        metrics = list(dict.fromkeys(m for slug in slugs for m in notes[slug].note.kpis))
+        figures = impacts.current_figures(org, metrics) if metrics else {}
+        done = [task.id for task in tasks if task.status == "done"]
+        return cls(org, notes, figures, _results(org, slugs), _measured(done), _url_counts(tasks))
+
+    @classmethod
+    def for_category(cls, org: Organization, category: str) -> NoteBook:
+        """What a category's own page shows: its text and what earlier work of it did."""
+        slug = slug_of(category)
+        return cls(org, current_notes(org), {}, _results(org, [slug]), {}, {})
+
+    def current(self, category: str | None) -> CurrentNote:
+        return self._notes[slug_of(category)]
+
+    def history(self, category: str, task: Task | None = None) -> list[dict]:
+        """What earlier measured work of this category did. For a finished task: only work
+        finished before it, never its own; unfinished work shares the whole history."""
+        results = self._results[slug_of(category)]
+        if task is None or task.status != "done":
+            return [r.summary for r in results]
+        cutoff = task.completed_at
+        return [
+            r.summary
+            for r in results
+            if r.task_id != task.id
+            and (cutoff is None or (r.completed_at is not None and r.completed_at < cutoff))
+        ]
+
+    def facts(self, task: Task) -> training.TaskFacts:
+        if task.recommendation_id not in self._url_counts:
+            raise KeyError(f"task {task.id} is not in this note book: build one for it")
+        kpis = self.current(task.category).note.kpis
+        return training.TaskFacts(
+            url_count=self._url_counts[task.recommendation_id],
+            priority=task.priority,
+            due_date=task.due_date,
+            kpi_figures={m: self._figures[m] for m in kpis if m in self._figures},
+            # Only finished work has results; reopened work loses them.
+            measured=self._measured.get(task.id, []) if task.status == "done" else [],
+            history=self.history(task.category, task),
+        )
+
+
+def _results(org: Organization, slugs: Iterable[str]) -> dict[str, list[_Result]]:
+    """The measured impacts of the organisation's finished work in these categories, oldest
+    first, in one statement. (The batch form of ``collab.impacts.history_for_category``.)"""
+    slugs = list(slugs)
+    found: dict[str, list[_Result]] = {slug: [] for slug in slugs}
+    if not slugs:
+        return found
+    rows = db.session.execute(
+        select(
+            Task.category,
+            TaskImpact.task_id,
+            Task.completed_at,
+            TaskImpact.metric,
+            TaskImpact.change_pct,
+            TaskImpact.verdict,
+        )
+        .join(Task, Task.id == TaskImpact.task_id)
+        .where(
+            TaskImpact.organization_id == org.id,
+            TaskImpact.status == "measured",
+            Task.category.in_(slugs),
+            Task.status == "done",
+        )
+        .order_by(TaskImpact.completed_on, TaskImpact.task_id, TaskImpact.id)
+    )
+    for category, task_id, completed_at, metric, change, verdict in rows:
+        summary = {"metric": metric, "change_pct": change, "verdict": verdict}
+        found[category].append(_Result(task_id, completed_at, summary))
+    return found
+
+
+def _measured(task_ids: list[int]) -> dict[int, list[dict]]:
+    """These finished tasks' own measured impacts, in one statement. (The batch form of
+    ``collab.impacts.measured_for_task``.)"""
+    found: dict[int, list[dict]] = {}
+    if not task_ids:
+        return found
+    rows = db.session.execute(
+        select(TaskImpact.task_id, TaskImpact.metric, TaskImpact.change_pct, TaskImpact.verdict)
+        .where(TaskImpact.task_id.in_(task_ids), TaskImpact.status == "measured")
+        .order_by(TaskImpact.id)
+    )
+    for task_id, metric, change, verdict in rows:
+        found.setdefault(task_id, []).append(
+            {"metric": metric, "change_pct": change, "verdict": verdict}
+        )
+    return found
+
+
+def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
+    """Each task's recommendation, loaded in one statement and attached to the tasks as an
+    eager load would (the API reads ``task.recommendation`` too); its URL count by id."""
+    missing = [task for task in tasks if "recommendation" in inspect(task).unloaded]
+    ids = {task.recommendation_id for task in missing}
+    found = {}
+    if ids:
+        found = {
+            recommendation.id: recommendation
+            for recommendation in db.session.scalars(
+                select(Recommendation).where(Recommendation.id.in_(ids))
+            )
+        }
+    for task in missing:
+        set_committed_value(task, "recommendation", found[task.recommendation_id])
+    return {task.recommendation_id: task.recommendation.url_count for task in tasks}
+
+
+def note_for_task(task: Task, book: NoteBook) -> dict:
+    """The task's ``training_note`` of the public API."""
+    return training.api_note(book.current(task.category).note, book.facts(task))
+
+
+def task_note(task: Task, membership: Membership | None, book: NoteBook) -> dict:
+    """What the task page shows: the filled note, whether the viewer read this version, and
+    what the viewer may do with it."""
+    current = book.current(task.category)
+    read = read_of(membership.user_id, book.org, current.category) if membership else None
+    role = membership.role if membership else None
+    return {
+        "category": current.category,
+        "category_name": CATEGORIES[current.category].name,
+        "title": current.note.title,
+        "kpis": [training.metric_label(m) for m in current.note.kpis],
+        "body_html": training.render_html(training.fill(current.note, book.facts(task))),
+        "version": current.version,
+        "state": state_of(read, current.version),
+        "read_at": read.read_at if read else None,
+        "can_mark_read": role is not None and role_may(role, "notes.mark_read"),
+        "can_edit": role is not None and role_may(role, "notes.edit"),
+    }

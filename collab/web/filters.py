@@ -1,0 +1,119 @@
+"""Numbers and dates as people read them: one formatter each, registered as Jinja filters.
+
+Templates format through these and nothing else (no strftime, "%.1f"|format or round in a
+template), so when pages learn Russian (issue 12) one module changes: these become Babel's
+formatters for the request's locale, and every page follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from numbers import Real
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from collab.kpis.metrics import DEFAULT_METRICS
+from collab.training.library import metric_label
+
+MISSING = "—"
+UTC = ZoneInfo("UTC")
+MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash beside a number
+
+# Named rather than free strftime patterns, so a translation can map each to its locale's form.
+DATE_STYLES = {
+    "iso": "%Y-%m-%d",  # 2026-03-01: dates in tables, and the value of a date input
+    "month": "%B %Y",  # March 2026
+    "month_name": "%B",  # March
+    "iso_month": "%Y-%m",  # 2026-03: the value of a month input
+    "weekday": "%a %d",  # Sun 01
+}
+
+
+def _finite(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def number(value, significant: int | None = None) -> str:
+    """A figure, its precision following its size: 1,234 / 123 / 12.3 / 1.23 / 0.123.
+
+    Whole numbers show no decimals (14 leads, never 14.0). ``significant`` asks for that
+    many significant digits instead (a p-value: 0.031, 1.2e-05)."""
+    if not _finite(value):
+        return MISSING
+    if significant is not None:
+        return f"{value:.{significant}g}"
+    size = abs(value)
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def percent(value, places: int = 0) -> str:
+    """A share already in percent: 66.666 -> "67%", or "66.7%" with one place."""
+    if not _finite(value):
+        return MISSING
+    return f"{value:.{places}f}%"
+
+
+def signed_percent(value) -> str:
+    """A change in percent, its sign always shown: 12.04 -> "+12%", -0.52 -> "−0.5%"."""
+    if not _finite(value):
+        return MISSING
+    rounded = round(value) if abs(value) >= 1 else round(value, 1)
+    sign = "+" if rounded > 0 else ""
+    return f"{sign}{rounded:g}%".replace("-", MINUS)
+
+
+def metric(value, name: str) -> str:
+    """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"."""
+    text = number(value)
+    definition = DEFAULT_METRICS.get(name)
+    if text != MISSING and definition is not None and definition.unit == "percent":
+        return text + "%"
+    return text
+
+
+def _in_zone(value: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:
+    # Stored times are UTC; anything arriving naive (RQ's timestamps) is UTC too.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone or UTC)
+
+
+def date(value, style: str = "iso", zone: ZoneInfo | None = None) -> str:
+    """A day: a date, or a moment taken as the day it was in ``zone`` (UTC by default)."""
+    if value is None:
+        return MISSING
+    if isinstance(value, dt.datetime):
+        value = _in_zone(value, zone).date()
+    return value.strftime(DATE_STYLES[style])
+
+
+def datetime(value, zone: ZoneInfo | None = None) -> str:
+    """A moment to the minute, naming its time zone: "2026-03-01 14:05 UTC"."""
+    if value is None:
+        return MISSING
+    local = _in_zone(value, zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+FILTERS = {
+    "number": number,
+    "percent": percent,
+    "signed_percent": signed_percent,
+    "metric": metric,
+    "metric_label": metric_label,
+    "date": date,
+    "datetime": datetime,
+}
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters.update(FILTERS)

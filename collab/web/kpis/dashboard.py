@@ -1,0 +1,119 @@
+"""The KPI dashboard: weekly charts with completed work marked, the latest figures, the impact
+ledger, and "measure again now"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+
+from collab.accounts.roles import role_may
+from collab.http.access import access
+from collab.impacts import job as impacts
+from collab.kpis import store as kpis
+from collab.platform import queue
+from collab.platform.clock import local_today
+from collab.platform.extensions import db
+from collab.web import charts
+from collab.web.kpis import bp, unit_of
+
+RANGES = (90, 180, 365, 730)
+DASHBOARD_METRICS = ("leads", "cost_per_lead", "romi")
+LEDGER_PAGE = 50
+MEASURE_JOB = "workers.kpi_jobs.measure_org"
+_TITLES = {
+    "leads": "Leads per week",
+    "cost_per_lead": "Cost per lead, by week",
+    "romi": "ROMI, by week ((revenue − cost) / cost)",
+}
+
+
+def _dashboard_lines(org_id: int, first: dt.date, last: dt.date) -> dict[str, list]:
+    lines: dict[str, list] = {metric: [] for metric in DASHBOARD_METRICS}
+    weekly = kpis.weekly_by_channel(org_id, DASHBOARD_METRICS, first, last)
+    for metric, series in weekly.items():
+        for index, (channel, points) in enumerate(series):
+            first_line = index == 0  # the all-channels line leads, dashed
+            lines[metric].append(
+                charts.Line(
+                    channel, points, color="#24292f" if first_line else None, dashed=first_line
+                )
+            )
+    return lines
+
+
+@bp.route("/")
+@access("kpi.view")
+def dashboard(org: str):
+    days = request.args.get("days", 180, type=int)
+    days = days if days in RANGES else 180
+    _, data_last = kpis.data_range(g.org.id)
+    today = local_today(g.org.timezone)
+    last = min(data_last or today, today)
+    first = last - dt.timedelta(days=days - 1)
+    zone = ZoneInfo(g.org.timezone)
+    done = [
+        (task_id, title, at.astimezone(zone).date())
+        for task_id, title, at in impacts.completed_between(g.org, first, last, zone)
+    ]
+    markers = [
+        charts.Marker(
+            on, f"#{task_id} {title}", url_for("tasks.show", org=g.org.slug, task_id=task_id)
+        )
+        for task_id, title, on in done
+    ]
+    lines = _dashboard_lines(g.org.id, first, last)
+    figures = [
+        charts.render(
+            charts.Chart(
+                title=_TITLES[metric],
+                first=first,
+                last=last,
+                lines=lines[metric],
+                markers=markers,
+                unit=unit_of(metric),
+            )
+        )
+        for metric in DASHBOARD_METRICS
+    ]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    ledger, total = impacts.impact_ledger(g.org, page, LEDGER_PAGE)
+    return render_template(
+        "kpis/dashboard.html",
+        org=g.org,
+        days=days,
+        ranges=RANGES,
+        first=first,
+        last=last,
+        has_data=data_last is not None,
+        figures=figures,
+        completed=done,
+        ledger=ledger,
+        ledger_total=total,
+        page=page,
+        per_page=LEDGER_PAGE,
+        current=impacts.current_figures(g.org, DASHBOARD_METRICS),
+        may_write=role_may(g.membership.role, "kpi.write"),
+    )
+
+
+@bp.route("/measure", methods=["POST"])
+@access("kpi.write")
+def measure(org: str):
+    """Measures this organisation's impacts in a worker. With the job queue away the request
+    goes into the job outbox, never into this request (it can take a minute): the relay
+    hands it over as soon as the queue is back."""
+    try:
+        queue.enqueue(MEASURE_JOB, g.org.id)
+        flash("Measuring in the background; the ledger fills in within a minute or so.")
+    except queue.QueueAway as away:
+        current_app.logger.warning("measure %s: %s; left in the job outbox", g.org.slug, away)
+        queue.later(MEASURE_JOB, g.org.id)
+        db.session.commit()
+        flash(
+            "The background workers cannot be reached just now, so the measurement will start "
+            "as soon as they are back; until then the ledger shows the last results.",
+            "error",
+        )
+    return redirect(url_for("kpis.dashboard", org=org))

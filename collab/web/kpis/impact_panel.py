@@ -1,0 +1,74 @@
+"""The task page's impact panel: the metrics a task is measured against and, once it is done,
+a chart per metric around its completion (windows shaded) beside the measured impacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from flask import g
+
+from collab.impacts import job as impacts
+from collab.kpis import store as kpis
+from collab.models import Organization, Task
+from collab.platform.extensions import db
+from collab.training.library import metric_label
+from collab.web import charts
+from collab.web.kpis import unit_of
+
+CHART_HALF_SPAN = 45
+
+
+def task_impact_panel(task: Task) -> dict:
+    """What templates/kpis/task_impact.html shows for a task: its linked metrics and, once
+    done, a 90-day chart per metric (windows shaded, completion marked) and the impacts."""
+    metrics = impacts.metrics_for(task.organization_id, task.category)
+    panel = {"metrics": metrics, "done": False, "impacts": [], "charts": []}
+    if task.status != "done" or task.completed_at is None:
+        return panel
+    items, _ = impacts.impacts_for_task(task)
+    panel["done"] = True
+    panel["impacts"] = items
+    completed = task.completed_at.astimezone(_zone_of(task)).date()
+    first = completed - dt.timedelta(days=CHART_HALF_SPAN)
+    last = completed + dt.timedelta(days=CHART_HALF_SPAN - 1)
+    totals = kpis.daily_totals(task.organization_id, [i["metric"] for i in items], first, last)
+    for item in items:
+        points = [
+            (first + dt.timedelta(days=offset), None if np.isnan(value) else float(value))
+            for offset, value in enumerate(totals[item["metric"]])
+        ]
+        before, after = item["before"], item["after"]
+        chart = charts.Chart(
+            title=f"{metric_label(item['metric'])}, 90 days around completion",
+            first=first,
+            last=last,
+            lines=[charts.Line("daily total, all channels", points)],
+            bands=[
+                charts.Band(
+                    dt.date.fromisoformat(before["from"]),
+                    dt.date.fromisoformat(before["to"]),
+                    "before window",
+                    color="#6e7781",
+                ),
+                charts.Band(
+                    dt.date.fromisoformat(after["from"]),
+                    dt.date.fromisoformat(after["to"]),
+                    "after window",
+                    color="#1a7f37",
+                ),
+            ],
+            markers=[charts.Marker(completed, f"task #{task.id} completed")],
+            unit=unit_of(item["metric"]),
+            height=180,
+        )
+        panel["charts"].append(charts.render(chart))
+    return panel
+
+
+def _zone_of(task: Task) -> ZoneInfo:
+    org = g.get("org")
+    if org is None or org.id != task.organization_id:
+        org = db.session.get(Organization, task.organization_id)
+    return ZoneInfo(org.timezone)

@@ -1,0 +1,124 @@
+"""A refused change reads the same on every page: the reason at the top, each field's problem
+beside that field when the page shows the form, and nothing half-saved."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from collab.models import RoutingRule, Task
+from collab.platform.extensions import db
+from tests.support.factories import (
+    csrf_from,
+    form_post,
+    login,
+    make_org,
+    make_recommendation,
+    make_user,
+)
+
+
+class Messages(HTMLParser):
+    """The page's error messages (top of the page) and field errors (by the field's id)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.errors: list[str] = []
+        self.fields: dict[str, str] = {}
+        self._into: tuple[str, str] | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if "flash-error" in classes and "hidden" not in attributes:
+            self._into = ("page", "")
+        elif "field-error" in classes:
+            self._into = ("field", attributes["id"].removesuffix("-error"))
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self._into = None
+
+    def handle_data(self, data):
+        if self._into is None:
+            return
+        kind, name = self._into
+        if kind == "page":
+            self.errors.append(data.strip())
+        else:
+            self.fields[name] = self.fields.get(name, "") + data
+
+
+def _world():
+    org = make_org("acme")
+    people = {role: make_user(org, role) for role in ("cio", "it", "marketing", "agency")}
+    return org, people
+
+
+def test_a_refused_triage_names_the_field_and_saves_nothing(client):
+    org, p = _world()
+    task = make_recommendation(org, p["agency"], title="Compress images").tasks[0]
+    login(client, p["cio"].email)
+    refused = form_post(
+        client,
+        f"/orgs/acme/tasks/{task.id}",
+        f"/orgs/acme/tasks/{task.id}/update",
+        {"status": "rejected", "priority": "low", "version": str(task.version)},
+    )
+    assert refused.status_code == 303
+    page = Messages(client.get(refused.headers["Location"]).text)
+    assert len(page.errors) == 1 and "resolution: " in page.errors[0]
+    db.session.expire_all()
+    saved = db.session.get(Task, task.id)
+    assert (saved.status, saved.priority) == ("triage", task.priority)
+
+
+def test_a_form_shows_each_problem_beside_its_field_and_keeps_what_was_typed(client):
+    org, p = _world()
+    login(client, p["agency"].email)
+    refused = form_post(
+        client,
+        "/orgs/acme/recommendations/new",
+        "/orgs/acme/recommendations/new",
+        {
+            "title": "Fix redirects",
+            "urls": "https://acme.example/a\n\nnot-a-url",
+            "priority": "low",
+        },
+    )
+    assert refused.status_code == 422
+    page = Messages(refused.text)
+    assert page.errors and "not-a-url" not in page.errors[0]  # the reason, at the top
+    assert page.fields["urls"].startswith("line 2: ") and "(not-a-url)" in page.fields["urls"]
+    assert "Fix redirects" in refused.text and "https://acme.example/a" in refused.text
+
+
+def test_a_problem_without_a_field_on_the_page_is_said_at_the_top(client):
+    org, p = _world()
+    login(client, p["cio"].email)
+    for _ in range(2):
+        response = form_post(
+            client,
+            "/orgs/acme/settings/",
+            "/orgs/acme/settings/rules",
+            {"phrase": "Bitrix", "team": "it"},
+        )
+    page = Messages(client.get(response.headers["Location"]).text)
+    assert len(page.errors) == 1 and "phrase: " in page.errors[0]
+    assert db.session.query(RoutingRule).count() == 1
+
+
+def test_an_htmx_refusal_travels_in_its_answer_and_leaves_no_message_for_later(client):
+    org, p = _world()
+    task = make_recommendation(org, p["agency"], title="Compress images").tasks[0]
+    login(client, p["marketing"].email)
+    token = csrf_from(client.get("/orgs/acme/board").text)
+    refused = client.post(
+        f"/orgs/acme/tasks/{task.id}/move",
+        data={"status": "todo", "version": str(task.version)},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert refused.status_code in (403, 422)
+    assert "collab:refused" in refused.headers["HX-Trigger"]
+    assert Messages(client.get("/orgs/acme/board").text).errors == []

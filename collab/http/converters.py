@@ -64,4 +64,3 @@ def install(app: Flask) -> None:
     app.url_map.converters.update(
         {"int": BoundedIntConverter, "default": SegmentConverter, "string": SegmentConverter}
     )
-

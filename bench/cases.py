@@ -151,3 +151,13 @@ ALL = [board_render, card_move, overdue_scan, api_me]
 from bench.kpi_cases import ALL as KPI_CASES  # noqa: E402
 
 ALL += KPI_CASES
+
+# Audit-file reading cases live in bench/audit_cases.py.
+from bench.audit_cases import ALL as AUDIT_CASES  # noqa: E402
+
+ALL += AUDIT_CASES
+
+# Reading KPI files as the tools write them: bench/kpi_file_cases.py.
+from bench.kpi_file_cases import ALL as KPI_FILE_CASES  # noqa: E402
+
+ALL += KPI_FILE_CASES

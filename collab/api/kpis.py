@@ -11,8 +11,10 @@ from collab.api.responses import Impacts, ObservationPage, RecordedCounts
 from collab.api.schemas import KpiFilter, Observation, Observations
 from collab.api.validation import operation
 from collab.http.access import access
-from collab.impacts import job as impacts
-from collab.kpis import store as kpis
+from collab.impacts.results import impacts_for_task
+from collab.kpis.custom_metrics import metric_definitions
+from collab.kpis.listing import query_kpis
+from collab.kpis.recording import record_json
 from collab.platform.extensions import db
 from collab.work import tasks
 
@@ -32,13 +34,13 @@ def record_kpis(org: str, body: Observations):
     {'observations[3].value': 'not a number'}) and writes nothing. Values must be finite and
     within the metric's range: percents 0-100, counts whole, money 0 or at least 0.01.
     Sending the same observations again changes nothing."""
-    counts = kpis.record_json(g.org, body.observations)
+    counts = record_json(g.org, body.observations)
     db.session.commit()
     return jsonify(counts)
 
 
 def _metric_names() -> dict:
-    return {"metrics": list(kpis.metric_definitions(g.org))}
+    return {"metrics": list(metric_definitions(g.org))}
 
 
 @bp.route("/orgs/<org>/kpis")
@@ -49,7 +51,7 @@ def list_kpis(org: str, query: KpiFilter):
 
     A derived metric (cost_per_lead, romi) asked for by name is computed from the daily
     totals (per channel with channel=)."""
-    items, next_cursor = kpis.query_kpis(
+    items, next_cursor = query_kpis(
         g.org,
         metric=query.metric,
         date_from=query.date_from.isoformat() if query.date_from else None,
@@ -73,5 +75,5 @@ def task_impact(org: str, task_id: int):
     Empty until the task is done. Measured from the current data on every call; the impact
     job stores the same for the ledger and badges."""
     task = tasks.task_in(g.org, task_id)
-    items, _ = impacts.impacts_for_task(task)
+    items = impacts_for_task(task)
     return jsonify({"items": items})

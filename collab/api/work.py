@@ -39,7 +39,7 @@ def categories(query: CategoryFilter):
     if query.org:
         from collab.accounts.organisations import org_by_slug
         from collab.accounts.people import membership_of
-        from collab.impacts.job import category_map
+        from collab.impacts.metric_map import category_map
         from collab.platform.errors import NotFound
 
         org = org_by_slug(query.org)

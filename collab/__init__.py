@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from collab.http import converters
 from collab.platform.config import ROOT, engine_options, from_environment
 
 
@@ -19,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_relative_config=False,
     )
+    converters.install(app)  # before any route: ids that fit a column, no control characters
     app.config.update(from_environment())
     if config:
         app.config.update(config)

@@ -10,6 +10,7 @@ from collab.api.schemas import AlertFilter, id_cursor
 from collab.api.validation import operation
 from collab.followup import alerts
 from collab.http.access import access
+from collab.platform.paging import page_of
 
 
 def alert_json(alert) -> dict:
@@ -30,9 +31,10 @@ def alert_json(alert) -> dict:
 def list_alerts(org: str, query: AlertFilter):
     """Alerts raised on the organisation's tasks (due soon, overdue, stale triage)"""
     limit = query.limit
-    found = alerts.alerts_of(g.org, query.task, query.kind, after=query.cursor, limit=limit + 1)
-    more = len(found) > limit
-    found = found[:limit]
+    found, more = page_of(
+        alerts.alerts_of(g.org, query.task, query.kind, after=query.cursor, limit=limit + 1),
+        limit,
+    )
     return jsonify(
         {
             "items": [alert_json(a) for a in found],

@@ -10,10 +10,7 @@ from triage to done) stays in collab's functions, which the web forms call too.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -33,11 +30,11 @@ from collab.followup.overdue import KINDS as ALERT_KINDS
 from collab.http.converters import MAX_ID
 from collab.models import PRIORITIES, RESOLUTIONS, STATUSES
 from collab.platform.errors import ValidationFailed
+from collab.platform.paging import MAX_LIMIT, NOT_A_CURSOR, decode_cursor, encode_cursor
 from collab.platform.text import has_visible_text
 from collab.work import recommendations, routing
 from collab.work.recommendations import MAX_DESCRIPTION, MAX_URL_LENGTH, MAX_URLS
 
-MAX_LIMIT = 200
 # Dates a person can mean: date arithmetic on year 1 or 9999 overflows in alerts and charts.
 EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
 NO_NUL = "^[^\\u0000]*$"  # PostgreSQL cannot store NUL in text; refused, never a 500
@@ -240,23 +237,13 @@ class Observations(Body):
 # --- query strings ---------------------------------------------------------------------------
 
 
-def _decode(cursor: str) -> dict:
-    try:
-        found = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error):
-        found = None
-    if not isinstance(found, dict):
-        raise ValueError(NOT_A_CURSOR)
-    return found
-
-
 def id_cursor(last_id: int) -> str:
     """The cursor of the page after the one that ended with `last_id`."""
-    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode()
+    return encode_cursor({"after": last_id})
 
 
 def _after_id(cursor: str) -> int:
-    after = _decode(cursor).get("after")
+    after = decode_cursor(cursor).get("after")
     if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID:
         raise ValueError(NOT_A_CURSOR)
     return after
@@ -265,7 +252,7 @@ def _after_id(cursor: str) -> int:
 def _kpi_cursor(cursor: str) -> str:
     # Decoded again by collab.kpis.store; checked here so that nothing odd (NUL, a list, a
     # date out of range) ever reaches a query.
-    key = _decode(cursor)
+    key = decode_cursor(cursor)
     metric, day, channel = key.get("m"), key.get("d"), key.get("c")
     if not all(isinstance(v, str) and "\x00" not in v for v in (metric, day, channel)):
         raise ValueError(NOT_A_CURSOR)
@@ -276,7 +263,6 @@ def _kpi_cursor(cursor: str) -> str:
     return cursor
 
 
-NOT_A_CURSOR = "not a cursor this API gave"
 _CURSOR = Field(
     max_length=512,
     pattern="^[A-Za-z0-9_=-]+$",

@@ -22,6 +22,7 @@ from collab.http.access import access
 from collab.models import Task
 from collab.platform.clock import local_today
 from collab.platform.extensions import db
+from collab.platform.paging import page_of
 from collab.training.task_notes import NoteBook
 from collab.work import recommendations, routing, tasks
 
@@ -99,9 +100,9 @@ def list_tasks(org: str, query: TaskFilter):
     if query.cursor is not None:
         found_tasks = found_tasks.where(Task.id > query.cursor)
     limit = query.limit
-    found = list(db.session.scalars(found_tasks.order_by(Task.id).limit(limit + 1)))
-    more = len(found) > limit
-    found = found[:limit]
+    found, more = page_of(
+        list(db.session.scalars(found_tasks.order_by(Task.id).limit(limit + 1))), limit
+    )
     notes = NoteBook.for_tasks(g.org, found)  # one load for the whole page's notes
     return jsonify(
         {

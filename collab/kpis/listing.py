@@ -3,10 +3,7 @@ time; derived metrics computed from the daily totals."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 
 import numpy as np
 from sqlalchemy import func, select, tuple_
@@ -18,23 +15,19 @@ from collab.models import Organization
 from collab.models.kpis import KpiObservation
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
-
-MAX_LIMIT = 200
-
-
-def encode_cursor(key: tuple[str, dt.date, str]) -> str:
-    raw = json.dumps({"m": key[0], "d": key[1].isoformat(), "c": key[2]})
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+from collab.platform.paging import MAX_LIMIT, NOT_A_CURSOR, decode_cursor, encode_cursor, page_of
 
 
-def decode_cursor(cursor: str) -> tuple[str, dt.date, str]:
+def _row_cursor(key: tuple[str, dt.date, str]) -> str:
+    return encode_cursor({"m": key[0], "d": key[1].isoformat(), "c": key[2]})
+
+
+def _row_after(cursor: str) -> tuple[str, dt.date, str]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        data = decode_cursor(cursor)
         return str(data["m"]), dt.date.fromisoformat(data["d"]), str(data["c"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise ValidationFailed(
-            "bad paging parameters", {"cursor": "not a cursor this API gave"}
-        ) from None
+    except (ValueError, KeyError, TypeError):
+        raise ValidationFailed("bad paging parameters", {"cursor": NOT_A_CURSOR}) from None
 
 
 def _parse_day(raw: str | None, field: str, errors: dict) -> dt.date | None:
@@ -76,7 +69,7 @@ def query_kpis(
     except ValueError:
         errors["limit"] = f"a whole number from 1 to {MAX_LIMIT}"
         size = 50
-    after = decode_cursor(cursor) if cursor else None
+    after = _row_after(cursor) if cursor else None
     if errors:
         raise ValidationFailed("bad query parameters", errors)
     channel = (channel or "").strip().lower() or None
@@ -107,13 +100,12 @@ def query_kpis(
             KpiObservation.metric, KpiObservation.day, KpiObservation.channel
         ).limit(size + 1)
         page = [tuple(row) for row in db.session.execute(query)]
-    more = len(page) > size
-    page = page[:size]
+    page, more = page_of(page, size)
     items = [
         {"metric": m, "date": d.isoformat(), "value": v, "channel": c or None}
         for m, d, c, v in page
     ]
-    next_cursor = encode_cursor(page[-1][:3]) if more else None
+    next_cursor = _row_cursor(page[-1][:3]) if more else None
     return items, next_cursor
 
 

@@ -30,7 +30,13 @@ from collab.followup.overdue import KINDS as ALERT_KINDS
 from collab.http.converters import MAX_ID
 from collab.models import PRIORITIES, RESOLUTIONS, STATUSES
 from collab.platform.errors import ValidationFailed
-from collab.platform.paging import MAX_LIMIT, NOT_A_CURSOR, decode_cursor, encode_cursor
+from collab.platform.paging import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    NOT_A_CURSOR,
+    decode_cursor,
+    encode_cursor,
+)
 from collab.platform.text import has_visible_text
 from collab.work import recommendations, routing
 from collab.work.recommendations import MAX_DESCRIPTION, MAX_URL_LENGTH, MAX_URLS
@@ -271,14 +277,16 @@ _CURSOR = Field(
 IdCursor = Annotated[str, _CURSOR, AfterValidator(_after_id)]
 KpiCursor = Annotated[str, _CURSOR, AfterValidator(_kpi_cursor)]
 Limit = Annotated[
-    int, Field(ge=1, le=MAX_LIMIT, description="page size (default 50)"), BeforeValidator(_digits)
+    int,
+    Field(ge=1, le=MAX_LIMIT, description=f"page size (default {DEFAULT_LIMIT})"),
+    BeforeValidator(_digits),
 ]
 
 
 class Paging(Query):
     # cursor: after validation, the id the next page starts after
     cursor: IdCursor | None = None
-    limit: Limit = 50
+    limit: Limit = DEFAULT_LIMIT
 
 
 class TaskFilter(Paging):

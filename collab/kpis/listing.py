@@ -15,7 +15,14 @@ from collab.models import Organization
 from collab.models.kpis import KpiObservation
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
-from collab.platform.paging import MAX_LIMIT, NOT_A_CURSOR, decode_cursor, encode_cursor, page_of
+from collab.platform.paging import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    NOT_A_CURSOR,
+    decode_cursor,
+    encode_cursor,
+    page_of,
+)
 
 
 def _row_cursor(key: tuple[str, dt.date, str]) -> str:
@@ -47,7 +54,7 @@ def query_kpis(
     date_to: str | None = None,
     channel: str | None = None,
     cursor: str | None = None,
-    limit: int | str | None = 50,
+    limit: int | str | None = DEFAULT_LIMIT,
 ) -> tuple[list[dict], str | None]:
     """Observations in (metric, date, channel) order, one page; derived metrics computed.
 
@@ -63,12 +70,12 @@ def query_kpis(
     if first and last and first > last:
         errors["to"] = "on or after from"
     try:
-        size = int(limit if limit not in (None, "") else 50)
+        size = int(limit if limit not in (None, "") else DEFAULT_LIMIT)
         if not 1 <= size <= MAX_LIMIT:
             raise ValueError
     except ValueError:
         errors["limit"] = f"a whole number from 1 to {MAX_LIMIT}"
-        size = 50
+        size = DEFAULT_LIMIT
     after = _row_after(cursor) if cursor else None
     if errors:
         raise ValidationFailed("bad query parameters", errors)

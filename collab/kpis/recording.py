@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from collab.kpis import input as kpi_input
 from collab.kpis.custom_metrics import metric_definitions
 from collab.kpis.input import Observation, RowErrors
-from collab.models import Organization
+from collab.models import Organization, facts_changed
 from collab.models.kpis import KpiObservation
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import Conflict, ValidationFailed
@@ -142,6 +142,7 @@ def record_kpis(
     if progress and not new and not changed:
         progress(total, total)
     if new or changed:
+        facts_changed(org.id)  # today's figures may have moved
         # Measured again by a worker; written with the data, so it cannot be forgotten.
         later("workers.kpi_jobs.measure_org", org.id)
     return {"inserted": len(new), "updated": len(changed), "unchanged": unchanged}

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from collab.kpis.custom_metrics import metric_definitions
 from collab.kpis.metrics import DERIVED_INPUTS
@@ -108,35 +108,82 @@ def derive(metric: str, arrays: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def current_figures(org: Organization | int, metrics: Iterable[str]) -> dict[str, float]:
-    """The latest organisation-wide daily value of each metric; metrics without data skipped."""
+    """The latest organisation-wide daily value of each metric; metrics without data skipped.
+
+    Two statements whatever the history's length: each stored metric's latest day, one
+    lookup on the (organisation, metric, day) index each; then the totals of those days only
+    (a stored metric's figure is its latest day's total) and, for a derived metric, of the
+    31 days before its inputs' latest (its inputs must meet on one day: a month back is
+    plenty to find one)."""
     org_id = org if isinstance(org, int) else org.id
     definitions = metric_definitions(org_id)
     metrics = [m for m in dict.fromkeys(metrics) if m in definitions]
     if not metrics:
         return {}
     stored = base_metrics(metrics)
-    latest = dict(
-        db.session.execute(
-            select(KpiObservation.metric, func.max(KpiObservation.day))
-            .where(
-                KpiObservation.organization_id == org_id,
-                KpiObservation.metric.in_(stored),
-            )
-            .group_by(KpiObservation.metric)
-        ).all()
-    )
+    newest = [
+        select(KpiObservation.day)
+        .where(KpiObservation.organization_id == org_id, KpiObservation.metric == name)
+        .order_by(KpiObservation.day.desc())
+        .limit(1)
+        .scalar_subquery()
+        for name in stored
+    ]
+    days = db.session.execute(select(*newest)).one()
+    latest = {name: day for name, day in zip(stored, days, strict=True) if day is not None}
     if not latest:
         return {}
-    last = max(latest.values())
-    first = min(latest.values())
-    # Derived figures need their inputs on the same day; a month back is plenty to find one.
-    first = min(first, last - dt.timedelta(days=31))
-    totals = daily_totals(org_id, metrics, first, last)
+    windows: dict[str, set[tuple[dt.date, dt.date]]] = {}
+    derived: dict[str, tuple[dt.date, dt.date]] = {}
+    for metric in metrics:
+        inputs = [name for name in DERIVED_INPUTS.get(metric, ()) if name in latest]
+        if metric in DERIVED_INPUTS:
+            if inputs:
+                last = max(latest[name] for name in inputs)
+                derived[metric] = (last - dt.timedelta(days=31), last)
+                for name in inputs:
+                    windows.setdefault(name, set()).add(derived[metric])
+        elif metric in latest:
+            windows.setdefault(metric, set()).add((latest[metric], latest[metric]))
+    if not windows:
+        return {}
+    first = min(lo for spans in windows.values() for lo, _ in spans)
+    last = max(hi for spans in windows.values() for _, hi in spans)
+    arrays = {name: _empty(first, last) for name in stored}
+    overall = func.sum(case((KpiObservation.channel == "", KpiObservation.value)))
+    split = func.sum(case((KpiObservation.channel != "", KpiObservation.value)))
+    rows = db.session.execute(
+        select(KpiObservation.metric, KpiObservation.day, overall, split)
+        .where(
+            KpiObservation.organization_id == org_id,
+            or_(
+                *(
+                    and_(KpiObservation.metric == name, KpiObservation.day.between(lo, hi))
+                    for name, spans in windows.items()
+                    for lo, hi in sorted(spans)
+                )
+            ),
+        )
+        .group_by(KpiObservation.metric, KpiObservation.day)
+    )
+    for metric, day, all_channels, by_channel in rows:
+        value = all_channels if all_channels is not None else by_channel
+        if value is not None:
+            arrays[metric][(day - first).days] = value
     figures: dict[str, float] = {}
     for metric in metrics:
-        known = np.flatnonzero(~np.isnan(totals[metric]))
+        if metric in DERIVED_INPUTS:
+            if metric not in derived:
+                continue
+            lo, hi = derived[metric]
+            values = derive(metric, arrays)[(lo - first).days : (hi - first).days + 1]
+        elif metric in latest:
+            values = arrays[metric][(latest[metric] - first).days :][:1]
+        else:
+            continue
+        known = np.flatnonzero(~np.isnan(values))
         if known.size:
-            figures[metric] = float(totals[metric][known[-1]])
+            figures[metric] = float(values[known[-1]])
     return figures
 
 

@@ -8,6 +8,8 @@ from collab.models.accounts import (  # noqa: F401
     Organization,
     PasswordReset,
     User,
+    facts_changed,
+    facts_uncommitted,
 )
 from collab.models.work import (  # noqa: F401
     PRIORITIES,

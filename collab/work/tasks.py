@@ -11,7 +11,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from collab.models import Comment, Event, Membership, Organization, Task
+from collab.models import Comment, Event, Membership, Organization, Task, facts_changed
 from collab.models.work import OPEN_STATUSES
 from collab.notifications.inbox import agency_contacts, directors, notify
 from collab.platform import queue
@@ -102,6 +102,8 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
     if {"status", "due_date", "waiting_on_agency"} & set(wanted):
         task.alert_check_at = now  # the next scan looks at this task whatever its dates
     db.session.flush()
+    if "done" in (old_status, task.status) and {"status", "completed_at", "category"} & set(wanted):
+        facts_changed(org.id)  # the results earlier work of its kind shows
     if (task.status, task.team) != (old_status, old_team):
         board_counts.add(org.id, old_status, old_team, -1)
         board_counts.add(org.id, task.status, task.team, +1)

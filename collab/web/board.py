@@ -9,15 +9,14 @@ from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.impacts.job import badges_for
+from collab.models import PRIORITIES
+from collab.models.accounts import TEAM_LABELS, UNROUTED
+from collab.models.work import STATUS_LABELS
 from collab.platform.clock import local_today
 from collab.web.page import is_htmx
 from collab.work import board, lifecycle, routing
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
-
-
-STATUS_LABELS = dict(board.COLUMNS) | {"rejected": "Rejected"}
-TEAM_LABELS = {"it": "IT", "marketing": "Marketing", None: "Unrouted"}
 
 
 def card_kit(org, membership) -> dict:
@@ -43,7 +42,7 @@ def card_kit(org, membership) -> dict:
         "director": director,
         "may_move": role_may(role, "task.move"),
         "moves": moves,
-        "team_labels": TEAM_LABELS,
+        "teams": list(TEAM_LABELS.items()),
     }
 
 
@@ -83,6 +82,8 @@ def board_page(org: str):
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         people=members_of(g.org),
         kit=card_kit(g.org, g.membership),
+        team_filter=[*TEAM_LABELS.items(), ("none", UNROUTED)],
+        priorities=PRIORITIES,
     )
 
 

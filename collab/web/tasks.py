@@ -10,6 +10,7 @@ from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models import STATUSES
+from collab.models.work import STATUS_LABELS
 from collab.platform.clock import local_today
 from collab.platform.errors import DomainError
 from collab.platform.extensions import db
@@ -115,7 +116,7 @@ def move(org: str, task_id: int):
             card=card_for(task, today),
             kit=card_kit(g.org, g.membership),
         )
-    flash(f"“{task.title}” is now {task.status.replace('_', ' ')}.")
+    flash(f"“{task.title}” is now in {STATUS_LABELS[task.status]}.")
     return redirect(request.referrer or url_for("board.board", org=org))
 
 

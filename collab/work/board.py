@@ -13,18 +13,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, literal, or_, select, union_all
 
 from collab.models import PRIORITIES, Organization, Task, User
+from collab.models.accounts import TEAM_LABELS, UNROUTED
+from collab.models.work import OPEN_STATUSES, STATUS_LABELS
 from collab.platform.extensions import db
 from collab.work import board_counts, tasks
 from collab.work.deadlines import is_due_soon, is_overdue
 
-COLUMNS = (
-    ("triage", "Triage"),
-    ("todo", "To do"),
-    ("in_progress", "In progress"),
-    ("review", "Review"),
-    ("done", "Done"),
-)
-LANES = (("it", "IT"), ("marketing", "Marketing"), (None, "Unrouted"))
+# The board's columns and lanes, named with the one vocabulary of statuses and teams.
+COLUMNS = tuple((status, STATUS_LABELS[status]) for status in (*OPEN_STATUSES, "done"))
+LANES = (*TEAM_LABELS.items(), (None, UNROUTED))
 PAGE = 50  # cards a column shows before "show more", shared between its lanes
 DONE_DAYS = 30
 

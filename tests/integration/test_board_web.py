@@ -95,7 +95,7 @@ def test_move_form_works_without_javascript(client):
     assert response.status_code == 302
     html = client.get("/orgs/acme/board").text
     assert "Compress images" in _lane(html, "todo", "it")
-    assert "is now todo" in html
+    assert "“Compress images” is now in To do." in html
 
 
 def test_htmx_move_answers_the_card_and_a_stale_card_reloads(client):

@@ -83,6 +83,8 @@ def show(org: str, recommendation_id: int):
         org=g.org,
         recommendation=recommendation,
         status=recommendations.status_of(recommendation),
+        # Whoever filed it reads why each rejected part will not be done, not just "Rejected".
+        rejections=[t for t in recommendation.tasks if t.status == "rejected"],
         urls=recommendations.urls_page(recommendation, page),
         page=page,
         description_html=render_markdown(recommendation.description),

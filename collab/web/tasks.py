@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 
@@ -16,6 +17,7 @@ from collab.platform.errors import DomainError
 from collab.platform.extensions import db
 from collab.web.board import card_kit
 from collab.web.feedback import refuse
+from collab.web.history import history_lines
 from collab.web.kpis.impact_panel import task_impact_panel
 from collab.web.notes import note_for_task_page
 from collab.web.page import is_htmx
@@ -64,7 +66,7 @@ def show(org: str, task_id: int):
         note=note_for_task_page(task, g.membership),
         panel=task_impact_panel(task),
         comments=tasks.comments_for(task, g.membership),
-        history=tasks.history(task),
+        history=history_lines(tasks.history(task, g.membership), ZoneInfo(g.org.timezone)),
         may_triage=may_triage,
         # Staff work on their own team's tasks; directors on every task.
         may_work=may_triage or (role_may(role, "task.move") and role == task.team),
@@ -191,7 +193,9 @@ def bulk(org: str):
     try:
         changed = tasks.update_many(g.membership, g.org, items)
     except DomainError as exc:
-        refuse(exc)
+        known = tasks.titles_of(g.org, [item["id"] for item in items])
+        titles = {i: known.get(item["id"], f"task #{item['id']}") for i, item in enumerate(items)}
+        refuse(exc, titles=titles)
     else:
         db.session.commit()
         flash(f"{len(changed)} task(s) updated.")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from collab.models import Comment, Event, Membership, Organization, Task
@@ -28,6 +29,17 @@ def task_in(org: Organization, task_id: int) -> Task:
     if task is None or task.organization_id != org.id:
         raise NotFound("no such task")
     return task
+
+
+def titles_of(org: Organization, ids) -> dict[int, str]:
+    """The titles of these tasks of the organisation, by id, in one statement."""
+    wanted = sorted({i for i in ids if isinstance(i, int)})
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Task.id, Task.title).where(Task.organization_id == org.id, Task.id.in_(wanted))
+    )
+    return {task_id: title for task_id, title in rows}
 
 
 def overdue_on(today: date):
@@ -180,9 +192,9 @@ def _tell_the_agency(actor: Membership, task: Task, org: Organization, changes) 
 def update_many(actor: Membership, org: Organization, items: list) -> list[Task]:
     """Several tasks in one go, all or nothing: errors name the item (items[2].status)."""
     if not isinstance(items, list) or not items:
-        raise ValidationFailed("nothing to change", {"items": "a non-empty list"})
+        raise ValidationFailed("no task was selected", {"items": "select at least one task"})
     if len(items) > 500:
-        raise ValidationFailed("too many tasks at once", {"items": "at most 500"})
+        raise ValidationFailed("too many tasks at once", {"items": "select at most 500"})
     errors: dict[str, str] = {}
     done: list[Task] = []
     # Every item is tried, so one answer names all the bad ones; any refusal leaves the
@@ -191,7 +203,7 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
         for index, item in enumerate(items):
             prefix = f"items[{index}]."
             if not isinstance(item, dict) or not isinstance(item.get("id"), int):
-                errors[prefix + "id"] = "the task id"
+                errors[prefix + "id"] = "give the number (id) of the task"
                 continue
             try:
                 task = task_in(org, item["id"])
@@ -213,11 +225,11 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
     org = task.recommendation.organization
     errors = {}
     if not isinstance(body, str) or not body.strip():
-        errors["body"] = "required"
+        errors["body"] = "write something first: the comment is empty"
     elif len(body) > 20_000:
-        errors["body"] = "at most 20,000 characters"
+        errors["body"] = "shorten it to at most 20,000 characters"
     if not isinstance(internal, bool):
-        errors["internal"] = "true or false"
+        errors["internal"] = "answer true or false"
     if errors:
         raise ValidationFailed("the comment was not saved", errors)
     if internal and actor.role == "agency":
@@ -258,7 +270,15 @@ def comments_for(task: Task, viewer: Membership) -> list[Comment]:
     return list(db.session.scalars(query))
 
 
-def history(task: Task) -> list[Event]:
-    return list(
-        db.session.scalars(select(Event).where(Event.task_id == task.id).order_by(Event.id))
+def history(task: Task, viewer: Membership) -> list[Event]:
+    """The task's changes, oldest first. The agency never learns that an internal comment
+    exists: it sees neither the comment nor the line saying one was written."""
+    query = (
+        select(Event)
+        .options(selectinload(Event.actor))
+        .where(Event.task_id == task.id)
+        .order_by(Event.id)
     )
+    if viewer.role == "agency":
+        query = query.where(~((Event.kind == "commented") & (Event.new == "internal")))
+    return list(db.session.scalars(query))

@@ -222,7 +222,7 @@ def test_task_page_shows_reason_note_comments_and_history(client):
     )
     page = client.get(f"/orgs/acme/tasks/{task.id}").text
     assert "internal budget note" in page
-    assert "changed status: triage → todo" in page
+    assert "moved it from Triage to To do" in page
     agency = client.application.test_client()
     login(agency, p["agency"].email)
     seen = agency.get(f"/orgs/acme/tasks/{task.id}").text

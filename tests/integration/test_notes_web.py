@@ -418,7 +418,7 @@ def test_a_colleagues_newer_version_is_never_overwritten(app, client):
         },
     )
     assert clash.status_code == 409
-    assert "someone saved version 1 of this note while you were editing" in clash.text
+    assert "Someone saved version 1 of this note while you were editing" in clash.text
     assert "The CMO&#39;s words" in clash.text  # the text typed is still there
     assert 'name="base_version" type="hidden" value="1"' in clash.text
     titles = [v.title for v in db.session.query(NoteVersion).order_by(NoteVersion.version)]

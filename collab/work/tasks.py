@@ -19,7 +19,8 @@ from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.transactions import savepoint
-from collab.work import board_counts, events
+from collab.work import board_counts, events, routing
+from collab.work.deadlines import is_past_due
 from collab.work.recommendations import PRIORITY_RANK, status_of
 from collab.work.task_changes import STALE, wanted_changes
 
@@ -130,7 +131,13 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
             old=_text(change.old),
             new=_text(change.new),
         )
-    overridden = [c.field for c in changes if c.field in ("team", "category")]
+    # An override changes what routing chose; filling in what it left open is none.
+    chosen = {"team": task.routed_team, "category": task.routed_category}
+    overridden = [
+        c.field
+        for c in changes
+        if c.field in chosen and chosen[c.field] not in (None, routing.UNCATEGORISED)
+    ]
     if overridden:
         Event.on_task(
             task,
@@ -140,6 +147,9 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
             old=f"{task.routed_team or 'unrouted'}/{task.routed_category}",
             new=f"{task.team or 'unrouted'}/{task.category}",
         )
+    if "due_date" in wanted and is_past_due(task.due_date, local_today(org.timezone)):
+        # Accepted, as backfilling needs, but never silently: the history says so.
+        Event.on_task(task, actor.user_id, "warning", field="due_date", new=_text(task.due_date))
     _tell_the_agency(actor, task, org, changes)
     return changes
 

@@ -3,7 +3,9 @@
 import re
 from datetime import timedelta
 
-from collab.models import Task
+from sqlalchemy import select
+
+from collab.models import Event, Task
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 from collab.work import board_counts
@@ -269,11 +271,43 @@ def test_the_task_page_offers_the_statuses_and_the_people_who_work_its_team(clie
     task = make_recommendation(org, p["agency"], title="Fix 1,000+ 404 errors").tasks[0]
     login(client, p["cmo"].email)
     page = client.get(f"/orgs/acme/tasks/{task.id}").text
-    status = re.search(r'<select name="status">(.*?)</select>', page, re.S).group(1)
-    assert re.findall(r'<option value="(\w+)"', status) == [
+    status = re.search(r'<select id="status" name="status">(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option (?:selected )?value="(\w+)"', status) == [
         "triage", "todo", "in_progress", "review", "done", "rejected"
     ]  # fmt: skip
-    assignee = re.search(r'<select name="assignee">(.*?)</select>', page, re.S).group(1)
+    assignee = re.search(r'<select id="assignee" name="assignee">(.*?)</select>', page, re.S).group(
+        1
+    )
     offered = set(re.findall(r'<option value="([^"]+@[^"]+)"', assignee))
     assert offered == {p["it"].email, p["cio"].email}  # IT's staff and IT's director
     assert "Triage</h2>" in page
+
+
+def test_saving_triage_on_an_uncategorised_task_keeps_it_uncategorised(client):
+    org, p = _world()
+    task = make_recommendation(org, p["agency"], title="Discuss the audit results").tasks[0]
+    assert (task.category, task.team) == ("uncategorised", None)
+    login(client, p["cio"].email)
+    page = client.get(f"/orgs/acme/tasks/{task.id}").text
+    category = re.search(r'<select id="category" name="category">(.*?)</select>', page, re.S)
+    assert '<option selected value="">Uncategorised: choose one</option>' in category.group(1)
+    saved = client.post(
+        f"/orgs/acme/tasks/{task.id}/update",
+        data={
+            "status": "triage",
+            "team": "it",
+            "category": "",
+            "priority": "medium",
+            "assignee": "-",
+            "version": str(task.version),
+            "csrf_token": csrf_from(page),
+        },
+    )
+    assert saved.status_code == 303
+    db.session.expire_all()
+    task = db.session.get(Task, task.id)
+    assert (task.category, task.team) == ("uncategorised", "it")
+    overrides = db.session.scalars(
+        select(Event.field).where(Event.task_id == task.id, Event.kind == "routing_override")
+    ).all()
+    assert overrides == []  # routing chose neither: filling them in overrides nothing

@@ -57,7 +57,12 @@ def _world():
     return org, people
 
 
-def test_a_refused_triage_names_the_field_and_saves_nothing(client):
+def _selected(html: str, name: str) -> str:
+    select = re.search(rf'<select id="{name}" name="{name}">(.*?)</select>', html, re.S).group(1)
+    return re.search(r'<option selected value="([^"]*)"', select).group(1)
+
+
+def test_a_refused_triage_keeps_what_was_typed_and_says_why_at_the_form(client):
     org, p = _world()
     task = make_recommendation(org, p["agency"], title="Compress images").tasks[0]
     login(client, p["cio"].email)
@@ -65,16 +70,50 @@ def test_a_refused_triage_names_the_field_and_saves_nothing(client):
         client,
         f"/orgs/acme/tasks/{task.id}",
         f"/orgs/acme/tasks/{task.id}/update",
-        {"status": "rejected", "priority": "low", "version": str(task.version)},
+        {"status": "rejected", "priority": "low", "reason": "", "version": str(task.version)},
     )
-    assert refused.status_code == 303
-    page = Messages(client.get(refused.headers["Location"]).text)
-    assert page.errors == [
-        "The task was not changed. Resolution: to reject a task, choose “Won't do” or “Duplicate”."
-    ]
+    # The same page again, not a redirect to a blank form: what was chosen stays chosen...
+    assert refused.status_code == 422
+    assert _selected(refused.text, "status") == "rejected"
+    assert _selected(refused.text, "priority") == "low"
+    # ...and the problem is said beside its field, in the triage form, not at the top.
+    page = Messages(refused.text)
+    assert page.fields["resolution"] == "to reject a task, choose “Won't do” or “Duplicate”"
+    form_at = refused.text.index('id="triage"')
+    assert refused.text.index("The task was not changed.") > form_at
+    assert [e for e in page.errors if e] == ["The task was not changed."]
     db.session.expire_all()
     saved = db.session.get(Task, task.id)
     assert (saved.status, saved.priority) == ("triage", task.priority)
+
+
+def test_the_code_never_speaks_through_a_triage_refusal(client):
+    org, p = _world()
+    task = make_recommendation(org, p["agency"], title="Compress images").tasks[0]
+    login(client, p["cio"].email)
+    refused = form_post(
+        client,
+        f"/orgs/acme/tasks/{task.id}",
+        f"/orgs/acme/tasks/{task.id}/update",
+        {
+            "status": "rejected",
+            "resolution": "duplicate",
+            "duplicate_of": "99999",
+            "version": str(task.version),
+        },
+    )
+    assert refused.status_code == 422
+    assert Messages(refused.text).fields["duplicate_of"] == (
+        "there is no task #99999 here; check the number of the task this one duplicates"
+    )
+    moved = form_post(  # from Triage a task goes to To do or Rejected, never Done
+        client,
+        f"/orgs/acme/tasks/{task.id}",
+        f"/orgs/acme/tasks/{task.id}/update",
+        {"status": "done", "version": str(task.version)},
+    )
+    assert Messages(moved.text).fields["status"] == "from Triage choose Rejected or To do"
+    assert "A task cannot go from Triage to Done." in Messages(moved.text).errors
 
 
 def test_bulk_refusals_name_the_field_and_the_tasks_in_words(client):

@@ -16,6 +16,7 @@ from collab.models import PRIORITIES, Organization, Task, User
 from collab.models.accounts import TEAM_LABELS, UNROUTED
 from collab.models.work import OPEN_STATUSES, STATUS_LABELS
 from collab.platform.extensions import db
+from collab.platform.search import folded, like_pattern
 from collab.work import board_counts, tasks
 from collab.work.deadlines import is_due_soon, is_overdue
 
@@ -136,10 +137,8 @@ def _conditions(org: Organization, filters: Filters, today: date) -> list:
     if filters.overdue:
         conditions.append(tasks.overdue_on(today))
     if filters.q:
-        pattern = (
-            "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        conditions.append(Task.title.ilike(pattern, escape="\\"))
+        # Case-blind in every alphabet ("Мета" finds "мета"), on SQLite and PostgreSQL.
+        conditions.append(folded(Task.title).like(like_pattern(filters.q), escape="\\"))
     return conditions
 
 

@@ -283,6 +283,20 @@ def test_the_task_page_offers_the_statuses_and_the_people_who_work_its_team(clie
     assert "Triage</h2>" in page
 
 
+def test_search_ignores_case_in_cyrillic_too(client):
+    org, p = _world()
+    make_recommendation(org, p["agency"], title="Дублирующиеся мета-теги title")
+    make_recommendation(org, p["agency"], title="Мета-описания для каталога")
+    make_recommendation(org, p["agency"], title="Compress images")
+    login(client, p["cio"].email)
+    for query in ("мета", "Мета", "МЕТА", "мЕтА"):
+        html = client.get("/orgs/acme/board", query_string={"q": query}).text
+        assert html.count('class="card-title"') == 2, query
+    assert client.get("/orgs/acme/board?q=COMPRESS").text.count('class="card-title"') == 1
+    # LIKE's wildcards are text to look for, not patterns.
+    assert client.get("/orgs/acme/board?q=%25").text.count('class="card-title"') == 0
+
+
 def test_saving_triage_on_an_uncategorised_task_keeps_it_uncategorised(client):
     org, p = _world()
     task = make_recommendation(org, p["agency"], title="Discuss the audit results").tasks[0]

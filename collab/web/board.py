@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
@@ -17,6 +20,9 @@ from collab.web.page import is_htmx
 from collab.work import board, lifecycle, routing
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
+
+# Asked before a director's drop hands a card to the other team; board.js fills the names in.
+REROUTE_QUESTION = "Hand “{title}” from {from} over to {to}? {to} will own it from now on."
 
 
 def card_kit(org, membership) -> dict:
@@ -44,6 +50,13 @@ def card_kit(org, membership) -> dict:
         "moves": moves,
         "teams": list(TEAM_LABELS.items()),
     }
+
+
+def board_counts_for(org, today, page_url: str | None) -> board.Board:
+    """The counts of the board a move was made on, with that page's filters (htmx names the
+    page in HX-Current-URL)."""
+    query = MultiDict(parse_qsl(urlsplit(page_url or "").query))
+    return board.count_board(org, board.filters_from(query), today)
 
 
 def _add_badges(cards: list[board.Card]) -> None:
@@ -84,6 +97,7 @@ def board_page(org: str):
         kit=card_kit(g.org, g.membership),
         team_filter=[*TEAM_LABELS.items(), ("none", UNROUTED)],
         priorities=PRIORITIES,
+        reroute_question=REROUTE_QUESTION,
     )
 
 

@@ -14,7 +14,7 @@ from collab.models.work import STATUS_LABELS
 from collab.platform.clock import local_today
 from collab.platform.errors import Conflict, DomainError
 from collab.platform.extensions import db
-from collab.web.board import card_kit
+from collab.web.board import board_counts_for, card_kit
 from collab.web.feedback import refuse
 from collab.web.history import history_lines
 from collab.web.kpis.impact_panel import task_impact_panel
@@ -104,7 +104,9 @@ def render_markdown(text: str) -> str:
 @bp.route("/<int:task_id>/move", methods=["POST"])
 @access("task.move")
 def move(org: str, task_id: int):
-    """A card moved on the board (drag and drop, or the card's own form without JavaScript)."""
+    """A card moved on the board (drag and drop, or the card's own form without JavaScript).
+    To htmx it answers the card as it now is, the board's counts (out of band) and what to
+    say; a refusal answers the card as it really is, to go back in place of the dragged one."""
     task = tasks.task_in(g.org, task_id)
     changes = _form_changes(("status", "team", "assignee"))
     today = local_today(g.org.timezone)
@@ -114,29 +116,29 @@ def move(org: str, task_id: int):
         message = refuse(exc)
         if not is_htmx():
             return redirect(request.referrer or url_for("board.board", org=org))
-        # The card as it really is goes back in place of the one that was dragged.
-        current = db.session.get(type(task), task.id)
-        response = make_response(
-            render_template(
-                "partials/card.html",
-                org=g.org,
-                card=card_for(current, today),
-                kit=card_kit(g.org, g.membership),
-            ),
-            exc.status,
-        )
-        response.headers["HX-Trigger"] = json.dumps({"collab:refused": {"message": message}})
-        return response
+        return _card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
     db.session.commit()
+    moved = f"“{task.title}” is now in {STATUS_LABELS[task.status]}."
     if is_htmx():
-        return render_template(
+        return _card_answer(task, today, 200, moved=moved)
+    flash(moved)
+    return redirect(request.referrer or url_for("board.board", org=org))
+
+
+def _card_answer(task, today, status: int, **said):
+    response = make_response(
+        render_template(
             "partials/card.html",
             org=g.org,
             card=card_for(task, today),
             kit=card_kit(g.org, g.membership),
-        )
-    flash(f"“{task.title}” is now in {STATUS_LABELS[task.status]}.")
-    return redirect(request.referrer or url_for("board.board", org=org))
+            counts=board_counts_for(g.org, today, request.headers.get("HX-Current-URL")),
+        ),
+        status,
+    )
+    events = {f"collab:{kind}": {"message": text} for kind, text in said.items()}
+    response.headers["HX-Trigger"] = json.dumps(events)
+    return response
 
 
 @bp.route("/<int:task_id>/update", methods=["POST"])

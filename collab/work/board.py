@@ -206,6 +206,15 @@ def load_board(org: Organization, filters: Filters, today: date) -> Board:
     return Board(columns=list(COLUMNS), lanes=lanes, cells=cells, today=today)
 
 
+def count_board(org: Organization, filters: Filters, today: date) -> Board:
+    """The board's numbers without its cards: every (column, lane) count these filters show.
+    A move answers them, so a board's counts follow its cards without a reload."""
+    lanes = filters.lanes()
+    cells = {(status, team): Lane(status, team) for status, _ in COLUMNS for team, _ in lanes}
+    _fill_counts(org, filters, today, cells)
+    return Board(columns=list(COLUMNS), lanes=lanes, cells=cells, today=today)
+
+
 def lane_limits(lanes: int) -> list[int]:
     """A column's first PAGE cards, split between its lanes: 17, 17 and 16 for three."""
     return [PAGE // lanes + (1 if i < PAGE % lanes else 0) for i in range(lanes)]

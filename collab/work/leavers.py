@@ -7,6 +7,7 @@ from sqlalchemy import select
 from collab.accounts import people
 from collab.models import Event, Membership, Organization, Task, User
 from collab.models.work import OPEN_STATUSES
+from collab.notifications.inbox import notify
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
@@ -38,6 +39,15 @@ def hand_over_open_tasks(
                 field="assignee",
                 old=leaver.email,
                 new=colleague.user.email,
+            )
+            notify(
+                [colleague.user],
+                org,
+                "task_assigned",
+                f"{actor.user.display_name} handed you “{task.title}” from {leaver.display_name}.",
+                task=task,
+                recommendation=task.recommendation,
+                skip=actor.user,
             )
             continue
         old_status = task.status

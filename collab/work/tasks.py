@@ -150,6 +150,16 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
     if "due_date" in wanted and is_past_due(task.due_date, local_today(org.timezone)):
         # Accepted, as backfilling needs, but never silently: the history says so.
         Event.on_task(task, actor.user_id, "warning", field="due_date", new=_text(task.due_date))
+    if wanted.get("assignee") is not None:
+        notify(
+            [task.assignee],
+            org,
+            "task_assigned",
+            f"{actor.user.display_name} assigned “{task.title}” to you.",
+            task=task,
+            recommendation=task.recommendation,
+            skip=actor.user,
+        )
     _tell_the_agency(actor, task, org, changes)
     return changes
 

@@ -34,6 +34,7 @@ _.org_name  # web.page.Header: templates/base.html
 _.links  # web.page.Header: templates/base.html
 _.unread  # web.page.Header: templates/base.html
 _.due_soon  # work.board.Card: templates/partials/cards.html
+_.badge_verdict  # work.board.Card: templates/partials/cards.html (the badge's colour)
 _.who  # web.history.HistoryLine: templates/tasks/show.html
 _.what  # web.history.HistoryLine: templates/tasks/show.html
 

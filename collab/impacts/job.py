@@ -763,11 +763,12 @@ def _signed_pct(value: float) -> str:
     return f"{'+' if rounded > 0 else ''}{rounded:g}%".replace("-", "\u2212")
 
 
-def badges_for(task_ids: Iterable[int]) -> dict[int, str]:
-    """One query: each task's most significant measured impact as a card badge.
+def best_impacts(task_ids: Iterable[int]) -> dict[int, dict]:
+    """One query: each task's most significant measured impact, {"metric", "change_pct",
+    "verdict"} by task id: what its card's badge says, and in which colour.
 
     Significant changes (improved or worsened) win over unclear ones, then the smallest
-    p-value, then the largest change: {12: "leads +12%"}."""
+    p-value, then the largest change."""
     ids = sorted(set(task_ids))
     if not ids:
         return {}
@@ -789,14 +790,14 @@ def badges_for(task_ids: Iterable[int]) -> dict[int, str]:
     best: dict[int, tuple] = {}
     for task_id, metric, change, verdict, p_value in rows:
         rank = (
-            verdict == "no_change",
+            verdict not in ("improved", "worsened"),
             p_value if p_value is not None else 2.0,
             -abs(change) if change is not None else 0.0,
             metric,
         )
         if task_id not in best or rank < best[task_id][0]:
-            best[task_id] = (rank, metric, change, verdict)
-    return {task_id: badge_text(*value[1:]) for task_id, value in best.items()}
+            best[task_id] = (rank, {"metric": metric, "change_pct": change, "verdict": verdict})
+    return {task_id: impact for task_id, (_, impact) in best.items()}
 
 
 def impact_ledger(org: Organization, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
-from collab.impacts.job import badges_for
+from collab.impacts.job import badge_text, best_impacts
 from collab.models import PRIORITIES
 from collab.models.accounts import TEAM_LABELS, UNROUTED
 from collab.models.work import STATUS_LABELS
@@ -62,9 +62,12 @@ def board_counts_for(org, today, page_url: str | None) -> board.Board:
 def _add_badges(cards: list[board.Card]) -> None:
     """One query for the measured impacts of the finished cards on view."""
     if cards:
-        badges = badges_for(card.id for card in cards)
+        best = best_impacts(card.id for card in cards)
         for card in cards:
-            card.badge = badges.get(card.id)
+            impact = best.get(card.id)
+            if impact is not None:
+                card.badge = badge_text(impact["metric"], impact["change_pct"], impact["verdict"])
+                card.badge_verdict = impact["verdict"]  # "no clear change" is never green
 
 
 @bp.route("/")

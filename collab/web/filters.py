@@ -139,6 +139,19 @@ def role_label(value) -> str:
     return _label(ROLE_LABELS, value)
 
 
+# A measured impact's verdict as the pages say it (API.md's four values).
+VERDICT_LABELS = {
+    "improved": "improved",
+    "worsened": "worsened",
+    "no_change": "no clear change",
+    "inconclusive": "inconclusive",
+}
+
+
+def verdict_label(value) -> str:
+    return _label(VERDICT_LABELS, value)
+
+
 FILTERS = {
     "number": number,
     "percent": percent,
@@ -153,6 +166,7 @@ FILTERS = {
     "priority_label": priority_label,
     "resolution_label": resolution_label,
     "role_label": role_label,
+    "verdict_label": verdict_label,
 }
 
 

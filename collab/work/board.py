@@ -93,6 +93,7 @@ class Card:
     overdue: bool = False
     due_soon: bool = False
     badge: str | None = None  # the measured impact of finished work, e.g. "leads +12%"
+    badge_verdict: str | None = None  # its verdict, which gives the badge its colour
 
 
 @dataclass

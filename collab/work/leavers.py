@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from collab.accounts import people
 from collab.models import Event, Membership, Organization, Task, User
@@ -12,6 +12,19 @@ from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.work import board_counts
+
+
+def open_task_count(org: Organization, user: User) -> int:
+    """How many open tasks would go with this person: what a director confirms first."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Task)
+        .where(
+            Task.organization_id == org.id,
+            Task.assignee_id == user.id,
+            Task.status.in_(OPEN_STATUSES),
+        )
+    )
 
 
 def hand_over_open_tasks(
@@ -76,6 +89,11 @@ def deactivate_member(
     their open tasks go to `colleague`, or back to triage."""
     if not membership.active:
         return membership
+    if actor is not None and actor.user_id == membership.user_id:
+        raise ValidationFailed(
+            "you cannot deactivate yourself",
+            {"member": "ask another director to do it, once your work is handed over"},
+        )
     people.check_removable(org, membership)
     if colleague is not None and (
         colleague.organization_id != org.id or not colleague.active or colleague.id == membership.id

@@ -34,6 +34,9 @@ _.org_name  # web.page.Header: templates/base.html
 _.links  # web.page.Header: templates/base.html
 _.unread  # web.page.Header: templates/base.html
 _.due_soon  # work.board.Card: templates/partials/cards.html
+_.badge_verdict  # work.board.Card: templates/partials/cards.html (the badge's colour)
+_.who  # web.history.HistoryLine: templates/tasks/show.html
+_.what  # web.history.HistoryLine: templates/tasks/show.html
 
 # The rule as a predicate: tests/unit/test_overdue.py holds the scan's SQL cutoffs
 # (due_cutoffs) to it for every due date around the boundaries.

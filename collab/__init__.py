@@ -68,8 +68,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    # SQLite ignores foreign keys unless asked, and WAL lets readers work beside one writer.
+    # SQLite ignores foreign keys unless asked, and WAL lets readers work beside one writer;
+    # search folds case with a function of ours (collab.platform.search).
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        from collab.platform.search import install_sqlite
+
+        install_sqlite(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

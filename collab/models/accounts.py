@@ -33,6 +33,16 @@ DIRECTOR_OF_TEAM = {"it": "cio", "marketing": "cmo"}
 # the team) and its director.
 TEAM_ROLES = {team: (team, director) for team, director in DIRECTOR_OF_TEAM.items()}
 ORG_KINDS = ("client", "agency")
+# The words people read for teams and roles, defined once (see STATUS_LABELS).
+TEAM_LABELS = {"it": "IT", "marketing": "Marketing"}
+UNROUTED = "Unrouted"  # a task no rule could give a team: both directors decide
+ROLE_LABELS = {
+    "cio": "CIO (IT director)",
+    "cmo": "CMO (marketing director)",
+    "it": "IT staff",
+    "marketing": "Marketing staff",
+    "agency": "Agency",
+}
 
 
 def one_of(column: str, values) -> str:

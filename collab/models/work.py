@@ -27,6 +27,18 @@ OPEN_STATUSES = STATUSES[:4]
 CLOSED_STATUSES = STATUSES[4:]
 PRIORITIES = ("urgent", "high", "medium", "low")
 RESOLUTIONS = ("wont_do", "duplicate")
+# The words people read for each value, defined once: every page, message and the history
+# say "To do", never "todo" (a translation replaces these, and everything follows).
+STATUS_LABELS = {
+    "triage": "Triage",
+    "todo": "To do",
+    "in_progress": "In progress",
+    "review": "Review",
+    "done": "Done",
+    "rejected": "Rejected",
+}
+PRIORITY_LABELS = {"urgent": "Urgent", "high": "High", "medium": "Medium", "low": "Low"}
+RESOLUTION_LABELS = {"wont_do": "Won't do", "duplicate": "Duplicate"}
 _IS_OPEN = one_of("status", OPEN_STATUSES)
 
 

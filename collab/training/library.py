@@ -6,8 +6,10 @@ an organisation may replace them with its own text, which is parsed by the same 
 module is pure: no Flask, no database. It parses a note, fills its placeholders with the task's
 facts, appends what the work measurably did, and renders the result to sanitised HTML.
 
-Note text is user-edited, so it is never handed to ``str.format``: only the four known
-placeholders are replaced, by a regular expression, and anything else in braces stays literal.
+Note text is user-edited, so it is never handed to ``str.format``: the four known placeholders
+are replaced by a regular expression. A name in braces that is none of them (a typo, or one
+collab does not know) is left out of what staff read, never shown in its braces; editors are
+warned when they save it (``unknown_placeholders``).
 """
 
 from __future__ import annotations
@@ -52,7 +54,15 @@ _MONTHS = (
     "December",
 )
 
-_PLACEHOLDER = re.compile(r"\{(url_count|priority|due_date|kpi_figures)\}")
+# The placeholders a note may use, and what each becomes on a task (said to editors).
+PLACEHOLDERS = {
+    "url_count": "how many URLs the task lists",
+    "priority": "its priority",
+    "due_date": "its due date",
+    "kpi_figures": "today's figures for the numbers it should move",
+}
+# Any name in braces: the known ones are filled, the others left out.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n(.*?)^---[ \t]*$\n?(.*)\Z", re.M | re.S)
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -194,13 +204,28 @@ def fill(note: Note, facts: TaskFacts) -> str:
         "due_date": _due_date(facts.due_date),
         "kpi_figures": kpi_sentence(facts.kpi_figures),
     }
-    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], note.body_md).rstrip("\n")
+    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), note.body_md).rstrip("\n")
     parts = [text]
     if facts.measured:
         parts.append(f"## {MEASURED_HEADING}\n" + measured_summary(facts.measured))
     if facts.history:
         parts.append(f"## {HISTORY_HEADING}\n" + history_summary(facts.history))
     return "\n\n".join(parts) + "\n"
+
+
+def unknown_placeholders(body_md: str) -> list[str]:
+    """The names in braces that are no placeholder collab fills, in the order written."""
+    names = (m.group(1) for m in _PLACEHOLDER.finditer(body_md or ""))
+    return list(dict.fromkeys(name for name in names if name not in PLACEHOLDERS))
+
+
+def describe(body_md: str) -> str:
+    """The note as its category's page shows it, for no task in particular: each known
+    placeholder said in words (in italics: "*its due date*"), unknown ones left out."""
+    return _PLACEHOLDER.sub(
+        lambda m: f"*{PLACEHOLDERS[m.group(1)]}*" if m.group(1) in PLACEHOLDERS else "",
+        body_md or "",
+    )
 
 
 def kpi_sentence(figures: dict[str, float]) -> str:

@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
+from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
+from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
+from collab.work.routing import CATEGORIES
 
 MISSING = NO_VALUE
 UTC = ZoneInfo("UTC")
@@ -88,6 +91,51 @@ def datetime(value, zone: ZoneInfo | None = None) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
+def _label(labels: dict[str, str], value) -> str:
+    """The words for a stored value; one unknown to the vocabulary reads as itself, spaced."""
+    if value is None or value == "":
+        return MISSING
+    return labels.get(value) or str(value).replace("_", " ")
+
+
+def status_label(value) -> str:
+    return _label(STATUS_LABELS, value)
+
+
+def team_label(value) -> str:
+    """A task's team; none yet reads "Unrouted"."""
+    return UNROUTED if value in (None, "") else _label(TEAM_LABELS, value)
+
+
+def category_label(value) -> str:
+    return CATEGORIES[value].name if value in CATEGORIES else _label({}, value)
+
+
+def priority_label(value) -> str:
+    return _label(PRIORITY_LABELS, value)
+
+
+def resolution_label(value) -> str:
+    return _label(RESOLUTION_LABELS, value)
+
+
+def role_label(value) -> str:
+    return _label(ROLE_LABELS, value)
+
+
+# A measured impact's verdict as the pages say it (API.md's four values).
+VERDICT_LABELS = {
+    "improved": "improved",
+    "worsened": "worsened",
+    "no_change": "no clear change",
+    "inconclusive": "inconclusive",
+}
+
+
+def verdict_label(value) -> str:
+    return _label(VERDICT_LABELS, value)
+
+
 FILTERS = {
     "number": number,
     "percent": percent,
@@ -96,6 +144,13 @@ FILTERS = {
     "metric_label": metric_label,
     "date": date,
     "datetime": datetime,
+    "status_label": status_label,
+    "team_label": team_label,
+    "category_label": category_label,
+    "priority_label": priority_label,
+    "resolution_label": resolution_label,
+    "role_label": role_label,
+    "verdict_label": verdict_label,
 }
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from collab.followup import policy
 from collab.http.access import access
 from collab.models import PRIORITIES
+from collab.models.accounts import TEAM_LABELS
 from collab.platform.errors import DomainError
 from collab.platform.extensions import db
 from collab.web.feedback import refuse
@@ -24,6 +25,7 @@ def index(org: str):
         rules=routing_rules.rules_of(g.org),
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         priorities=PRIORITIES,
+        teams=list(TEAM_LABELS.items()),
         kept=routing_rules.routing_kept(g.org.id),
     )
 

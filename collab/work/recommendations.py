@@ -26,6 +26,7 @@ from collab.platform.extensions import db
 from collab.platform.text import has_visible_text
 from collab.platform.transactions import savepoint
 from collab.work import board_counts, routing
+from collab.work.deadlines import is_past_due
 from collab.work.lifecycle import recommendation_status
 
 MAX_URLS = 10_000
@@ -186,6 +187,9 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         db.session.flush()
         board_counts.add(org.id, "triage", task.team, +1)
         Event.on_task(task, filer.user_id, "created", field="team", new=task.team or "unrouted")
+        if is_past_due(due, local_today(org.timezone)):
+            # Filed as asked (imports and backfills need it), never silently.
+            Event.on_task(task, filer.user_id, "warning", field="due_date", new=due.isoformat())
     notify(
         directors(org),
         org,

@@ -33,14 +33,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from collab.models.accounts import TEAMS
+from collab.models.accounts import TEAM_LABELS, TEAMS
 from collab.work.routing_phrases import VOCABULARY
 
 UNCATEGORISED = "uncategorised"
 
 TRIAGE_REASON = "no rule recognised this text; waiting for both directors in triage"
-
-_TEAM_LABELS = {"it": "IT", "marketing": "Marketing"}
 
 
 @dataclass(frozen=True)
@@ -350,7 +348,7 @@ def _routes(
 
 def _reason(chosen: Category, team: str, why: str, topic: str | None) -> str:
     share = _SHARES.get(chosen.slug, {}).get(team)
-    owner = f"owned by {_TEAM_LABELS[team]}"
+    owner = f"owned by {TEAM_LABELS[team]}"
     if share:
         owner = f"{share} {owner}"
     name = _lower_name(chosen.name)

@@ -280,5 +280,8 @@ def test_the_same_rule_added_twice_at_once_is_kept_once(app):
         db.session.commit()
         return "added"
 
-    assert sorted(_at_once(app, add)) == ["a rule for it exists", "added"]
+    assert sorted(_at_once(app, add)) == [
+        "added",
+        "there is already a rule for this phrase; remove it first to change it",
+    ]
     assert db.session.scalar(select(func.count()).select_from(RoutingRule)) == 1

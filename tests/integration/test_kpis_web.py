@@ -313,3 +313,20 @@ def test_an_organisations_own_metric_keeps_its_unit_on_the_task_chart(app):
     assert "form completion, 90 days around completion" in html
     ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', html)
     assert ticks and all(tick.endswith("%") for tick in ticks)
+
+
+def test_pasted_lines_that_fail_come_back_to_be_fixed(app):
+    org = make_org("acme")
+    client, _ = _signed_in(app, org, "cmo")
+    (d1,) = _days(1)
+    pasted = f"date,metric,value\n{d1},leads,12\n{d1},leads,twelve\n"
+    page = client.get("/orgs/acme/kpis/import")
+    refused = client.post(
+        "/orgs/acme/kpis/import", data={"csrf_token": csrf_from(page.text), "text": pasted}
+    )
+    assert refused.status_code == 422
+    assert "<strong>line 3, value</strong>" in refused.text
+    textarea = refused.text.split('<textarea id="kpi-text"', 1)[1].split("</textarea>", 1)[0]
+    assert textarea.split(">", 1)[1] == pasted
+    assert "Fix these in the lines below" in refused.text
+    assert _count() == 0

@@ -20,12 +20,13 @@ def _is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _form(errors=None, message=None, status=200):
+def _form(errors=None, message=None, status=200, text=""):
     return render_template(
         "kpis/import.html",
         org=g.org,
         errors=errors,
         message=message,
+        text=text,  # pasted lines come back to be fixed, never thrown away
         background_rows=uploads.SYNC_IMPORT_ROWS,
     ), status
 
@@ -41,10 +42,11 @@ def import_form(org: str):
 def import_upload(org: str):
     upload = request.files.get("file")
     chosen = upload is not None and bool(upload.filename)
+    pasted = "" if chosen else request.form.get("text", "")
     try:
-        preview = uploads.preview(g.org, upload.read() if chosen else request.form.get("text", ""))
+        preview = uploads.preview(g.org, upload.read() if chosen else pasted)
     except ValidationFailed as error:
-        return _form(error.fields, error.message, 422)
+        return _form(error.fields, error.message, 422, text=pasted)
     return render_template(
         "kpis/preview.html",
         org=g.org,

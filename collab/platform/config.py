@@ -64,6 +64,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # Audit and KPI files as the tools write them (routes marked @large_upload).
+        "MAX_UPLOAD_LENGTH": int(env.get("MAX_UPLOAD_LENGTH", 100 * 1024 * 1024)),
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "collab-limits"),
         # Password-reset requests per client address (Flask-Limiter).

@@ -156,3 +156,8 @@ ALL += KPI_CASES
 from bench.audit_cases import ALL as AUDIT_CASES  # noqa: E402
 
 ALL += AUDIT_CASES
+
+# Reading KPI files as the tools write them: bench/kpi_file_cases.py.
+from bench.kpi_file_cases import ALL as KPI_FILE_CASES  # noqa: E402
+
+ALL += KPI_FILE_CASES

@@ -37,13 +37,13 @@ def import_kpis(org_id: int, text: str) -> dict:
 def measure_org(org_id: int | str) -> str:
     """Measures one organisation's impacts now (after its KPIs changed, or on request)."""
     with app_context():
-        from collab.impacts import job as impacts
+        from collab.impacts import measuring
         from collab.models import Organization
         from collab.platform.extensions import db
 
         org = db.session.get(Organization, int(org_id))
         if org is None:
             return "impact: no such organisation"
-        counts = impacts.measure_org(org)
+        counts = measuring.measure_org(org)
         db.session.commit()
         return counts.line()

@@ -19,8 +19,9 @@ from collab.api.openapi import (
 )
 from collab.api.work import json_body
 from collab.http.access import access
-from collab.impacts import job as impacts
-from collab.kpis import store as kpis
+from collab.impacts.results import impacts_for_task
+from collab.kpis.listing import query_kpis
+from collab.kpis.recording import record_json
 from collab.platform.extensions import db
 from collab.work import tasks
 
@@ -28,7 +29,7 @@ from collab.work import tasks
 @bp.route("/orgs/<org>/kpis", methods=["POST"])
 @access("kpi.write")
 def record_kpis(org: str):
-    counts = kpis.record_json(g.org, json_body().get("observations"))
+    counts = record_json(g.org, json_body().get("observations"))
     db.session.commit()
     return jsonify(counts)
 
@@ -37,7 +38,7 @@ def record_kpis(org: str):
 @access("kpi.view")
 def list_kpis(org: str):
     args = request.args
-    items, next_cursor = kpis.query_kpis(
+    items, next_cursor = query_kpis(
         g.org,
         metric=args.get("metric"),
         date_from=args.get("from"),
@@ -53,7 +54,7 @@ def list_kpis(org: str):
 @access("kpi.view")
 def task_impact(org: str, task_id: int):
     task = tasks.task_in(g.org, task_id)
-    items, _ = impacts.impacts_for_task(task)
+    items = impacts_for_task(task)
     return jsonify({"items": items})
 
 

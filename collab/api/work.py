@@ -64,7 +64,7 @@ def categories():
     if slug:
         from collab.accounts.organisations import org_by_slug
         from collab.accounts.people import membership_of
-        from collab.impacts.job import category_map
+        from collab.impacts.metric_map import category_map
         from collab.platform.errors import NotFound
 
         org = org_by_slug(slug)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import select
 
-from collab.impacts import job as impacts
+from collab.impacts.measuring import measure_org
 from collab.kpis.input import Observation
-from collab.kpis.store import record_kpis
+from collab.kpis.recording import record_kpis
 from collab.models import Membership, Organization, Recommendation
 from collab.models.accounts import DIRECTOR_OF_TEAM
 from collab.models.kpis import KpiObservation
@@ -128,7 +128,7 @@ def seed_demo_kpis(org: Organization, days: int = 365) -> bool:
         add("revenue", channel, daily_leads * revenue_per_lead * 0.3 * noise(0.1), 2)
     record_kpis(org, observations)
     db.session.flush()
-    impacts.measure_org(org)
+    measure_org(org)
     return True
 
 

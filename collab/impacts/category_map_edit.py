@@ -1,14 +1,14 @@
 """A director's edit of the whole category -> metrics map in one go (the map page's form).
 
-The map itself, and the rules for one category's choice, are collab.impacts.job's
+The map itself, and the rules for one category's choice, are collab.impacts.metric_map's
 category_map and set_metrics_for; this only works out which categories the edit changes."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from collab.impacts import job as impacts
-from collab.kpis import store as kpis
+from collab.impacts.metric_map import category_map, set_metrics_for
+from collab.kpis.custom_metrics import metric_definitions
 from collab.models import Membership, Organization
 from collab.work import routing
 
@@ -24,8 +24,8 @@ def edit_category_map(
     ignored. Metrics kept keep their order, new ones follow in the order metrics are
     defined. Returns how many categories changed; raises ValidationFailed (too many
     metrics), and the caller rolls back."""
-    current = impacts.category_map(org)
-    definitions = kpis.metric_definitions(org)
+    current = category_map(org)
+    definitions = metric_definitions(org)
     changed = 0
     for category, default in routing.CATEGORIES.items():
         if category == routing.UNCATEGORISED:
@@ -37,6 +37,6 @@ def edit_category_map(
             kept = [m for m in current[category] if m in chosen]
             wanted = tuple(kept + [m for m in definitions if m in chosen and m not in kept])
         if wanted != current[category]:
-            impacts.set_metrics_for(actor, org, category, wanted)
+            set_metrics_for(actor, org, category, wanted)
             changed += 1
     return changed

@@ -1,20 +1,40 @@
-"""What a metric is: its name, unit and good direction, in one place for input, charts and
-notes. Pure."""
+"""What a metric is: its name, what people call it, its unit, its good direction and how its
+values read, in one place for input, charts, notes and the ledger. Pure."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from numbers import Real
+
+UNITS = ("count", "money", "percent", "ms", "ratio")
+# What each derived metric is computed from (collab.kpis.totals computes it).
+DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "cost_per_lead": ("spend", "staff_cost", "leads"),
+    "romi": ("revenue", "spend", "staff_cost"),
+}
+NO_VALUE = "—"
+
+
+def _spaced(name: str) -> str:
+    return name.replace("_", " ").strip()
 
 
 @dataclass(frozen=True)
 class MetricDef:
     name: str
-    unit: str  # "count", "money", "percent", "ms", "ratio"
+    unit: str  # one of UNITS
     lower_is_better: bool
     # Derived metrics are computed from the stored ones; importing them too would let the two
     # disagree, so they are refused on the way in.
     derived: bool = False
     non_negative: bool = True
+    # How it reads in a sentence ("page load time (LCP, ms)"); the name with spaces if unset.
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", _spaced(self.name))
 
 
 DEFAULT_METRICS: dict[str, MetricDef] = {
@@ -22,17 +42,98 @@ DEFAULT_METRICS: dict[str, MetricDef] = {
     for m in (
         MetricDef("leads", "count", lower_is_better=False),
         MetricDef("spend", "money", lower_is_better=True),
-        MetricDef("staff_cost", "money", lower_is_better=True),
+        MetricDef("staff_cost", "money", lower_is_better=True, label="staff cost"),
         MetricDef("revenue", "money", lower_is_better=False),
-        MetricDef("organic_sessions", "count", lower_is_better=False),
+        MetricDef("organic_sessions", "count", lower_is_better=False, label="organic sessions"),
         # Percent metrics are stored in percent: 12.0 means 12%, as the API reports changes.
-        MetricDef("search_ctr", "percent", lower_is_better=False),
-        MetricDef("conversion_rate", "percent", lower_is_better=False),
-        MetricDef("lcp_ms", "ms", lower_is_better=True),
-        MetricDef("not_found_count", "count", lower_is_better=True),
-        MetricDef("bounce_rate", "percent", lower_is_better=True),
-        MetricDef("cost_per_lead", "money", lower_is_better=True, derived=True),
+        MetricDef(
+            "search_ctr", "percent", lower_is_better=False, label="search click-through rate"
+        ),
+        MetricDef("conversion_rate", "percent", lower_is_better=False, label="conversion rate"),
+        MetricDef("lcp_ms", "ms", lower_is_better=True, label="page load time (LCP, ms)"),
+        MetricDef("not_found_count", "count", lower_is_better=True, label="404 count"),
+        MetricDef("bounce_rate", "percent", lower_is_better=True, label="bounce rate"),
+        MetricDef(
+            "cost_per_lead", "money", lower_is_better=True, derived=True, label="cost per lead"
+        ),
         # A campaign can lose money, and that is exactly what ROMI must be able to show.
-        MetricDef("romi", "ratio", lower_is_better=False, derived=True, non_negative=False),
+        MetricDef(
+            "romi", "ratio", lower_is_better=False, derived=True, non_negative=False, label="ROMI"
+        ),
     )
 }
+
+
+# What the tools' own exports carry (Search Console, Bing, GA4, Yandex Metrica, Google Ads), so
+# that their files import as delivered. A block of its own keeps the definitions above as they
+# were.
+DEFAULT_METRICS.update(
+    (m.name, m)
+    for m in (
+        MetricDef("search_clicks", "count", lower_is_better=False),
+        MetricDef("search_impressions", "count", lower_is_better=False),
+        # An average rank on the results page, 1 at the top: a smaller number is better. A plain
+        # number, so "ratio" (no per cent sign, no currency).
+        MetricDef(
+            "search_position", "ratio", lower_is_better=True, label="average search position"
+        ),
+        MetricDef("sessions", "count", lower_is_better=False),
+        MetricDef("active_users", "count", lower_is_better=False),
+        MetricDef("ad_clicks", "count", lower_is_better=False),
+        MetricDef("ad_impressions", "count", lower_is_better=False),
+    )
+)
+
+
+def metric_label(metric: str) -> str:
+    """How a metric reads in a sentence: ``lcp_ms`` -> "page load time (LCP, ms)"; an
+    organisation's own metric by its name, spaced."""
+    known = DEFAULT_METRICS.get(metric)
+    return known.label if known else _spaced(str(metric))
+
+
+def unit_of(metric: str) -> str:
+    """The unit of a built-in metric, "" for any other: where an organisation's own metrics
+    may appear, read their units from ``collab.kpis.custom_metrics.metric_definitions``."""
+    known = DEFAULT_METRICS.get(metric)
+    return known.unit if known else ""
+
+
+def format_short(value: float | None, unit: str = "") -> str:
+    """A value where space is short (pages, chart axes), its precision following its size:
+    1,234 / 123 / 12.3 / 1.23 / 0.123, whole numbers without decimals (14 leads, never
+    14.0), and % for percent metrics. No figure (None, NaN, a flag) reads as a dash."""
+    if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
+        return NO_VALUE
+    size = abs(value)
+    if float(value).is_integer() or size >= 100:
+        text = f"{value:,.0f}"
+    elif size >= 10:
+        text = f"{value:.1f}"
+    elif size >= 1:
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3f}"
+    return text + ("%" if unit == "percent" else "")
+
+
+def format_full(value: float, unit: str = "") -> str:
+    """A value in a sentence: money with its cents ("1,250.00"), whole numbers without
+    decimals, everything else as precise as it needs to be."""
+    if unit == "money":
+        return f"{value:,.2f}"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.1f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
+
+
+def format_change(change_pct: float) -> str:
+    """A change in percent, signed, one decimal: +12.0%, -8.0%, 0.0%."""
+    rounded = round(float(change_pct), 1)
+    if rounded == 0:
+        return "0.0%"
+    return f"{rounded:+.1f}%"

@@ -24,7 +24,7 @@ from pathlib import Path
 from flask import current_app
 
 from collab.kpis import input as kpi_input
-from collab.kpis import store
+from collab.kpis import recording
 from collab.models import Organization
 from collab.platform import queue
 from collab.platform.errors import ValidationFailed
@@ -70,11 +70,11 @@ def preview(org: Organization, upload: bytes | str) -> Preview:
         raise ValidationFailed(
             "Nothing to import.", {"file": "choose a CSV file (or paste its lines)"}
         )
-    observations = store.parse_upload(org, text)
+    observations = recording.parse_upload(org, text)
     return Preview(
         token=_keep(org, text),
         summary=kpi_input.summarise(observations),
-        plan=store.plan_kpis(org, observations),
+        plan=recording.plan_kpis(org, observations),
         first_rows=observations[:PREVIEW_ROWS],
         in_background=imports_in_background(text),
     )
@@ -137,9 +137,9 @@ def import_in_stages(org: Organization, text: str, progress: Callable[..., None]
     """The worker's import: every line checked, then every row written, all or nothing
     (DomainError, no commit). progress(done, total, stage) says where it is."""
     progress(0, 0, "checking")
-    observations = store.parse_upload(org, text)
+    observations = recording.parse_upload(org, text)
     progress(0, len(observations))
-    counts = store.record_kpis(org, observations, progress)
+    counts = recording.record_kpis(org, observations, progress)
     progress(len(observations), len(observations), "saving")
     return counts
 

@@ -23,6 +23,7 @@ from importlib import resources
 import nh3
 from markdown_it import MarkdownIt
 
+from collab.kpis.metrics import format_change, format_full, metric_label, unit_of
 from collab.work.routing import CATEGORIES, UNCATEGORISED
 
 LIBRARY = "shipped"
@@ -35,22 +36,6 @@ SECTIONS = (WHY, HOW, DONE, READING)
 MEASURED_HEADING = "What it did here"
 HISTORY_HEADING = "What earlier work of this kind did here"
 
-METRIC_LABELS = {
-    "leads": "leads",
-    "spend": "spend",
-    "staff_cost": "staff cost",
-    "revenue": "revenue",
-    "organic_sessions": "organic sessions",
-    "search_ctr": "search click-through rate",
-    "conversion_rate": "conversion rate",
-    "lcp_ms": "page load time (LCP, ms)",
-    "not_found_count": "404 count",
-    "bounce_rate": "bounce rate",
-    "cost_per_lead": "cost per lead",
-    "romi": "ROMI",
-}
-# Money reads with two decimals ("1,250.00"); everything else as precise as it needs to be.
-_MONEY = frozenset({"spend", "staff_cost", "revenue", "cost_per_lead"})
 _VERDICTS = {"improved": "improved", "worsened": "worsened", "no_change": "no clear change"}
 _MONTHS = (
     "January",
@@ -218,16 +203,11 @@ def fill(note: Note, facts: TaskFacts) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def metric_label(metric: str) -> str:
-    """How a metric reads in a sentence: ``lcp_ms`` -> "page load time (LCP, ms)"."""
-    return METRIC_LABELS.get(metric) or str(metric).replace("_", " ").strip()
-
-
 def kpi_sentence(figures: dict[str, float]) -> str:
     """The figures as one sentence, in the given order: "Today: cost per lead 1,250.00,
     leads 42."; a sentence saying there are none when no value is a usable number."""
     shown = [
-        f"{metric_label(metric)} {_number(metric, value)}"
+        f"{metric_label(metric)} {format_full(value, unit_of(metric))}"
         for metric, value in (figures or {}).items()
         if _is_number(value)
     ]
@@ -244,7 +224,7 @@ def measured_summary(measured: list[dict]) -> str:
         change = item.get("change_pct")
         verdict = _VERDICTS.get(item.get("verdict") or "")
         if _is_number(change):
-            line = f"{label} {_percent(change)}"
+            line = f"{label} {format_change(change)}"
             if verdict:
                 line += f" ({verdict})"
         else:
@@ -268,14 +248,14 @@ def history_summary(history: list[dict]) -> str:
         if count == 1:
             verdict = _VERDICTS.get(items[0].get("verdict") or "")
             if changes:
-                detail = _percent(changes[0]) + (f" ({verdict})" if verdict else "")
+                detail = format_change(changes[0]) + (f" ({verdict})" if verdict else "")
             else:
                 detail = "no figure yet"
             lines.append(f"- 1 earlier task measured {label}: {detail}.")
             continue
         detail = f"{improved} of {count} improved"
         if changes:
-            detail = f"median {_percent(statistics.median(changes))}, {detail}"
+            detail = f"median {format_change(statistics.median(changes))}, {detail}"
         lines.append(f"- {count} earlier tasks measured {label}: {detail}.")
     return "\n".join(lines)
 
@@ -301,25 +281,6 @@ def _due_date(due: date | None) -> str:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _number(metric: str, value: float) -> str:
-    if metric in _MONEY:
-        return f"{value:,.2f}"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:,.1f}"
-    if abs(value) >= 1:
-        return f"{value:,.2f}"
-    return f"{value:.3g}"
-
-
-def _percent(value: float) -> str:
-    rounded = round(float(value), 1)
-    if rounded == 0:
-        return "0.0%"
-    return f"{rounded:+.1f}%"
 
 
 # --- rendering -----------------------------------------------------------------------------

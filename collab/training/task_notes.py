@@ -9,31 +9,20 @@ whatever its length.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from collab.accounts.roles import role_may
-from collab.impacts import job as impacts
+from collab.impacts.results import PastResult, history_by_category, measured_by_task
+from collab.kpis.totals import current_figures
 from collab.models import Membership, Organization, Recommendation, Task
-from collab.models.kpis import TaskImpact
 from collab.platform.extensions import db
 from collab.training import library as training
 from collab.training.reading import read_of, state_of
 from collab.training.versions import CurrentNote, current_notes, slug_of
 from collab.work.routing import CATEGORIES
-
-
-@dataclass(frozen=True)
-class _Result:
-    """One measured impact of a finished task, as the notes tell it."""
-
-    task_id: int
-    completed_at: datetime | None
-    summary: dict  # {"metric", "change_pct", "verdict"}
 
 
 class NoteBook:
@@ -47,7 +36,7 @@ class NoteBook:
         org: Organization,
         notes: dict[str, CurrentNote],
         figures: dict[str, float],
-        results: dict[str, list[_Result]],
+        results: dict[str, list[PastResult]],
         measured: dict[int, list[dict]],
         url_counts: dict[int, int],
     ):
@@ -66,15 +55,22 @@ class NoteBook:
         notes = current_notes(org)
         slugs = list(dict.fromkeys(slug_of(task.category) for task in tasks))
         metrics = list(dict.fromkeys(m for slug in slugs for m in notes[slug].note.kpis))
-        figures = impacts.current_figures(org, metrics) if metrics else {}
+        figures = current_figures(org, metrics) if metrics else {}
         done = [task.id for task in tasks if task.status == "done"]
-        return cls(org, notes, figures, _results(org, slugs), _measured(done), _url_counts(tasks))
+        return cls(
+            org,
+            notes,
+            figures,
+            history_by_category(org, slugs),
+            measured_by_task(done),
+            _url_counts(tasks),
+        )
 
     @classmethod
     def for_category(cls, org: Organization, category: str) -> NoteBook:
         """What a category's own page shows: its text and what earlier work of it did."""
         slug = slug_of(category)
-        return cls(org, current_notes(org), {}, _results(org, [slug]), {}, {})
+        return cls(org, current_notes(org), {}, history_by_category(org, [slug]), {}, {})
 
     def current(self, category: str | None) -> CurrentNote:
         return self._notes[slug_of(category)]
@@ -106,55 +102,6 @@ class NoteBook:
             measured=self._measured.get(task.id, []) if task.status == "done" else [],
             history=self.history(task.category, task),
         )
-
-
-def _results(org: Organization, slugs: Iterable[str]) -> dict[str, list[_Result]]:
-    """The measured impacts of the organisation's finished work in these categories, oldest
-    first, in one statement. (The batch form of ``collab.impacts.history_for_category``.)"""
-    slugs = list(slugs)
-    found: dict[str, list[_Result]] = {slug: [] for slug in slugs}
-    if not slugs:
-        return found
-    rows = db.session.execute(
-        select(
-            Task.category,
-            TaskImpact.task_id,
-            Task.completed_at,
-            TaskImpact.metric,
-            TaskImpact.change_pct,
-            TaskImpact.verdict,
-        )
-        .join(Task, Task.id == TaskImpact.task_id)
-        .where(
-            TaskImpact.organization_id == org.id,
-            TaskImpact.status == "measured",
-            Task.category.in_(slugs),
-            Task.status == "done",
-        )
-        .order_by(TaskImpact.completed_on, TaskImpact.task_id, TaskImpact.id)
-    )
-    for category, task_id, completed_at, metric, change, verdict in rows:
-        summary = {"metric": metric, "change_pct": change, "verdict": verdict}
-        found[category].append(_Result(task_id, completed_at, summary))
-    return found
-
-
-def _measured(task_ids: list[int]) -> dict[int, list[dict]]:
-    """These finished tasks' own measured impacts, in one statement. (The batch form of
-    ``collab.impacts.measured_for_task``.)"""
-    found: dict[int, list[dict]] = {}
-    if not task_ids:
-        return found
-    rows = db.session.execute(
-        select(TaskImpact.task_id, TaskImpact.metric, TaskImpact.change_pct, TaskImpact.verdict)
-        .where(TaskImpact.task_id.in_(task_ids), TaskImpact.status == "measured")
-        .order_by(TaskImpact.id)
-    )
-    for task_id, metric, change, verdict in rows:
-        found.setdefault(task_id, []).append(
-            {"metric": metric, "change_pct": change, "verdict": verdict}
-        )
-    return found
 
 
 def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from collab.accounts.roles import role_may
-from collab.impacts import job as impacts
+from collab.impacts.metric_map import category_map, metrics_for
 from collab.models import Membership, Organization
 from collab.models.notes import SHIPPED_VERSION, NoteVersion
 from collab.platform.clock import utcnow
@@ -75,7 +75,7 @@ def current_note(org: Organization, category: str) -> CurrentNote:
         .order_by(NoteVersion.version.desc())
         .limit(1)
     )
-    return _current(slug, row, tuple(impacts.metrics_for(org, slug)))
+    return _current(slug, row, tuple(metrics_for(org, slug)))
 
 
 def current_notes(org: Organization, with_authors: bool = False) -> dict[str, CurrentNote]:
@@ -101,7 +101,7 @@ def current_notes(org: Organization, with_authors: bool = False) -> dict[str, Cu
     if with_authors:
         query = query.options(selectinload(NoteVersion.author))
     rows = {row.category: row for row in db.session.scalars(query)}
-    kpi_map = impacts.category_map(org)
+    kpi_map = category_map(org)
     return {slug: _current(slug, rows.get(slug), tuple(kpi_map[slug])) for slug in CATEGORIES}
 
 

@@ -8,8 +8,9 @@ from flask_wtf.csrf import generate_csrf
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
-from collab.impacts.job import badges_for
+from collab.impacts.ledger import best_impacts
 from collab.platform.clock import local_today
+from collab.web.impact_text import badge_text
 from collab.web.page import is_htmx
 from collab.work import board, lifecycle, routing
 
@@ -50,9 +51,9 @@ def card_kit(org, membership) -> dict:
 def _add_badges(cards: list[board.Card]) -> None:
     """One query for the measured impacts of the finished cards on view."""
     if cards:
-        badges = badges_for(card.id for card in cards)
+        best = best_impacts(card.id for card in cards)
         for card in cards:
-            card.badge = badges.get(card.id)
+            card.badge = badge_text(best[card.id]) if card.id in best else None
 
 
 @bp.route("/")

@@ -2,8 +2,8 @@
 
 No JavaScript and no chart library: a <figure> with an accessible <svg> (title and
 description), a legend and, for the numbers themselves, the tables the pages print beside it.
-Every piece of text that reaches the markup goes through markupsafe.escape; numbers are
-formatted here, so nothing a user typed can become markup.
+Every piece of text that reaches the markup goes through markupsafe.escape, and figures are
+formatted by their unit (collab.kpis.metrics), so nothing a user typed can become markup.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
+
+from collab.kpis.metrics import format_short
 
 PALETTE = ("#1f6feb", "#c4432b", "#1a7f37", "#8250df", "#bf8700", "#0a7e8c", "#6e7781")
 _ids = itertools.count(1)
@@ -57,26 +59,6 @@ class Chart:
 
 
 LEFT, RIGHT, TOP, BOTTOM = 64, 14, 12, 30
-
-
-def number(value: float, unit: str = "") -> str:
-    """Axis and tooltip figures: 1,234 / 12.5 / 0.034, with % for percent metrics."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    size = abs(value)
-    if size == 0:
-        text = "0"
-    elif size >= 1000:
-        text = f"{value:,.0f}"
-    elif size >= 100:
-        text = f"{value:.0f}"
-    elif size >= 10:
-        text = f"{value:.1f}"
-    elif size >= 1:
-        text = f"{value:.2f}"
-    else:
-        text = f"{value:.3f}"
-    return text + ("%" if unit == "percent" else "")
 
 
 def render(chart: Chart) -> Markup:
@@ -129,7 +111,7 @@ def render(chart: Chart) -> Markup:
             f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{LEFT + plot_w}" y2="{ty:.1f}" '
             'stroke="#d8dee4" stroke-width="0.5"/>'
             f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5b6670">{escape(number(value, chart.unit))}</text>'
+            f'fill="#5b6670">{escape(format_short(value, chart.unit))}</text>'
         )
     ticks = _ticks(chart.first, chart.last)
     for day in ticks:

@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from collab.kpis.metrics import DEFAULT_METRICS
-from collab.training.library import metric_label
+from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
 
-MISSING = "—"
+MISSING = NO_VALUE
 UTC = ZoneInfo("UTC")
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash beside a number
 
@@ -40,20 +39,9 @@ def number(value, significant: int | None = None) -> str:
 
     Whole numbers show no decimals (14 leads, never 14.0). ``significant`` asks for that
     many significant digits instead (a p-value: 0.031, 1.2e-05)."""
-    if not _finite(value):
-        return MISSING
     if significant is not None:
-        return f"{value:.{significant}g}"
-    size = abs(value)
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    if size >= 100:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    if size >= 1:
-        return f"{value:.2f}"
-    return f"{value:.3f}"
+        return f"{value:.{significant}g}" if _finite(value) else MISSING
+    return format_short(value)
 
 
 def percent(value, places: int = 0) -> str:
@@ -74,11 +62,7 @@ def signed_percent(value) -> str:
 
 def metric(value, name: str) -> str:
     """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"."""
-    text = number(value)
-    definition = DEFAULT_METRICS.get(name)
-    if text != MISSING and definition is not None and definition.unit == "percent":
-        return text + "%"
-    return text
+    return format_short(value, unit_of(name))
 
 
 def _in_zone(value: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:

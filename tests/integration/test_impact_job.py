@@ -5,19 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from collab.impacts import job as impacts
-from collab.kpis import store as kpis
+from collab.impacts.job import measure_task, run_impact
+from collab.impacts.ledger import best_impacts, impact_ledger
+from collab.impacts.metric_map import metrics_for, set_metrics_for
+from collab.impacts.results import history_by_category, measured_by_task
 from collab.kpis.input import Observation
+from collab.kpis.recording import record_kpis
+from collab.kpis.totals import current_figures
 from collab.models.kpis import TaskImpact
 from collab.platform.extensions import db
+from collab.web.impact_text import badge_text
 from collab.work.tasks import update_task
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
 from tests.support.factories import make_org, make_user, membership
 
 DAYS = 400
 FIRST = TODAY - dt.timedelta(days=DAYS - 1)
+
+
+def badges_for(task_ids) -> dict[int, str]:
+    """What the board's finished cards show."""
+    return {task_id: badge_text(impact) for task_id, impact in best_impacts(task_ids).items()}
 
 
 def _rows(task) -> dict[str, TaskImpact]:
@@ -49,7 +59,7 @@ def _arrange():
 def test_job_measures_waits_flags_confounders_and_reruns_idempotently(app):
     org, director, measured, recent, neighbour = _arrange()
 
-    line = impacts.run_impact()
+    line = run_impact()
     # meta_tags: search_ctr + organic_sessions (x2 tasks); content_gaps: organic_sessions + leads
     assert line == "impact: 3 tasks checked, 3 impacts measured, 3 waiting for data, 6 changed"
 
@@ -67,27 +77,27 @@ def test_job_measures_waits_flags_confounders_and_reruns_idempotently(app):
     assert _rows(neighbour)["leads"].status == "waiting_for_data"  # no leads data at all
 
     before = {r.id: (r.fingerprint, r.measured_at) for r in db.session.scalars(select(TaskImpact))}
-    again = impacts.run_impact()
+    again = run_impact()
     assert again == "impact: 3 tasks checked, 3 impacts measured, 3 waiting for data, 0 changed"
     after = {r.id: (r.fingerprint, r.measured_at) for r in db.session.scalars(select(TaskImpact))}
     assert after == before
 
     # New data inside the recent task's after window: that impact is measured again.
-    kpis.record_kpis(org, [Observation("search_ctr", TODAY + dt.timedelta(days=1), 3.5)])
+    record_kpis(org, [Observation("search_ctr", TODAY + dt.timedelta(days=1), 3.5)])
     db.session.commit()
-    line = impacts.run_impact()
+    line = run_impact()
     assert line.endswith(" 1 changed"), line  # one more day for the waiting impact
     assert _rows(recent)["search_ctr"].result["after"]["n"] == 22
 
 
 def test_changed_figure_in_the_history_measures_again(app):
     org, _, measured, _, _ = _arrange()
-    impacts.run_impact()
+    run_impact()
     old = _rows(measured)["search_ctr"]
     old_fingerprint, old_result = old.fingerprint, dict(old.result)
-    kpis.record_kpis(org, [Observation("search_ctr", FIRST + dt.timedelta(days=200), 9.0)])
+    record_kpis(org, [Observation("search_ctr", FIRST + dt.timedelta(days=200), 9.0)])
     db.session.commit()
-    impacts.run_impact()
+    run_impact()
     new = _rows(measured)["search_ctr"]
     assert new.fingerprint != old_fingerprint
     # Outside both windows, but inside the history the placebo dates calibrate on: an
@@ -100,11 +110,11 @@ def test_changed_figure_in_the_history_measures_again(app):
 
 def test_reopened_tasks_and_unmapped_metrics_lose_their_impacts(app):
     org, director, measured, recent, _ = _arrange()
-    impacts.run_impact()
+    run_impact()
     update_task(membership(director, org), recent, {"status": "in_progress"}, recent.version)
-    impacts.set_metrics_for(membership(director, org), org, "meta_tags", ["search_ctr"])
+    set_metrics_for(membership(director, org), org, "meta_tags", ["search_ctr"])
     db.session.commit()
-    line = impacts.run_impact()
+    line = run_impact()
     assert line == "impact: 2 tasks checked, 2 impacts measured, 1 waiting for data, 3 changed"
     assert _rows(recent) == {}
     assert set(_rows(measured)) == {"search_ctr"}
@@ -112,52 +122,58 @@ def test_reopened_tasks_and_unmapped_metrics_lose_their_impacts(app):
 
 def test_measure_task_is_idempotent_and_agrees_with_the_job(app):
     org, director, measured, _, _ = _arrange()
-    assert impacts.measure_task(measured.id) == 2
+    assert measure_task(measured.id) == 2
     first = {m: (r.fingerprint, r.result, r.confounder_count) for m, r in _rows(measured).items()}
-    assert impacts.measure_task(measured.id) == 2
+    assert measure_task(measured.id) == 2
     assert {
         m: (r.fingerprint, r.result, r.confounder_count) for m, r in _rows(measured).items()
     } == first
-    assert impacts.run_impact().endswith(" 4 changed")  # only the other two tasks' rows
+    assert run_impact().endswith(" 4 changed")  # only the other two tasks' rows
     assert {
         m: (r.fingerprint, r.result, r.confounder_count) for m, r in _rows(measured).items()
     } == first
-    assert impacts.measure_task(10_000_000) == 0
+    assert measure_task(10_000_000) == 0
 
-    impacts.on_task_done(measured)
+    # Rows whose inputs are unknown (no fingerprint) are measured again: same answers.
+    db.session.execute(
+        update(TaskImpact).where(TaskImpact.task_id == measured.id).values(fingerprint="")
+    )
     db.session.commit()
-    assert {r.fingerprint for r in _rows(measured).values()} == {""}
-    assert impacts.run_impact().endswith(" 0 changed")  # re-measured, same answers
+    assert run_impact().endswith(" 0 changed")  # re-measured, same answers
+    assert "" not in {r.fingerprint for r in _rows(measured).values()}
     assert {m: r.result for m, r in _rows(measured).items()} == {m: v[1] for m, v in first.items()}
 
 
 def test_helpers_for_the_board_and_the_notes(app):
     org, director, measured, recent, neighbour = _arrange()
-    impacts.run_impact()
-    badges = impacts.badges_for([measured.id, recent.id, neighbour.id])
+    run_impact()
+    badges = badges_for([measured.id, recent.id, neighbour.id])
     assert set(badges) == {measured.id, neighbour.id}  # the recent one waits for data
     assert badges[measured.id].startswith("CTR +")
     assert badges[neighbour.id] == "sessions: no clear change"
 
-    mine = impacts.measured_for_task(measured)
+    measured_now = measured_by_task([measured.id, recent.id, neighbour.id])
+    mine = measured_now[measured.id]
     assert {m["metric"]: m["verdict"] for m in mine} == {
         "search_ctr": "improved",
         "organic_sessions": "no_change",
     }
     assert set(mine[0]) == {"metric", "change_pct", "verdict"}
-    assert impacts.history_for_category(org, "meta_tags", exclude_task_id=recent.id) == mine
-    assert impacts.history_for_category(org, "meta_tags", exclude_task_id=measured.id) == []
-    assert impacts.history_for_category(org, "page_speed") == []
+    assert recent.id not in measured_now  # still waiting for data
+    history = history_by_category(org, ["meta_tags", "page_speed"])
+    assert [r.summary for r in history["meta_tags"]] == mine  # the recent one waits
+    assert {r.task_id for r in history["meta_tags"]} == {measured.id}
+    assert history["page_speed"] == []
 
-    figures = impacts.current_figures(org, ["search_ctr", "organic_sessions", "leads", "nope"])
+    figures = current_figures(org, ["search_ctr", "organic_sessions", "leads", "nope"])
     assert set(figures) == {"search_ctr", "organic_sessions"}
     record_series(org, "leads", TODAY, [10], channel="organic")
     record_series(org, "spend", TODAY, [250], channel="organic")
-    assert impacts.current_figures(org, ["cost_per_lead"]) == {"cost_per_lead": 25.0}
-    assert impacts.metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
-    assert impacts.metrics_for(org, "no_such_category") == ()
+    assert current_figures(org, ["cost_per_lead"]) == {"cost_per_lead": 25.0}
+    assert metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
+    assert metrics_for(org, "no_such_category") == ()
 
-    ledger, total = impacts.impact_ledger(org)
+    ledger, total = impact_ledger(org)
     assert total == 3
     assert ledger[0]["metric"] == "search_ctr" and ledger[0]["confounder_count"] == 1
 
@@ -170,7 +186,7 @@ def test_timezones_put_completion_on_the_local_day(app):
     task = completed_task(org, director, "meta_tags", TODAY - dt.timedelta(days=40))
     task.completed_at = task.completed_at.replace(hour=20)
     db.session.commit()
-    impacts.run_impact()
+    run_impact()
     after = _rows(task)["search_ctr"].result["after"]
     assert after["from"] == (TODAY - dt.timedelta(days=39)).isoformat()
 
@@ -188,11 +204,11 @@ def test_flask_jobs_run_impact_prints_one_line(app, runner):
 
 def test_a_reopened_task_loses_its_badge_before_the_next_run(app):
     org, director, measured, _, _ = _arrange()
-    impacts.run_impact()
-    assert measured.id in impacts.badges_for([measured.id])
+    run_impact()
+    assert measured.id in badges_for([measured.id])
     update_task(membership(director, org), measured, {"status": "in_progress"}, measured.version)
     db.session.commit()
-    assert impacts.badges_for([measured.id]) == {}
-    assert impacts.measured_for_task(measured) == []
-    ledger, total = impacts.impact_ledger(org)
+    assert badges_for([measured.id]) == {}
+    assert measured_by_task([measured.id]) == {}
+    ledger, total = impact_ledger(org)
     assert total == 1 and all(row["task_id"] != measured.id for row in ledger)

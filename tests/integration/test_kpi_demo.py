@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from collab.demo.kpis import seed_demo_kpis
-from collab.impacts import job as impacts
+from collab.impacts.ledger import impact_ledger
 from collab.models import Organization, Task
 from collab.models.kpis import KpiObservation, TaskImpact
 from collab.platform.extensions import db
@@ -46,7 +46,7 @@ def test_demo_kpis_show_real_effects_and_are_idempotent(app):
     # Work that moved nothing is shown as such.
     assert verdicts[("Refresh ten old blog posts", "organic_sessions")][0] == "no_change"
 
-    ledger, total = impacts.impact_ledger(org)
+    ledger, total = impact_ledger(org)
     assert total >= 8 and ledger[0]["verdict"] == "improved"
 
     assert seed_demo_kpis(org) is False  # idempotent: nothing added the second time

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from collab.kpis import store as kpis
 from collab.kpis.input import Observation
+from collab.kpis.recording import record_kpis
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 from collab.work.tasks import update_task
@@ -52,7 +52,7 @@ def record_series(
         for i, v in enumerate(values)
         if v is not None and not (isinstance(v, float) and math.isnan(v))
     ]
-    counts = kpis.record_kpis(org, observations)
+    counts = record_kpis(org, observations)
     db.session.commit()
     return counts
 

@@ -8,7 +8,8 @@ import io
 
 from sqlalchemy import func, select
 
-from collab.impacts import job as impacts
+from collab.impacts.job import run_impact
+from collab.impacts.metric_map import category_map, metrics_for
 from collab.models.kpis import KpiObservation
 from collab.platform.extensions import db
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
@@ -168,7 +169,7 @@ def test_dashboard_charts_markers_and_ledger(app):
     task = completed_task(
         org, director, "landing_copy", changed, title="Rewrite <b>pricing</b> copy"
     )
-    impacts.run_impact()
+    run_impact()
     db.session.commit()
 
     page = client.get("/orgs/acme/kpis/?days=365")
@@ -231,15 +232,15 @@ def test_directors_edit_the_metrics_map(app):
     client, _ = _signed_in(app, org, "cmo")
     page = client.get("/orgs/acme/kpis/map")
     assert page.status_code == 200
-    assert impacts.metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
+    assert metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
     form = {"csrf_token": csrf_from(page.text)}
-    for category, metrics in impacts.category_map(org).items():
+    for category, metrics in category_map(org).items():
         if category != "uncategorised":
             form[f"m|{category}"] = list(metrics)
     form["m|meta_tags"] = ["search_ctr", "leads"]
     saved = client.post("/orgs/acme/kpis/map", data=form, follow_redirects=True)
     assert "Saved 1 change" in saved.text
-    assert impacts.metrics_for(org, "meta_tags") == ("search_ctr", "leads")
+    assert metrics_for(org, "meta_tags") == ("search_ctr", "leads")
 
     added = client.post(
         "/orgs/acme/kpis/map/metrics",
@@ -251,8 +252,8 @@ def test_directors_edit_the_metrics_map(app):
     form["reset|meta_tags"] = "1"
     form["m|page_speed"] = ["lcp_ms", "demo_requests"]
     client.post("/orgs/acme/kpis/map", data=form)
-    assert impacts.metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
-    assert impacts.metrics_for(org, "page_speed") == ("lcp_ms", "demo_requests")
+    assert metrics_for(org, "meta_tags") == ("search_ctr", "organic_sessions")
+    assert metrics_for(org, "page_speed") == ("lcp_ms", "demo_requests")
 
     staff, _ = _signed_in(app, org, "it")
     view = staff.get("/orgs/acme/kpis/map")
@@ -289,3 +290,26 @@ def test_task_page_shows_charts_and_the_impact_table(app):
     db.session.commit()
     pending = client.get(f"/orgs/acme/tasks/{open_task.id}").text
     assert "Once done, this task is measured against search click-through rate" in pending
+
+
+def test_an_organisations_own_metric_keeps_its_unit_on_the_task_chart(app):
+    import re
+
+    from collab.impacts.metric_map import set_metrics_for
+    from collab.kpis.custom_metrics import define_metric
+    from tests.support.factories import membership
+
+    org = make_org("acme")
+    client, director = _signed_in(app, org, "cmo")
+    actor = membership(director, org)
+    define_metric(actor, org, "form_completion", "percent", lower_is_better=False)
+    set_metrics_for(actor, org, "landing_copy", ["form_completion"])
+    days = 120
+    first = TODAY - dt.timedelta(days=days - 1)
+    record_series(org, "form_completion", first, daily_series(days, level=35.0, seed=5))
+    task = completed_task(org, director, "landing_copy", first + dt.timedelta(days=80))
+
+    html = client.get(f"/orgs/acme/tasks/{task.id}").text.split('id="impact-h"')[1]
+    assert "form completion, 90 days around completion" in html
+    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', html)
+    assert ticks and all(tick.endswith("%") for tick in ticks)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import event
 
 from collab.impacts.job import measure_task
-from collab.kpis.store import record_json
+from collab.kpis.recording import record_json
 from collab.platform.extensions import db
 from collab.training.versions import save_version
 from collab.work.tasks import update_task

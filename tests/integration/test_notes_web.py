@@ -11,8 +11,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from collab.impacts.job import measure_task, set_metrics_for
-from collab.kpis.store import record_json
+from collab.impacts.job import measure_task
+from collab.impacts.metric_map import set_metrics_for
+from collab.kpis.recording import record_json
 from collab.models.notes import NoteRead, NoteVersion
 from collab.platform.extensions import db
 from collab.training.library import shipped_note

@@ -1,8 +1,10 @@
-"""The impact job's shared-table engine answers exactly what measure_change answers.
+"""One engine: a DailySeries shared by thousands of measurements answers exactly what
+measure_change answers for each of them.
 
-The job measures thousands of (task, metric) pairs against one series per metric, so it builds
-the series and its window table once (collab.impacts._Series). These seeded random cases hold it
-to measure_change, field for field, including the paths it hands over to measure_change.
+The impact job measures thousands of (task, metric) pairs against one series per metric
+(collab.kpis.statistics.DailySeries, built once). These seeded random cases hold it to
+measure_change, field for field, however far the series reaches beyond the days a
+measurement reads, and whether or not it reaches that far at all.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import math
 import numpy as np
 import pytest
 
-from collab.impacts.job import _Series
-from collab.kpis.statistics import measure_change
+from collab.impacts.measuring import fingerprint
+from collab.kpis.statistics import DailySeries, days_read, measure_change
 
 FIRST = dt.date(2023, 1, 2)
 
@@ -77,8 +79,11 @@ def _direct(values, changed, started, window, lower):
     )
 
 
-def _engine(values, changed, started, window, lower, pad: int):
-    # The job's series start earlier and end later than any one measurement needs.
+def _shared(values, changed, started, window, pad: int | None) -> DailySeries:
+    """The series as the job builds it: from before the before window (and ``pad`` more days)
+    to past the after window. With pad None, just the data, which may end too soon."""
+    if pad is None:
+        return DailySeries(values, FIRST, window)
     start = min(changed, started or changed)
     first_needed = start - dt.timedelta(days=window)
     first = min(FIRST, first_needed) - dt.timedelta(days=pad)
@@ -86,55 +91,62 @@ def _engine(values, changed, started, window, lower, pad: int):
     padded = np.full((last - first).days + 1, np.nan)
     offset = (FIRST - first).days
     padded[offset : offset + values.size] = values
-    return _Series(padded, first, window)
+    return DailySeries(padded, first, window)
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_engine_matches_measure_change_exactly(seed):
-    fast = 0
+def test_a_shared_series_answers_what_measure_change_answers(seed):
     for count, (values, changed, started, window, lower) in enumerate(_cases(40, seed)):
         expected = _direct(values, changed, started, window, lower)
-        for pad in (0, 400):
-            series = _engine(values, changed, started, window, lower, pad)
+        for pad in (0, 400, None):
+            series = _shared(values, changed, started, window, pad)
             assert series.measure(changed, started, lower) == expected, (seed, count, pad)
-            fast += series._fast(changed, started, lower) is not None
-    assert fast > 0
 
 
-def test_typical_job_cases_take_the_shared_table_path():
-    """Two years of complete daily data: every measurement avoids rebuilding the series."""
+def test_one_series_measures_many_changes():
+    """Two years of complete daily data, one series, a change every week."""
     rng = np.random.default_rng(3)
     values = _series(rng, 760, "traffic")
-    series = _Series(values, FIRST, 28)
+    series = DailySeries(values, FIRST, 28)
     for offset in range(400, 760 - 28, 7):
         changed = FIRST + dt.timedelta(days=offset)
         started = changed - dt.timedelta(days=int(rng.integers(0, 20)))
-        assert series._fast(changed, started, False) is not None
         assert series.measure(changed, started, False) == _direct(
             values, changed, started, 28, False
         )
+
+
+def test_days_read_are_the_lookback_the_windows_and_the_work_between():
+    changed = dt.date(2025, 6, 30)
+    assert days_read(changed, dt.date(2025, 6, 20), 28) == (
+        dt.date(2025, 6, 20) - dt.timedelta(days=28 + 730),
+        dt.date(2025, 7, 27),
+    )
+    # Work recorded as started after it was completed: the before window ends at completion.
+    assert days_read(changed, changed + dt.timedelta(days=3), 28) == days_read(changed, None, 28)
+
+
+def _digest(values: np.ndarray, first: dt.date, changed, started=None, lower=False) -> str:
+    return fingerprint(DailySeries(values, first), changed, started, lower)
 
 
 def test_fingerprint_follows_the_inputs_and_only_them():
     rng = np.random.default_rng(5)
     values = _series(rng, 900, "traffic")
     changed = FIRST + dt.timedelta(days=800)
-    series = _Series(values, FIRST)
-    fingerprint = series.fingerprint(changed, None, False)
-    assert fingerprint == _Series(values.copy(), FIRST).fingerprint(changed, None, False)
+    digest = _digest(values, FIRST, changed)
+    assert digest == _digest(values.copy(), FIRST, changed)
     # The same data in a longer series: the same inputs, so the same fingerprint.
     longer = np.concatenate([np.full(30, np.nan), values, np.full(10, np.nan)])
-    assert _Series(longer, FIRST - dt.timedelta(days=30)).fingerprint(changed, None, False) == (
-        fingerprint
-    )
+    assert _digest(longer, FIRST - dt.timedelta(days=30), changed) == digest
     # Outside what the measurement reads: no change. Inside the lookback or the after
     # window: a new fingerprint.
     early = values.copy()
     early[0] += 1
-    assert _Series(early, FIRST).fingerprint(changed, None, False) == fingerprint
+    assert _digest(early, FIRST, changed) == digest
     for day in (800 - 28 - 700, 800 - 1, 800 + 27):
         moved = values.copy()
         moved[day] += 1
-        assert _Series(moved, FIRST).fingerprint(changed, None, False) != fingerprint
-    assert series.fingerprint(changed, changed - dt.timedelta(days=3), False) != fingerprint
-    assert series.fingerprint(changed, None, True) != fingerprint
+        assert _digest(moved, FIRST, changed) != digest
+    assert _digest(values, FIRST, changed, changed - dt.timedelta(days=3)) != digest
+    assert _digest(values, FIRST, changed, lower=True) != digest

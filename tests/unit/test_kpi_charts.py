@@ -7,7 +7,7 @@ import re
 
 from markupsafe import Markup
 
-from collab.web.charts import Band, Chart, Line, Marker, number, render
+from collab.web.charts import Band, Chart, Line, Marker, render
 
 FIRST = dt.date(2026, 1, 1)
 
@@ -56,9 +56,15 @@ def test_empty_chart_says_so():
     assert "Jan 2026" in html and ">Feb<" in html  # month ticks, the year where it turns
 
 
-def test_numbers_read_well():
-    assert number(0) == "0"
-    assert number(1234.5) == "1,234"
-    assert number(12.345) == "12.3"
-    assert number(2.5, "percent") == "2.50%"
-    assert number(float("nan")) == "—"
+def test_axis_figures_carry_the_charts_unit():
+    html = render(
+        Chart(
+            title="CTR",
+            first=FIRST,
+            last=FIRST + dt.timedelta(days=2),
+            lines=[Line("daily", _days([2.5, 3.0, 3.5]))],
+            unit="percent",
+        )
+    )
+    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', html)
+    assert ticks and all(tick.endswith("%") for tick in ticks)

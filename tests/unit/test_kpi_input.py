@@ -29,7 +29,8 @@ TOMORROW = "2026-03-11"
 DAY_AFTER_TOMORROW = "2026-03-12"
 KNOWN = (
     "leads, spend, staff_cost, revenue, organic_sessions, search_ctr, conversion_rate, lcp_ms, "
-    "not_found_count, bounce_rate"
+    "not_found_count, bounce_rate, search_clicks, search_impressions, search_position, sessions, "
+    "active_users, ad_clicks, ad_impressions"
 )
 UNKNOWN_FOO = f"unknown metric 'foo' (known: {KNOWN})"
 
@@ -61,6 +62,13 @@ def test_default_metrics_are_the_public_names_with_their_good_direction():
         "bounce_rate",
         "cost_per_lead",
         "romi",
+        "search_clicks",
+        "search_impressions",
+        "search_position",
+        "sessions",
+        "active_users",
+        "ad_clicks",
+        "ad_impressions",
     ]
     assert all(name == m.name for name, m in DEFAULT_METRICS.items())
     lower = {name for name, m in DEFAULT_METRICS.items() if m.lower_is_better}
@@ -71,6 +79,7 @@ def test_default_metrics_are_the_public_names_with_their_good_direction():
         "bounce_rate",
         "spend",
         "staff_cost",
+        "search_position",
     }
     assert {n for n, m in DEFAULT_METRICS.items() if m.derived} == {"cost_per_lead", "romi"}
     assert {n for n, m in DEFAULT_METRICS.items() if not m.non_negative} == {"romi"}

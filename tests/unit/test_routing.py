@@ -32,6 +32,13 @@ API_METRICS = {
     "lcp_ms",
     "not_found_count",
     "bounce_rate",
+    "search_clicks",
+    "search_impressions",
+    "search_position",
+    "sessions",
+    "active_users",
+    "ad_clicks",
+    "ad_impressions",
     "cost_per_lead",
     "romi",
 }

@@ -10,13 +10,15 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 
 from collab.accounts.roles import role_may
 from collab.http.access import access
-from collab.impacts import job as impacts
-from collab.kpis import store as kpis
+from collab.impacts.completed_work import completed_between
+from collab.impacts.ledger import impact_ledger
+from collab.kpis import totals
+from collab.kpis.metrics import unit_of
 from collab.platform import queue
 from collab.platform.clock import local_today
 from collab.platform.extensions import db
 from collab.web import charts
-from collab.web.kpis import bp, unit_of
+from collab.web.kpis import bp
 
 RANGES = (90, 180, 365, 730)
 DASHBOARD_METRICS = ("leads", "cost_per_lead", "romi")
@@ -31,7 +33,7 @@ _TITLES = {
 
 def _dashboard_lines(org_id: int, first: dt.date, last: dt.date) -> dict[str, list]:
     lines: dict[str, list] = {metric: [] for metric in DASHBOARD_METRICS}
-    weekly = kpis.weekly_by_channel(org_id, DASHBOARD_METRICS, first, last)
+    weekly = totals.weekly_by_channel(org_id, DASHBOARD_METRICS, first, last)
     for metric, series in weekly.items():
         for index, (channel, points) in enumerate(series):
             first_line = index == 0  # the all-channels line leads, dashed
@@ -48,14 +50,14 @@ def _dashboard_lines(org_id: int, first: dt.date, last: dt.date) -> dict[str, li
 def dashboard(org: str):
     days = request.args.get("days", 180, type=int)
     days = days if days in RANGES else 180
-    _, data_last = kpis.data_range(g.org.id)
+    _, data_last = totals.data_range(g.org.id)
     today = local_today(g.org.timezone)
     last = min(data_last or today, today)
     first = last - dt.timedelta(days=days - 1)
     zone = ZoneInfo(g.org.timezone)
     done = [
         (task_id, title, at.astimezone(zone).date())
-        for task_id, title, at in impacts.completed_between(g.org, first, last, zone)
+        for task_id, title, at in completed_between(g.org, first, last, zone)
     ]
     markers = [
         charts.Marker(
@@ -78,7 +80,7 @@ def dashboard(org: str):
         for metric in DASHBOARD_METRICS
     ]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    ledger, total = impacts.impact_ledger(g.org, page, LEDGER_PAGE)
+    ledger, total = impact_ledger(g.org, page, LEDGER_PAGE)
     return render_template(
         "kpis/dashboard.html",
         org=g.org,
@@ -93,7 +95,7 @@ def dashboard(org: str):
         ledger_total=total,
         page=page,
         per_page=LEDGER_PAGE,
-        current=impacts.current_figures(g.org, DASHBOARD_METRICS),
+        current=totals.current_figures(g.org, DASHBOARD_METRICS),
         may_write=role_may(g.membership.role, "kpi.write"),
     )
 

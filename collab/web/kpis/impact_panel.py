@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from flask import g
 
-from collab.impacts import job as impacts
-from collab.kpis import store as kpis
+from collab.impacts.metric_map import metrics_for
+from collab.impacts.results import impacts_for_task
+from collab.kpis.custom_metrics import metric_definitions
+from collab.kpis.metrics import metric_label
+from collab.kpis.totals import daily_totals
 from collab.models import Organization, Task
 from collab.platform.extensions import db
-from collab.training.library import metric_label
 from collab.web import charts
-from collab.web.kpis import unit_of
 
 CHART_HALF_SPAN = 45
 
@@ -23,17 +24,19 @@ CHART_HALF_SPAN = 45
 def task_impact_panel(task: Task) -> dict:
     """What templates/kpis/task_impact.html shows for a task: its linked metrics and, once
     done, a 90-day chart per metric (windows shaded, completion marked) and the impacts."""
-    metrics = impacts.metrics_for(task.organization_id, task.category)
+    metrics = metrics_for(task.organization_id, task.category)
     panel = {"metrics": metrics, "done": False, "impacts": [], "charts": []}
     if task.status != "done" or task.completed_at is None:
         return panel
-    items, _ = impacts.impacts_for_task(task)
+    items = impacts_for_task(task)
     panel["done"] = True
     panel["impacts"] = items
     completed = task.completed_at.astimezone(_zone_of(task)).date()
     first = completed - dt.timedelta(days=CHART_HALF_SPAN)
     last = completed + dt.timedelta(days=CHART_HALF_SPAN - 1)
-    totals = kpis.daily_totals(task.organization_id, [i["metric"] for i in items], first, last)
+    totals = daily_totals(task.organization_id, [i["metric"] for i in items], first, last)
+    # An organisation's own metrics keep their units on the chart too.
+    units = {name: m.unit for name, m in metric_definitions(task.organization_id).items()}
     for item in items:
         points = [
             (first + dt.timedelta(days=offset), None if np.isnan(value) else float(value))
@@ -60,7 +63,7 @@ def task_impact_panel(task: Task) -> dict:
                 ),
             ],
             markers=[charts.Marker(completed, f"task #{task.id} completed")],
-            unit=unit_of(item["metric"]),
+            unit=units.get(item["metric"], ""),
             height=180,
         )
         panel["charts"].append(charts.render(chart))

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from collab.http.access import access
-from collab.kpis import store as kpis
 from collab.kpis import uploads
+from collab.kpis.recording import import_csv
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.queue import QueueAway
@@ -73,7 +73,7 @@ def import_confirm(org: str):
             page = render_template("kpis/import_waiting.html", org=g.org, token=token)
             return page, 503, {"Retry-After": "60"}
         return redirect(url_for("kpis.import_job", org=org, token=token))
-    counts = kpis.import_csv(g.org, text)
+    counts = import_csv(g.org, text)
     db.session.commit()
     uploads.forget(g.org, token)
     flash(

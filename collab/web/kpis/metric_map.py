@@ -7,9 +7,10 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from collab.accounts.roles import role_may
 from collab.http.access import access
-from collab.impacts import job as impacts
 from collab.impacts.category_map_edit import edit_category_map
-from collab.kpis import store as kpis
+from collab.impacts.metric_map import category_map
+from collab.kpis import custom_metrics
+from collab.kpis.metrics import UNITS
 from collab.platform.extensions import db
 from collab.web.kpis import bp
 from collab.work import routing
@@ -18,15 +19,15 @@ from collab.work import routing
 @bp.route("/map")
 @access("kpi.view")
 def metric_map(org: str):
-    definitions = kpis.metric_definitions(g.org)
+    definitions = custom_metrics.metric_definitions(g.org)
     return render_template(
         "kpis/map.html",
         org=g.org,
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
-        chosen=impacts.category_map(g.org),
+        chosen=category_map(g.org),
         metrics=list(definitions),
         definitions=definitions,
-        units=kpis.UNITS,
+        units=UNITS,
         may_edit=role_may(g.membership.role, "settings.edit"),
     )
 
@@ -59,7 +60,7 @@ def metric_map_save(org: str):
 @access("settings.edit")
 def define_metric(org: str):
     form = request.form
-    metric = kpis.define_metric(
+    metric = custom_metrics.define_metric(
         g.membership,
         g.org,
         form.get("name", ""),

@@ -8,7 +8,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from collab.http.access import access
 from collab.kpis import input as kpi_input
-from collab.kpis import store as kpis
+from collab.kpis import month_grid, totals
+from collab.kpis.custom_metrics import metric_definitions
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
@@ -24,9 +25,9 @@ def _month_arg(raw: str | None, today: dt.date) -> dt.date:
 
 
 def _grid_context(month: dt.date, channel: str, typed: dict | None = None, errors=None) -> dict:
-    definitions = kpis.metric_definitions(g.org)
+    definitions = metric_definitions(g.org)
     metrics = [name for name, m in definitions.items() if not m.derived]
-    stored = kpis.month_values(g.org, month, channel, metrics)
+    stored = month_grid.month_values(g.org, month, channel, metrics)
     values = {}
     for (metric, day), value in stored.items():
         text = repr(value)  # exact: saving the grid unchanged changes nothing
@@ -40,9 +41,9 @@ def _grid_context(month: dt.date, channel: str, typed: dict | None = None, error
         "previous": previous,
         "following": following,
         "channel": channel,
-        "channels": kpis.channels_of(g.org.id),
+        "channels": totals.channels_of(g.org.id),
         "metrics": metrics,
-        "days": kpis.month_days(month),
+        "days": month_grid.month_days(month),
         "values": values,
         "errors": errors or {},
         "today": local_today(g.org.timezone),
@@ -70,7 +71,7 @@ def grid_save(org: str):
             _, metric, day = (key.split("|") + ["", ""])[:3]
             cells[(metric, day)] = text
     try:
-        counts = kpis.record_month(g.org, month, channel, cells)
+        counts = month_grid.record_month(g.org, month, channel, cells)
     except ValidationFailed as error:
         db.session.rollback()
         context = _grid_context(month, channel, typed=cells, errors=error.fields)

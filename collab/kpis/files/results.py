@@ -1,0 +1,144 @@
+"""What reading a KPI file gives: the day-by-day observations with what was left out and why,
+or a refusal a marketer can act on. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from collab.kpis.input import Observation
+
+SHOWN_LENGTH = 60
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
+
+
+def shown(text: object, length: int = SHOWN_LENGTH) -> str:
+    """Text from a file, fit for a sentence: no control characters, NULs, lone surrogates or
+    replacement marks (so never raw bytes or mojibake), one line, at most ``length`` long."""
+    flat = " ".join(_CONTROL.sub(" ", str(text)).split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def column_key(label: str) -> str:
+    """How a column is named in a remembered mapping: case and spacing never matter, so
+    "Avg. Position" and "avg.  position" are one column."""
+    return " ".join(label.replace("\ufeff", "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class UnmappedColumn:
+    """A column of numbers that no metric takes yet: the page offers it a mapping (an existing
+    metric, a new metric with a unit and a direction, or ignore), remembered per source."""
+
+    source: str
+    column: str  # as the tool wrote it (shown)
+    file: str
+    examples: tuple[str, ...]
+    unit: str  # a guess for a new metric: "percent", "ms" or "count"
+    lower_is_better: bool = False  # a guess too: costs, bounces and positions go down
+
+    @property
+    def key(self) -> str:
+        return column_key(self.column)
+
+
+@dataclass(frozen=True)
+class KpiFile:
+    """A file read: what ``POST /api/v1/orgs/{org}/kpis/files`` answers besides the counts the
+    store computes (``summary``), plus what the import page needs to offer mappings."""
+
+    name: str
+    source: str  # search_console, ga4, google_ads, bing_webmaster, yandex_metrica, csv, mixed
+    observations: tuple[Observation, ...]
+    skipped: tuple[str, ...] = ()  # what was not imported, and why, one sentence each
+    notes: tuple[str, ...] = ()  # how the rows were read (rows added up, totals left out)
+    unmapped: tuple[UnmappedColumn, ...] = ()
+    currency: str | None = None  # the currency code the file states its money in, if it does
+    sources: tuple[str, ...] = field(default=())
+
+    @property
+    def metrics(self) -> list[str]:
+        return sorted({o.metric for o in self.observations})
+
+    @property
+    def first_day(self) -> dt.date:
+        return min(o.date for o in self.observations)
+
+    @property
+    def last_day(self) -> dt.date:
+        return max(o.date for o in self.observations)
+
+    def summary(self) -> dict:
+        """The API's ``{source, metrics, from, to, skipped}``."""
+        return {
+            "source": self.source,
+            "metrics": self.metrics,
+            "from": self.first_day.isoformat(),
+            "to": self.last_day.isoformat(),
+            "skipped": list(self.skipped),
+        }
+
+
+class KpiFileError(ValueError):
+    """The file was refused, nothing in it is imported. The message names the file and the line,
+    says what was expected and what to do; ``fields`` names every offending row when there are
+    several; ``unmapped`` lists the columns a mapping could take when nothing mapped."""
+
+    def __init__(
+        self,
+        file: str,
+        problem: str,
+        advice: str = "",
+        *,
+        line: int | None = None,
+        where: str = "line",
+        expected: str = "",
+        fields: dict[str, str] | None = None,
+        unmapped: tuple[UnmappedColumn, ...] = (),
+        usable: bool = False,
+    ):
+        self.file = file
+        self.problem = problem
+        self.advice = advice
+        self.line = line
+        self.where = where  # "line" in text files, "row" in spreadsheets
+        self.expected = expected
+        self.fields = dict(fields or {})
+        self.unmapped = tuple(unmapped)
+        # A file in a ZIP that holds nothing to import (a PDF, a list of queries) is skipped;
+        # a daily series with a broken row refuses the whole upload (all or nothing).
+        self.usable = usable
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        place = self.file + (f", {self.where} {self.line}" if self.line else "")
+        text = f"{place}: {self.problem}"
+        if self.expected:
+            text += f" (expected {self.expected})"
+        text += "."
+        if self.advice:
+            text += " " + self.advice
+        return text
+
+    @property
+    def short(self) -> str:
+        """Where and what, without the advice: a line of ``skipped`` when the rest imports."""
+        place = self.file + (f", {self.where} {self.line}" if self.line else "")
+        return f"{place}: {self.problem}"
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):
+        # Exceptions pickle by args alone, which would lose every keyword; a refusal crosses a
+        # process boundary when a background import fails.
+        return (_rebuilt, (self.__dict__.copy(),))
+
+
+def _rebuilt(state: dict) -> KpiFileError:
+    error = KpiFileError.__new__(KpiFileError)
+    error.__dict__.update(state)
+    ValueError.__init__(error, error.message)
+    return error

@@ -1,0 +1,142 @@
+"""The API's list of observations: stored ones in (metric, date, channel) order, a page at a
+time; derived metrics computed from the daily totals."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+
+import numpy as np
+from sqlalchemy import func, select, tuple_
+
+from collab.kpis.custom_metrics import metric_definitions
+from collab.kpis.metrics import DERIVED_INPUTS
+from collab.kpis.totals import channel_series, daily_totals
+from collab.models import Organization
+from collab.models.kpis import KpiObservation
+from collab.platform.errors import ValidationFailed
+from collab.platform.extensions import db
+
+MAX_LIMIT = 200
+
+
+def encode_cursor(key: tuple[str, dt.date, str]) -> str:
+    raw = json.dumps({"m": key[0], "d": key[1].isoformat(), "c": key[2]})
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[str, dt.date, str]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return str(data["m"]), dt.date.fromisoformat(data["d"]), str(data["c"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise ValidationFailed(
+            "bad paging parameters", {"cursor": "not a cursor this API gave"}
+        ) from None
+
+
+def _parse_day(raw: str | None, field: str, errors: dict) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors[field] = "a date as YYYY-MM-DD"
+        return None
+
+
+def query_kpis(
+    org: Organization,
+    metric: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    channel: str | None = None,
+    cursor: str | None = None,
+    limit: int | str | None = 50,
+) -> tuple[list[dict], str | None]:
+    """Observations in (metric, date, channel) order, one page; derived metrics computed.
+
+    Returns the items ({metric, date, value, channel}; channel null for all channels) and the
+    cursor of the next page (None at the end)."""
+    errors: dict[str, str] = {}
+    definitions = metric_definitions(org)
+    metric = (metric or "").strip().lower() or None
+    if metric is not None and metric not in definitions:
+        errors["metric"] = "unknown metric; one of " + ", ".join(definitions)
+    first = _parse_day(date_from, "from", errors)
+    last = _parse_day(date_to, "to", errors)
+    if first and last and first > last:
+        errors["to"] = "on or after from"
+    try:
+        size = int(limit if limit not in (None, "") else 50)
+        if not 1 <= size <= MAX_LIMIT:
+            raise ValueError
+    except ValueError:
+        errors["limit"] = f"a whole number from 1 to {MAX_LIMIT}"
+        size = 50
+    after = decode_cursor(cursor) if cursor else None
+    if errors:
+        raise ValidationFailed("bad query parameters", errors)
+    channel = (channel or "").strip().lower() or None
+
+    if metric is not None and definitions[metric].derived:
+        rows = _derived_rows(org, metric, first, last, channel)
+        if after is not None:
+            rows = [r for r in rows if (r[0], r[1], r[2]) > after]
+        page = rows[: size + 1]
+    else:
+        query = select(
+            KpiObservation.metric, KpiObservation.day, KpiObservation.channel, KpiObservation.value
+        ).where(KpiObservation.organization_id == org.id)
+        if metric is not None:
+            query = query.where(KpiObservation.metric == metric)
+        if first is not None:
+            query = query.where(KpiObservation.day >= first)
+        if last is not None:
+            query = query.where(KpiObservation.day <= last)
+        if channel is not None:
+            query = query.where(KpiObservation.channel == channel)
+        if after is not None:
+            query = query.where(
+                tuple_(KpiObservation.metric, KpiObservation.day, KpiObservation.channel)
+                > tuple_(*after)
+            )
+        query = query.order_by(
+            KpiObservation.metric, KpiObservation.day, KpiObservation.channel
+        ).limit(size + 1)
+        page = [tuple(row) for row in db.session.execute(query)]
+    more = len(page) > size
+    page = page[:size]
+    items = [
+        {"metric": m, "date": d.isoformat(), "value": v, "channel": c or None}
+        for m, d, c, v in page
+    ]
+    next_cursor = encode_cursor(page[-1][:3]) if more else None
+    return items, next_cursor
+
+
+def _derived_rows(org, metric, first, last, channel) -> list[tuple]:
+    inputs = DERIVED_INPUTS[metric]
+    bounds = db.session.execute(
+        select(func.min(KpiObservation.day), func.max(KpiObservation.day)).where(
+            KpiObservation.organization_id == org.id, KpiObservation.metric.in_(inputs)
+        )
+    ).one()
+    if bounds[0] is None:
+        return []
+    first = max(first or bounds[0], bounds[0])
+    last = min(last or bounds[1], bounds[1])
+    if first > last:
+        return []
+    if channel is None:
+        values = daily_totals(org.id, [metric], first, last)[metric]
+    else:
+        values = channel_series(org.id, [metric], first, last).get(channel, {}).get(metric)
+        if values is None:
+            return []
+    return [
+        (metric, first + dt.timedelta(days=int(i)), channel or "", float(values[i]))
+        for i in np.flatnonzero(~np.isnan(values))
+    ]

@@ -1,0 +1,189 @@
+"""Organisation-wide daily totals and per-channel series, derived metrics computed.
+
+An organisation-wide daily total is the all-channels figure (channel ``''``) when one was
+recorded, otherwise the sum over the channels: a file of totals and a file of per-channel rows
+for the same days never double count.
+
+Derived metrics are computed from the daily totals, never stored:
+``cost_per_lead = (spend + staff_cost) / leads`` and
+``romi = (revenue - spend - staff_cost) / (spend + staff_cost)``. A missing cost component of a
+day counts as zero when the other one is there (many channels have a budget and no staff
+cost, or the reverse); with neither, or no leads (no revenue), the day has no value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from sqlalchemy import case, func, select
+
+from collab.kpis.custom_metrics import metric_definitions
+from collab.kpis.metrics import DERIVED_INPUTS
+from collab.models import Organization
+from collab.models.kpis import KpiObservation
+from collab.platform.extensions import db
+
+
+def base_metrics(metrics: Iterable[str]) -> list[str]:
+    """The stored metrics the given ones need (derived ones replaced by their inputs)."""
+    needed: list[str] = []
+    for metric in metrics:
+        for name in DERIVED_INPUTS.get(metric, (metric,)):
+            if name not in needed:
+                needed.append(name)
+    return needed
+
+
+def _empty(first: dt.date, last: dt.date) -> np.ndarray:
+    return np.full((last - first).days + 1, np.nan)
+
+
+def daily_totals(
+    org_id: int, metrics: Iterable[str], first: dt.date, last: dt.date
+) -> dict[str, np.ndarray]:
+    """Organisation-wide daily totals from ``first`` to ``last``: metric -> array, NaN where no
+    data. One GROUP BY query for all the stored metrics needed, derived ones computed."""
+    metrics = list(dict.fromkeys(metrics))
+    stored = base_metrics(metrics)
+    arrays = {name: _empty(first, last) for name in stored}
+    if stored and first <= last:
+        overall = func.sum(case((KpiObservation.channel == "", KpiObservation.value)))
+        split = func.sum(case((KpiObservation.channel != "", KpiObservation.value)))
+        rows = db.session.execute(
+            select(KpiObservation.metric, KpiObservation.day, overall, split)
+            .where(
+                KpiObservation.organization_id == org_id,
+                KpiObservation.metric.in_(stored),
+                KpiObservation.day.between(first, last),
+            )
+            .group_by(KpiObservation.metric, KpiObservation.day)
+        )
+        for metric, day, all_channels, by_channel in rows:
+            value = all_channels if all_channels is not None else by_channel
+            if value is not None:
+                arrays[metric][(day - first).days] = value
+    return {metric: derive(metric, arrays) for metric in metrics}
+
+
+def channel_series(
+    org_id: int, metrics: Iterable[str], first: dt.date, last: dt.date
+) -> dict[str, dict[str, np.ndarray]]:
+    """Per named channel (all-channels rows left out): channel -> metric -> daily array."""
+    metrics = list(dict.fromkeys(metrics))
+    stored = base_metrics(metrics)
+    found: dict[str, dict[str, np.ndarray]] = {}
+    rows = db.session.execute(
+        select(
+            KpiObservation.channel, KpiObservation.metric, KpiObservation.day, KpiObservation.value
+        ).where(
+            KpiObservation.organization_id == org_id,
+            KpiObservation.metric.in_(stored),
+            KpiObservation.channel != "",
+            KpiObservation.day.between(first, last),
+        )
+    )
+    for channel, metric, day, value in rows:
+        arrays = found.setdefault(channel, {name: _empty(first, last) for name in stored})
+        arrays[metric][(day - first).days] = value
+    return {
+        channel: {metric: derive(metric, arrays) for metric in metrics}
+        for channel, arrays in sorted(found.items())
+    }
+
+
+def derive(metric: str, arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """A metric's daily values from the stored ones (itself, unless it is derived)."""
+    if metric not in DERIVED_INPUTS:
+        return arrays[metric]
+    spend, staff = arrays["spend"], arrays["staff_cost"]
+    cost = np.where(np.isnan(spend) & np.isnan(staff), np.nan, np.nansum([spend, staff], axis=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if metric == "cost_per_lead":
+            leads = arrays["leads"]
+            return np.where(leads > 0, cost / np.where(leads > 0, leads, 1.0), np.nan)
+        revenue = arrays["revenue"]
+        return np.where(cost > 0, (revenue - cost) / np.where(cost > 0, cost, 1.0), np.nan)
+
+
+def current_figures(org: Organization | int, metrics: Iterable[str]) -> dict[str, float]:
+    """The latest organisation-wide daily value of each metric; metrics without data skipped."""
+    org_id = org if isinstance(org, int) else org.id
+    definitions = metric_definitions(org_id)
+    metrics = [m for m in dict.fromkeys(metrics) if m in definitions]
+    if not metrics:
+        return {}
+    stored = base_metrics(metrics)
+    latest = dict(
+        db.session.execute(
+            select(KpiObservation.metric, func.max(KpiObservation.day))
+            .where(
+                KpiObservation.organization_id == org_id,
+                KpiObservation.metric.in_(stored),
+            )
+            .group_by(KpiObservation.metric)
+        ).all()
+    )
+    if not latest:
+        return {}
+    last = max(latest.values())
+    first = min(latest.values())
+    # Derived figures need their inputs on the same day; a month back is plenty to find one.
+    first = min(first, last - dt.timedelta(days=31))
+    totals = daily_totals(org_id, metrics, first, last)
+    figures: dict[str, float] = {}
+    for metric in metrics:
+        known = np.flatnonzero(~np.isnan(totals[metric]))
+        if known.size:
+            figures[metric] = float(totals[metric][known[-1]])
+    return figures
+
+
+def data_range(org_id: int) -> tuple[dt.date | None, dt.date | None]:
+    first, last = db.session.execute(
+        select(func.min(KpiObservation.day), func.max(KpiObservation.day)).where(
+            KpiObservation.organization_id == org_id
+        )
+    ).one()
+    return first, last
+
+
+def channels_of(org_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(KpiObservation.channel)
+            .where(KpiObservation.organization_id == org_id, KpiObservation.channel != "")
+            .distinct()
+            .order_by(KpiObservation.channel)
+        )
+    )
+
+
+def weekly_by_channel(
+    org_id: int, metrics: Sequence[str], first: dt.date, last: dt.date
+) -> dict[str, list[tuple[str, list[tuple[dt.date, float | None]]]]]:
+    """Each metric by week, all channels first and then each channel: 7-day sums that end
+    on `last` (so the newest week is whole), derived metrics computed from those sums."""
+    stored = base_metrics(metrics)
+    groups = {"all channels": daily_totals(org_id, stored, first, last)}
+    groups.update(channel_series(org_id, stored, first, last))
+    result: dict[str, list] = {metric: [] for metric in metrics}
+    for channel, arrays in groups.items():
+        size = next(iter(arrays.values())).size
+        skip = size % 7
+        starts = [first + dt.timedelta(days=skip + 7 * i) for i in range(size // 7)]
+        sums = {}
+        for name, values in arrays.items():
+            bins = values[skip:].reshape(-1, 7)
+            sums[name] = np.where((~np.isnan(bins)).any(axis=1), np.nansum(bins, axis=1), np.nan)
+        for metric in metrics:
+            values = derive(metric, sums)
+            if np.all(np.isnan(values)):
+                continue
+            points = [
+                (day, None if np.isnan(v) else float(v))
+                for day, v in zip(starts, values, strict=True)
+            ]
+            result[metric].append((channel, points))
+    return result

@@ -69,9 +69,7 @@ def _clean_host(text: str) -> str | None:
 def foreign_hosts(org: Organization, hosts: Iterable[str]) -> list[str]:
     """Of ``hosts``, those the organisation does not list; none while it lists no host at all
     (its first import teaches them)."""
-    known = set(
-        db.session.scalars(select(AuditSite.host).where(AuditSite.organization_id == org.id))
-    )
+    known = _known(org)
     if not known:
         return []
     return sorted(set(hosts) - known)
@@ -92,9 +90,7 @@ def check_hosts(
     hosts = list(batch.hosts)
     if not hosts:
         return []
-    known = set(
-        db.session.scalars(select(AuditSite.host).where(AuditSite.organization_id == org.id))
-    )
+    known = _known(org)
     if not known:
         return hosts
     foreign = sorted(set(hosts) - known)

@@ -31,18 +31,29 @@ METRIC_NAMES = {
     "interaction-to-next-paint": "INP",
     "experimental-interaction-to-next-paint": "INP",
 }
-# A crawl row's figures, as a sentence part: (figure, words before, unit after, scale).
-_ROW_FIGURES = (
-    ("size_bytes", "", " KB", 1024),
-    ("response_s", "responds in ", " s", 1),
-    ("word_count", "", " words", 1),
-    ("title_length", "title of ", " characters", 1),
-    ("title_pixels", "title of ", " px", 1),
-    ("description_length", "description of ", " characters", 1),
-    ("description_pixels", "description of ", " px", 1),
-    ("status_code", "status ", "", 1),
-    ("unique_inlinks", "linked from ", " pages", 1),
+# A crawl row's figures, as a sentence part: (words before, unit after, scale).
+_ROW_FIGURES = {
+    "status_code": ("status ", "", 1),
+    "size_bytes": ("", " KB", 1024),
+    "response_s": ("responds in ", " s", 1),
+    "word_count": ("", " words", 1),
+    "title_length": ("title of ", " characters", 1),
+    "title_pixels": ("title of ", " px", 1),
+    "description_length": ("description of ", " characters", 1),
+    "description_pixels": ("description of ", " px", 1),
+    "unique_inlinks": ("linked from ", " pages", 1),
+}
+# The figures that speak to an issue, by the start of its key; others say how heavy and how
+# linked a page is, which ranks any issue.
+_FIGURES_OF_ISSUE = (
+    ("response_codes", ("status_code", "unique_inlinks")),
+    ("page_titles", ("title_length", "title_pixels")),
+    ("meta_description", ("description_length", "description_pixels")),
+    ("content", ("word_count",)),
+    ("page_size", ("size_bytes",)),
+    ("response_times", ("response_s",)),
 )
+_GENERAL_FIGURES = ("size_bytes", "response_s", "unique_inlinks")
 
 
 def page_details(batch: AuditBatch, group: FindingGroup) -> dict[str, str]:
@@ -50,9 +61,11 @@ def page_details(batch: AuditBatch, group: FindingGroup) -> dict[str, str]:
     if group.source == "lighthouse":
         return _lighthouse_pages(batch, group)
     details: dict[str, str] = {}
+    key = group.key.split(":", 1)[-1]
+    names = next((n for start, n in _FIGURES_OF_ISSUE if key.startswith(start)), _GENERAL_FIGURES)
     for offender in group.offenders:
         if offender.url and offender.url not in details:
-            words = _row_words(offender.figures) or offender.note
+            words = _row_words(offender.figures, names) or offender.note
             if words:
                 details[offender.url] = words[:MAX_DETAIL]
     return details
@@ -89,15 +102,16 @@ def _lighthouse_pages(batch: AuditBatch, group: FindingGroup) -> dict[str, str]:
     return details
 
 
-def _row_words(figures: Mapping[str, float]) -> str:
+def _row_words(figures: Mapping[str, float], names: Sequence[str]) -> str:
     parts = []
-    for name, before, after, scale in _ROW_FIGURES:
+    for name in names:
+        before, after, scale = _ROW_FIGURES[name]
         value = figures.get(name)
         if isinstance(value, int | float) and math.isfinite(value):
             shown = value / scale
             text = f"{shown:,.0f}" if shown >= 10 or shown == int(shown) else f"{shown:.2f}"
             parts.append(f"{before}{text}{after}")
-    return ", ".join(parts[:3])
+    return ", ".join(parts)
 
 
 def _positive(value: float | None) -> float:

@@ -15,9 +15,11 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from collab.accounts.roles import role_may
+from collab.audits.summaries import figure_lines
 from collab.impacts.results import PastResult, history_by_category, measured_by_task
 from collab.kpis.totals import current_figures
 from collab.models import Membership, Organization, Recommendation, Task
+from collab.models.site_audits import AuditIssue
 from collab.platform.extensions import db
 from collab.training import library as training
 from collab.training.reading import read_of, state_of
@@ -39,8 +41,10 @@ class NoteBook:
         results: dict[str, list[PastResult]],
         measured: dict[int, list[dict]],
         url_counts: dict[int, int],
+        audits: dict[int, list[str]] | None = None,
     ):
         self.org = org
+        self._audits = audits or {}
         self._notes = notes
         self._figures = figures
         self._results = results
@@ -64,6 +68,7 @@ class NoteBook:
             history_by_category(org, slugs),
             measured_by_task(done),
             _url_counts(tasks),
+            _audit_facts(tasks),
         )
 
     @classmethod
@@ -101,6 +106,7 @@ class NoteBook:
             # Only finished work has results; reopened work loses them.
             measured=self._measured.get(task.id, []) if task.status == "done" else [],
             history=self.history(task.category, task),
+            audit=self._audits.get(task.recommendation_id, []),
         )
 
 
@@ -120,6 +126,23 @@ def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
     for task in missing:
         set_committed_value(task, "recommendation", found[task.recommendation_id])
     return {task.recommendation_id: task.recommendation.url_count for task in tasks}
+
+
+def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
+    """For the tasks an audit import filed, the audit's own figures in sentences (savings,
+    counts, the worst pages), by recommendation, in one statement."""
+    ids = list({task.recommendation_id for task in tasks})
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(AuditIssue.recommendation_id, AuditIssue.figures, AuditIssue.checked_at).where(
+            AuditIssue.recommendation_id.in_(ids)
+        )
+    )
+    return {
+        rid: [*figure_lines(figures), f"Figures of the audit of {checked.date().isoformat()}."]
+        for rid, figures, checked in rows
+    }
 
 
 def note_for_task(task: Task, book: NoteBook) -> dict:

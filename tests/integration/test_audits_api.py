@@ -73,6 +73,16 @@ def test_a_lighthouse_report_becomes_routed_recommendations(client):
     assert https["urls"] == [PAGE]
     assert [(t["team"], t["category"]) for t in https["tasks"]] == [("it", "technical_seo")]
     assert "is-on-https" in https["tasks"][0]["routing"]["reason"]
+    # The task's training note quotes the audit's own figures.
+    unused = client.get(
+        f"/api/v1/orgs/acme/recommendations/{by_key['unused-javascript']['recommendation_id']}",
+        headers=bearer(cio),
+    ).json
+    note = unused["tasks"][0]["training_note"]["body_html"]
+    assert "What the audit found here" in note
+    assert "Lighthouse found this on 1 page (desktop)." in note
+    assert "Estimated saving on the worst page:" in note
+    assert "Figures of the audit of 2026-04-23." in note
     description = client.get(
         f"/api/v1/orgs/acme/recommendations/{by_key['meta-description']['recommendation_id']}",
         headers=bearer(cio),

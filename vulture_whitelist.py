@@ -45,3 +45,8 @@ _.status_code
 
 # The app's test client class, set by tests/conftest.py and bench/harness.py.
 _.IsolatedClient
+
+# Flask builds each request from the app's request_class (collab/http/uploads.py sets it).
+_.request_class
+# Read only by templates.
+_.undone_by  # models.site_audits.AuditImport: templates/audits/show.html

@@ -7,7 +7,7 @@ from flask import g, jsonify, request
 
 from collab.api import bp
 from collab.api.openapi import ORG, ORG_ERRORS, PATHS, SCHEMAS, WRITE_ERRORS, _error, _ok, _ref
-from collab.audits import imports, undo
+from collab.audits import history, imports, undo
 from collab.http.access import access
 from collab.http.uploads import large_upload
 from collab.models.site_audits import AuditImport
@@ -81,13 +81,13 @@ def import_audit(org: str):
 @bp.route("/orgs/<org>/audits/<int:import_id>")
 @access("board.view")
 def get_audit(org: str, import_id: int):
-    return jsonify(import_json(imports.import_in(g.org, import_id)))
+    return jsonify(import_json(history.import_in(g.org, import_id)))
 
 
 @bp.route("/orgs/<org>/audits/<int:import_id>/undo", methods=["POST"])
 @access("audit.undo")
 def undo_audit(org: str, import_id: int):
-    record = imports.import_in(g.org, import_id)
+    record = history.import_in(g.org, import_id)
     undo.undo_import(g.org, g.membership, record)
     db.session.commit()
     return jsonify(import_json(record))

@@ -23,7 +23,7 @@ from collab.audits.summaries import description
 from collab.models import Event, Membership, Organization, Recommendation, RecommendationUrl, Task
 from collab.models.site_audits import AuditChange, AuditImport, AuditIssue
 from collab.platform.clock import local_today, utcnow
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.transactions import savepoint
 from collab.work import board_counts
@@ -92,8 +92,9 @@ def _apply(plan: Plan, now: dt.datetime) -> AuditImport:
         return record
     if plan.hosts_added:
         learn_hosts(org, actor, plan.hosts_added)
-    created = _file(plan, record, now)
+    # Worked out before filing, which gives the new outcomes their issues.
     changed = [o for o in plan.outcomes if o.issue is not None and o.changes_row]
+    created = _file(plan, record, now)
     recommendations = _load_recommendations([o.issue.recommendation_id for o in changed])
     rows = {
         o.issue.recommendation_id: _change(o, record, recommendations[o.issue.recommendation_id])
@@ -392,21 +393,3 @@ def _result(plan: Plan, created: dict[str, Recommendation]) -> dict:
         "regressed": ids("regressed"),
         "problems": plan.problems,
     }
-
-
-def import_in(org: Organization, import_id: int) -> AuditImport:
-    record = db.session.get(AuditImport, import_id)
-    if record is None or record.organization_id != org.id:
-        raise NotFound("no such audit import")
-    return record
-
-
-def imports_of(org: Organization, limit: int = 50) -> list[AuditImport]:
-    return list(
-        db.session.scalars(
-            select(AuditImport)
-            .where(AuditImport.organization_id == org.id)
-            .order_by(AuditImport.id.desc())
-            .limit(limit)
-        )
-    )

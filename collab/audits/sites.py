@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 
 from collab.audits.errors import AuditFileError
 from collab.audits.findings import AuditBatch
-from collab.audits.routes import UnknownAuditCategory, check_overrides
+from collab.audits.routes import SOURCES, UnknownAuditCategory, check_overrides
 from collab.models import Membership, Organization
 from collab.models.site_audits import CSV_ROLES, AuditCsvColumn, AuditRouting, AuditSite
 from collab.platform.errors import NotFound, ValidationFailed
@@ -153,6 +153,15 @@ def set_override(org: Organization, actor: Membership, identifier: str, category
     """Routes an audit id or issue (``lighthouse:label``, ``label``) the organisation's way;
     the same identifier again replaces its category."""
     identifier = (identifier or "").strip()[:300]
+    source, colon, key = identifier.partition(":")
+    if colon and (source not in SOURCES or not key.strip()):
+        raise ValidationFailed(
+            "the routing was not saved",
+            {
+                "identifier": "an audit id or issue key, optionally after one of "
+                + ", ".join(f"{s}:" for s in SOURCES)
+            },
+        )
     try:
         checked = check_overrides({identifier: category})
     except UnknownAuditCategory as exc:

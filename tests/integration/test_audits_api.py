@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from collab.models import Event, Notification, Recommendation, RecommendationUrl, Task
 from collab.models.site_audits import AuditImport, AuditIssue, AuditSite
 from collab.platform.extensions import db
+from collab.work import board_counts
 from tests.support.audits import PAGE, failing_ids, fixture, lighthouse
 from tests.support.factories import bearer, make_org, make_user
 
@@ -380,3 +381,92 @@ def test_bodies_up_to_the_upload_limit_reach_the_audit_import(app, client):
     assert elsewhere.status_code == 413
     too_big = _post(client, bearer(agency), ("big.csv", b"x" * 5000))
     assert too_big.status_code == 413
+
+
+def test_a_director_undoes_imports_latest_first(client):
+    org, agency, cio, cmo = _people()
+    first = _post(client, bearer(agency), ("d1.json", lighthouse("2026-04-01T00:00:00Z"))).json
+    rec_of = {f["key"]: f["recommendation_id"] for f in first["findings"]}
+    worked_on = rec_of["meta-description"]
+    task = db.session.scalar(select(Task).where(Task.recommendation_id == worked_on))
+    client.patch(
+        f"/api/v1/orgs/acme/tasks/{task.id}",
+        json={"version": task.version, "status": "todo"},
+        headers=bearer(cio),
+    )
+    fixed = lighthouse("2026-05-01T00:00:00Z", passing=("is-on-https",))
+    second = _post(client, bearer(agency), ("d2.json", fixed)).json
+    assert second["resolved"] == [rec_of["is-on-https"]]
+
+    # The agency may not undo; the first import cannot go while the second built on it.
+    assert (
+        client.post(
+            f"/api/v1/orgs/acme/audits/{first['id']}/undo", headers=bearer(agency)
+        ).status_code
+        == 403
+    )
+    refused = client.post(f"/api/v1/orgs/acme/audits/{first['id']}/undo", headers=bearer(cio))
+    assert refused.status_code == 409
+    assert f"undo #{second['id']} first" in refused.json["error"]["message"]
+
+    undone = client.post(f"/api/v1/orgs/acme/audits/{second['id']}/undo", headers=bearer(cio))
+    assert undone.status_code == 200 and undone.json["undone_at"]
+    issue = db.session.scalar(
+        select(AuditIssue).where(AuditIssue.recommendation_id == rec_of["is-on-https"])
+    )
+    assert issue.state == "open" and issue.resolved_at is None
+    said = db.session.scalars(
+        select(Event.new).where(Event.kind == "audit", Event.field == "undone")
+    ).all()
+    assert said and all(f"(#{second['id']}) was undone" in s for s in said)
+    again = client.post(f"/api/v1/orgs/acme/audits/{second['id']}/undo", headers=bearer(cio))
+    assert again.status_code == 409
+
+    counts = (_count(Recommendation), _count(Task))
+    gone = client.post(f"/api/v1/orgs/acme/audits/{first['id']}/undo", headers=bearer(cio))
+    assert gone.status_code == 200
+    # Everything it filed went, but the recommendation a director already triaged stays.
+    assert (_count(Recommendation), _count(Task)) == (1, 1)
+    assert counts[0] > 1
+    assert db.session.scalar(select(Recommendation.id)) == worked_on
+    # The board's counters followed (a zero row is what is left of a removed card).
+    kept = {key: n for key, n in board_counts.counts(org.id).items() if n}
+    assert kept == board_counts.recount(org.id)
+    # Importing the first file again files its issues anew.
+    refiled = _post(client, bearer(agency), ("d1.json", lighthouse("2026-04-01T00:00:00Z")))
+    assert refiled.status_code == 201
+    assert worked_on in refiled.json["unchanged"]
+
+
+def test_undo_puts_a_reopened_task_back_to_done(client):
+    org, agency, cio, cmo = _people()
+    first = _post(client, bearer(agency), ("d1.json", lighthouse("2026-04-01T00:00:00Z"))).json
+    rid = next(f["recommendation_id"] for f in first["findings"] if f["key"] == "is-on-https")
+    task = db.session.scalar(select(Task).where(Task.recommendation_id == rid))
+    for status in ("todo", "in_progress", "done"):
+        version = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(cio)).json[
+            "version"
+        ]
+        client.patch(
+            f"/api/v1/orgs/acme/tasks/{task.id}",
+            json={"version": version, "status": status},
+            headers=bearer(cio),
+        )
+    done_at = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(cio)).json[
+        "completed_at"
+    ]
+    _post(
+        client,
+        bearer(agency),
+        ("d2.json", lighthouse("2026-05-01T00:00:00Z", passing=("is-on-https",))),
+    )
+    back = _post(client, bearer(agency), ("d3.json", lighthouse("2026-06-01T00:00:00Z"))).json
+    assert back["regressed"] == [rid]
+    assert (
+        client.post(f"/api/v1/orgs/acme/audits/{back['id']}/undo", headers=bearer(cio)).status_code
+        == 200
+    )
+    now = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(cio)).json
+    assert now["status"] == "done" and now["completed_at"] == done_at
+    issue = db.session.scalar(select(AuditIssue).where(AuditIssue.recommendation_id == rid))
+    assert issue.state == "resolved"

@@ -298,6 +298,7 @@ def snapshot(issue: AuditIssue, recommendation: Recommendation) -> dict:
     """The issue and its recommendation as they are: what undoing a later change restores."""
     return {
         "state": issue.state,
+        "keys": issue.keys,
         "urls": issue.urls,
         "figures": issue.figures,
         "fingerprint": issue.fingerprint,
@@ -325,6 +326,8 @@ def _change(outcome: Outcome, record: AuditImport, recommendation: Recommendatio
         return row  # a newer report saw the same: only its date is kept
     issue.urls = outcome.urls
     issue.figures = outcome.figures
+    if outcome.group is not None:
+        issue.keys = list(outcome.group.keys)
     issue.fingerprint = outcome.fingerprint
     if outcome.action == "resolved":
         issue.state, issue.resolved_at = "resolved", outcome.checked_at

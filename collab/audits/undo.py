@@ -109,6 +109,7 @@ def _restore(
     before = change.before or {}
     recommendation = db.session.get(Recommendation, issue.recommendation_id)
     issue.state = before["state"]
+    issue.keys = before.get("keys", issue.keys)
     issue.urls = before["urls"]
     issue.figures = before["figures"]
     issue.fingerprint = before["fingerprint"]

@@ -146,9 +146,9 @@ def _record(plan: Plan, now: dt.datetime) -> AuditImport:
             version=next((r.version for r in batch.reports if r.version), None),
             files=[name for name, _ in upload.files],
             audited_at=plan.audited_at,
-            pages=list(batch.pages),
-            page_count=len(batch.pages),
-            hosts=list(batch.hosts),
+            pages=upload.pages,
+            page_count=len(upload.pages),
+            hosts=upload.hosts,
             digest=upload.digest,
             result={},
             created_at=now,
@@ -175,6 +175,7 @@ def repeat_result(original: AuditImport) -> dict:
         "resolved": [],
         "regressed": [],
         "problems": original.result.get("problems", []),
+        "finding_rows": original.result.get("finding_rows", 0),
     }
 
 
@@ -395,4 +396,6 @@ def _result(plan: Plan, created: dict[str, Recommendation]) -> dict:
         "resolved": ids("resolved"),
         "regressed": ids("regressed"),
         "problems": plan.problems,
+        # Failing audits and issue rows read (a kind found on 500 pages counts 500 times).
+        "finding_rows": len(batch.findings),
     }

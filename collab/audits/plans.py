@@ -31,6 +31,7 @@ from sqlalchemy import select
 from collab.audits import sites
 from collab.audits.files import read_audit_files
 from collab.audits.findings import AuditBatch, FindingGroup, Report
+from collab.audits.pages import host_of
 from collab.audits.routes import AuditRoute
 from collab.audits.summaries import page_details
 from collab.models import Membership, Organization
@@ -82,6 +83,9 @@ class Upload:
     audited_on: dt.date | dt.datetime | None
     batch: AuditBatch | None  # None while the files repeat the latest import's
     repeat_of: AuditImport | None
+    # The batch's pages and their hosts, worked out once (a crawl lists 50,000 pages).
+    pages: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -131,7 +135,16 @@ def read_upload(
         overrides=sites.override_map(org),
         csv_columns=columns or None,
     )
-    return Upload(files, digest, audited_on, batch, None)
+    pages = list(batch.pages)
+    return Upload(files, digest, audited_on, batch, None, pages, hosts_of(pages))
+
+
+def hosts_of(pages: Iterable[str]) -> list[str]:
+    """The hosts of normalised pages (AuditBatch.hosts), reading each distinct address once."""
+    one_per_address: dict[str, str] = {}
+    for page in pages:
+        one_per_address.setdefault(page.split("/", 3)[2], page)
+    return sorted({host_of(page) for page in one_per_address.values()})
 
 
 def _digest(files: list[tuple[str, bytes]], audited_on, columns: dict[str, str]) -> str:
@@ -180,7 +193,7 @@ def plan_import(
     batch = upload.batch
     if batch is None:
         return plan
-    plan.hosts_added = sites.check_hosts(org, actor, batch, add_hosts)
+    plan.hosts_added = sites.check_hosts(org, actor, batch, upload.hosts, add_hosts)
     dates = [_moment(r.audited_on, now) for r in batch.reports]
     plan.audited_at = max(dates) if dates else now
     issues = {

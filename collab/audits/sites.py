@@ -82,12 +82,12 @@ def _known(org: Organization) -> set[str]:
 
 
 def check_hosts(
-    org: Organization, actor: Membership, batch: AuditBatch, add_hosts: bool
+    org: Organization, actor: Membership, batch: AuditBatch, hosts: list[str], add_hosts: bool
 ) -> list[str]:
     """The hosts this import adds to the organisation's list (all of them on a first import;
     on later ones, those a director agreed to add). Raises AuditFileError naming the file and
-    the hosts when pages lie elsewhere and nobody who may add them agreed."""
-    hosts = list(batch.hosts)
+    the hosts when pages lie elsewhere and nobody who may add them agreed. ``hosts`` are the
+    batch's (collab.audits.plans.hosts_of)."""
     if not hosts:
         return []
     known = _known(org)

@@ -49,7 +49,7 @@ def preview(
     """Reads the files (AuditFileError naming the file), works out what importing them would
     do, and keeps them for the confirmation."""
     upload = read_upload(org, files, audited_on)
-    new_hosts = foreign_hosts(org, upload.batch.hosts) if upload.batch else []
+    new_hosts = foreign_hosts(org, upload.hosts)
     plan = plan_import(org, actor, upload, add_hosts=bool(new_hosts))
     token = _keep(org, upload.files, audited_on)
     return Preview(token, [name for name, _ in upload.files], plan, new_hosts)

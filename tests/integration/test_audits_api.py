@@ -470,3 +470,34 @@ def test_undo_puts_a_reopened_task_back_to_done(client):
     assert now["status"] == "done" and now["completed_at"] == done_at
     issue = db.session.scalar(select(AuditIssue).where(AuditIssue.recommendation_id == rid))
     assert issue.state == "resolved"
+
+
+def test_one_notice_per_person_whatever_the_import_did(client):
+    org, agency, cio, cmo = _people()
+    dev = make_user(org, "it", email="dev@acme.example")
+    first = _post(client, bearer(agency), ("d1.json", lighthouse("2026-04-01T00:00:00Z"))).json
+    rec_of = {f["key"]: f["recommendation_id"] for f in first["findings"]}
+    for key in ("is-on-https", "errors-in-console"):
+        task = db.session.scalar(select(Task).where(Task.recommendation_id == rec_of[key]))
+        client.patch(
+            f"/api/v1/orgs/acme/tasks/{task.id}",
+            json={"version": task.version, "status": "todo", "assignee": dev.email},
+            headers=bearer(cio),
+        )
+    before = _count(Notification)
+    pricing = "http://localhost:10200/pricing"
+    later = _post(
+        client,
+        bearer(agency),
+        ("a.json", lighthouse("2026-05-01T00:00:00Z", passing=("is-on-https",))),
+        ("b.json", lighthouse("2026-05-01T00:00:00Z", url=pricing, passing=("is-on-https",))),
+    ).json
+    assert later["resolved"] == [rec_of["is-on-https"]]
+    assert rec_of["errors-in-console"] in later["updated"]
+    notices = db.session.scalars(
+        select(Notification).order_by(Notification.id).offset(before)
+    ).all()
+    assert sorted(n.user_id for n in notices) == sorted([dev.id, cio.id, cmo.id])
+    told = next(n for n in notices if n.user_id == dev.id)
+    assert "1 updated" in told.text and "1 look fixed" in told.text
+    assert told.task_id is None  # about two tasks: the notice names both

@@ -41,6 +41,15 @@ from collab.platform.extensions import db
 
 WORST_KEPT = 5
 _ANY_FORM = "*"
+# A report that checks "every issue its tool knows" (Screaming Frog's Issues Overview) lists
+# only what the tool's own filters found: the issues collab derives from Internal: All have no
+# filter there, and PageSpeed issues appear only in crawls run with the PageSpeed API. Their
+# absence from an overview proves nothing.
+NOT_IN_OVERVIEWS = (
+    "screaming_frog:page_size_",
+    "screaming_frog:response_times_",
+    "screaming_frog:pagespeed_",
+)
 
 
 @dataclass
@@ -296,7 +305,11 @@ def _verifying(batch: AuditBatch, dates: list[dt.datetime], issue: AuditIssue) -
         and dates[index] >= issue.checked_at
         # The metric audits share one issue: any of them checked again speaks for it (a
         # newer Lighthouse may no longer run an old one, first-meaningful-paint say).
-        and (report.checked is None or bool(keys & report.checked))
+        and (
+            bool(keys & report.checked)
+            if report.checked is not None
+            else not issue.key.startswith(NOT_IN_OVERVIEWS)
+        )
     ]
 
 

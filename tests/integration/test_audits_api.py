@@ -501,3 +501,19 @@ def test_one_notice_per_person_whatever_the_import_did(client):
     told = next(n for n in notices if n.user_id == dev.id)
     assert "1 updated" in told.text and "1 look fixed" in told.text
     assert told.task_id is None  # about two tasks: the notice names both
+
+
+def test_an_issues_overview_never_clears_what_only_internal_all_can_find(client):
+    org, agency, cio, cmo = _people()
+    crawl = fixture("screaming_frog/internal_all.csv")
+    first = _post(client, bearer(agency), ("internal_all.csv", crawl), audited_on="2026-04-01")
+    rec_of = {f["key"]: f["recommendation_id"] for f in first.json["findings"]}
+    overview = fixture("screaming_frog/issues_overview_report.csv")
+    later = _post(
+        client, bearer(agency), ("issues_overview_report.csv", overview), audited_on="2026-05-01"
+    ).json
+    # Missing from the overview, and so fixed: an issue the tool's filters report ...
+    assert rec_of["response_codes_internal_no_response"] in later["resolved"]
+    # ... but not the ones collab derives from Internal: All, which no overview lists.
+    assert rec_of["page_size_over_1_mb"] not in later["resolved"]
+    assert rec_of["response_times_over_1_second"] not in later["resolved"]

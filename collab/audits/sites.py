@@ -22,6 +22,7 @@ from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
 from collab.work.routing import CATEGORIES
 
+MAX_HOST = 253  # characters in a DNS name
 _HOST = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
@@ -90,6 +91,10 @@ def check_hosts(
     batch's (collab.audits.plans.hosts_of)."""
     if not hosts:
         return []
+    odd = [host for host in hosts if len(host) > MAX_HOST]
+    if odd:
+        raise AuditFileError(_first_file_on(batch, set(odd)), f"names a host of {len(odd[0]):,} "
+                             "characters, which no site has")  # fmt: skip
     known = _known(org)
     if not known:
         return hosts
@@ -152,7 +157,7 @@ def override_map(org: Organization) -> dict[str, str]:
 def set_override(org: Organization, actor: Membership, identifier: str, category: str):
     """Routes an audit id or issue (``lighthouse:label``, ``label``) the organisation's way;
     the same identifier again replaces its category."""
-    identifier = (identifier or "").strip()[:300]
+    identifier = (identifier or "").strip()[:400]
     source, colon, key = identifier.partition(":")
     if colon and (source not in SOURCES or not key.strip()):
         raise ValidationFailed(

@@ -77,7 +77,8 @@ class AuditIssue(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(300))
+    # "csv:" and a slug of an issue name of up to 300 characters.
+    key: Mapped[str] = mapped_column(String(400))
     source: Mapped[str] = mapped_column(String(20))
     keys: Mapped[list] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(300))
@@ -147,7 +148,7 @@ class AuditRouting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
-    identifier: Mapped[str] = mapped_column(String(300))
+    identifier: Mapped[str] = mapped_column(String(400))
     category: Mapped[str] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

@@ -517,3 +517,19 @@ def test_an_issues_overview_never_clears_what_only_internal_all_can_find(client)
     # ... but not the ones collab derives from Internal: All, which no overview lists.
     assert rec_of["page_size_over_1_mb"] not in later["resolved"]
     assert rec_of["response_times_over_1_second"] not in later["resolved"]
+
+
+def test_long_issue_names_and_addresses_are_kept_whole(client):
+    org, agency, cio, cmo = _people()
+    issue = "Issue " + "very " * 58 + "long"  # about 300 characters, as a crawler may write
+    url = "https://www.example-shop.com/" + "a" * 3000
+    crawl = f"url,issue\n{url},{issue}\n".encode()
+    response = _post(client, bearer(agency), ("crawler.csv", crawl))
+    assert response.status_code == 201, response.json
+    finding = response.json["findings"][0]
+    assert finding["urls"] == [url]
+    rec = client.get(
+        f"/api/v1/orgs/acme/recommendations/{finding['recommendation_id']}", headers=bearer(cio)
+    ).json
+    assert rec["urls"] == [url]
+    assert _post(client, bearer(agency), ("crawler.csv", crawl)).status_code == 200

@@ -20,7 +20,6 @@ from collab.models import Membership, Organization
 from collab.models.site_audits import CSV_ROLES, AuditCsvColumn, AuditRouting, AuditSite
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
-from collab.work.routing import CATEGORIES
 
 MAX_HOST = 253  # characters in a DNS name
 _HOST = re.compile(
@@ -193,11 +192,6 @@ def remove_override(org: Organization, override_id: int) -> None:
         raise NotFound("no such routing")
     db.session.delete(row)
     db.session.flush()
-
-
-def category_name(slug: str) -> str:
-    found = CATEGORIES.get(slug)
-    return found.name if found else slug
 
 
 # --- crawler CSV columns -------------------------------------------------------------------

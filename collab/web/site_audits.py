@@ -31,7 +31,7 @@ def _index(error: DomainError | None = None, status: int = 200):
         imports=history.imports_of(g.org),
         hosts=sites.hosts_of(g.org),
         error=error,
-        may_settle=role_may(g.membership.role, "settings.edit"),
+        may_edit_settings=role_may(g.membership.role, "settings.edit"),
     ), status
 
 
@@ -135,7 +135,7 @@ def settings(org: str):
         roles=CSV_ROLES,
         categories=[c for c in CATEGORIES.values() if c.slug != UNCATEGORISED],
         known=len(lighthouse_rows()) + len(screaming_frog_rows()),
-        category_name=sites.category_name,
+        category_names={slug: c.name for slug, c in CATEGORIES.items()},
     )
 
 

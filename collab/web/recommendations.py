@@ -83,7 +83,7 @@ def show(org: str, recommendation_id: int):
         org=g.org,
         recommendation=recommendation,
         status=recommendations.status_of(recommendation),
-        urls=recommendations.urls_page(recommendation, page),
+        urls=recommendations.url_lines_page(recommendation, page),
         page=page,
         description_html=render_markdown(recommendation.description),
     )

@@ -67,6 +67,12 @@ def test_the_agency_previews_then_confirms(client):
     assert _count(Recommendation) > 0
     record = db.session.scalar(select(AuditImport))
     assert record.imported_by_id == agency.id
+    # Each page of a recommendation carries the tool's figures.
+    unused = db.session.scalar(
+        select(Recommendation.id).where(Recommendation.title == "Reduce unused JavaScript")
+    )
+    page = client.get(f"/orgs/acme/recommendations/{unused}")
+    assert "saves ~580 ms, 92 KB; desktop" in page.text
     # Confirming the same token again finds nothing kept.
     again = _confirm(client, html)
     assert again.status_code == 303 and again.headers["Location"].endswith(PAGE)

@@ -213,12 +213,13 @@ def plan_import(
             )
         )
     }
+    memo: dict = {}
     for group in batch.groups:
-        plan.outcomes.append(_present(batch, dates, group, issues.get(group.key)))
+        plan.outcomes.append(_present(batch, dates, group, issues.get(group.key), memo))
     seen = {group.key for group in batch.groups}
     for key, issue in sorted(issues.items()):
         if key not in seen and issue.state == "open":
-            outcome = _absent(batch, dates, issue)
+            outcome = _absent(batch, dates, issue, memo)
             if outcome is not None:
                 plan.outcomes.append(outcome)
     for outcome in plan.outcomes:
@@ -229,7 +230,11 @@ def plan_import(
 
 
 def _present(
-    batch: AuditBatch, dates: list[dt.datetime], group: FindingGroup, issue: AuditIssue | None
+    batch: AuditBatch,
+    dates: list[dt.datetime],
+    group: FindingGroup,
+    issue: AuditIssue | None,
+    memo: dict,
 ) -> Outcome:
     details = page_details(batch, group)
     found = [[url, details.get(url)] for url in group.urls]
@@ -248,7 +253,7 @@ def _present(
     if any(batch.reports[i].scope == "site" for i in verifying):
         urls = found or [list(pair) for pair in issue.urls]
     else:
-        covered = _covered(batch, verifying, issue)
+        covered = _covered(batch, verifying, issue, memo)
         listed = {url for url, _ in found}
         urls = found + [list(p) for p in issue.urls if p[0] not in covered and p[0] not in listed]
     forms = set(figures.get("form_factors") or [])
@@ -276,7 +281,9 @@ def _left_alone(issue: AuditIssue, group: FindingGroup, seen_at: dt.datetime) ->
     )
 
 
-def _absent(batch: AuditBatch, dates: list[dt.datetime], issue: AuditIssue) -> Outcome | None:
+def _absent(
+    batch: AuditBatch, dates: list[dt.datetime], issue: AuditIssue, memo: dict
+) -> Outcome | None:
     verifying = _verifying(batch, dates, issue)
     if not verifying:
         return None
@@ -284,7 +291,7 @@ def _absent(batch: AuditBatch, dates: list[dt.datetime], issue: AuditIssue) -> O
     if any(batch.reports[i].scope == "site" for i in verifying):
         urls: list[list[str | None]] = []
     else:
-        covered = _covered(batch, verifying, issue)
+        covered = _covered(batch, verifying, issue, memo)
         urls = [list(p) for p in issue.urls if p[0] not in covered]
         if len(urls) == len(issue.urls):
             return None  # none of its pages was looked at again
@@ -313,16 +320,23 @@ def _verifying(batch: AuditBatch, dates: list[dt.datetime], issue: AuditIssue) -
     ]
 
 
-def _covered(batch: AuditBatch, verifying: Sequence[int], issue: AuditIssue) -> set[str]:
-    """The issue's pages these reports looked at on every form factor it was found on."""
-    forms: dict[str, set[str]] = {}
-    for index in verifying:
-        report: Report = batch.reports[index]
-        for page in report.pages:
-            forms.setdefault(page, set()).add(report.form_factor or _ANY_FORM)
+def _covered(
+    batch: AuditBatch, verifying: Sequence[int], issue: AuditIssue, memo: dict
+) -> set[str]:
+    """Of the issue's pages, those these reports looked at on every form factor it was found
+    on. ``memo`` keeps each set of reports' pages, read once however many issues ask."""
+    forms = memo.get(tuple(verifying))
+    if forms is None:
+        forms = memo[tuple(verifying)] = {}
+        for index in verifying:
+            report: Report = batch.reports[index]
+            for page in report.pages:
+                forms.setdefault(page, set()).add(report.form_factor or _ANY_FORM)
     wanted = set(issue.figures.get("form_factors") or [])
     return {
-        page for page, seen in forms.items() if _ANY_FORM in seen or not wanted or wanted <= seen
+        url
+        for url, _ in issue.urls
+        if (seen := forms.get(url)) and (_ANY_FORM in seen or not wanted or wanted <= seen)
     }
 
 

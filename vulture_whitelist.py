@@ -63,3 +63,8 @@ _.scheduled  # JobDepths
 # training.task_notes: tests/conftest.py empties the per-process facts cache before each test,
 # because the emptied tables hand out the same ids again.
 _.forget_facts
+
+# Flask builds each request from the app's request_class (collab/http/uploads.py sets it).
+_.request_class
+# Read only by templates.
+_.undone_by  # models.site_audits.AuditImport: templates/audits/show.html

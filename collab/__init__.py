@@ -45,8 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     login_manager.user_loader(signin.load_session_user)
 
-    from collab.http import access, errors, headers
+    from collab.http import access, errors, headers, uploads
 
+    uploads.install(app)  # 100 MiB bodies on the routes marked @large_upload, 16 MiB elsewhere
     errors.install(app)
     headers.install(app)  # security headers on every response; ProxyFix per TRUSTED_PROXIES
 

@@ -36,6 +36,7 @@ DONE = "What done means"
 READING = "Further reading"
 SECTIONS = (WHY, HOW, DONE, READING)
 MEASURED_HEADING = "What it did here"
+AUDIT_HEADING = "What the audit found here"
 HISTORY_HEADING = "What earlier work of this kind did here"
 
 _VERDICTS = {"improved": "improved", "worsened": "worsened", "no_change": "no clear change"}
@@ -91,6 +92,8 @@ class TaskFacts:
     measured: list[dict] = field(default_factory=list)
     # Earlier tasks of this category in the organisation, one entry per measured metric.
     history: list[dict] = field(default_factory=list)
+    # The audit tool's own figures for this work, in sentences (collab.audits.summaries).
+    audit: list[str] = field(default_factory=list)
 
 
 # --- the library ---------------------------------------------------------------------------
@@ -196,8 +199,9 @@ def _section(lines: list[str], tokens: list, heading: str) -> str:
 
 
 def fill(note: Note, facts: TaskFacts) -> str:
-    """The note's Markdown with the known placeholders replaced and, when there are results,
-    sections on what this task and earlier tasks of its kind measurably did."""
+    """The note's Markdown with the known placeholders replaced and sections on what the
+    audit found (when an audit filed the work) and, when there are results, on what this task
+    and earlier tasks of its kind measurably did."""
     values = {
         "url_count": _url_count(facts.url_count),
         "priority": _priority(facts.priority),
@@ -206,6 +210,8 @@ def fill(note: Note, facts: TaskFacts) -> str:
     }
     text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), note.body_md).rstrip("\n")
     parts = [text]
+    if facts.audit:
+        parts.append(f"## {AUDIT_HEADING}\n" + "\n".join(f"- {line}" for line in facts.audit))
     if facts.measured:
         parts.append(f"## {MEASURED_HEADING}\n" + measured_summary(facts.measured))
     if facts.history:

@@ -17,6 +17,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from collab.accounts.roles import role_may
+from collab.audits.summaries import figure_lines
 from collab.impacts.results import PastResult, history_by_category, measured_by_task
 from collab.kpis.totals import current_figures
 from collab.models import (
@@ -27,6 +28,7 @@ from collab.models import (
     User,
     facts_uncommitted,
 )
+from collab.models.site_audits import AuditIssue
 from collab.platform.extensions import db
 from collab.training import library as training
 from collab.training.reading import read_of, state_of
@@ -48,8 +50,10 @@ class NoteBook:
         results: dict[str, list[PastResult]],
         measured: dict[int, list[dict]],
         url_counts: dict[int, int],
+        audits: dict[int, list[str]] | None = None,
     ):
         self.org = org
+        self._audits = audits or {}
         self._notes = notes
         self._figures = figures
         self._results = results
@@ -71,6 +75,7 @@ class NoteBook:
             facts.results,
             measured_by_task(done),
             _url_counts(tasks),
+            _audit_facts(tasks),
         )
 
     @classmethod
@@ -108,6 +113,7 @@ class NoteBook:
             # Only finished work has results; reopened work loses them.
             measured=self._measured.get(task.id, []) if task.status == "done" else [],
             history=self.history(task.category, task),
+            audit=self._audits.get(task.recommendation_id, []),
         )
 
 
@@ -204,6 +210,23 @@ def _attach_assignees(tasks: Sequence[Task]) -> None:
     }
     for task in missing:
         set_committed_value(task, "assignee", people[task.assignee_id])
+
+
+def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
+    """For the tasks an audit import filed, the audit's own figures in sentences (savings,
+    counts, the worst pages), by recommendation, in one statement."""
+    ids = list({task.recommendation_id for task in tasks})
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(AuditIssue.recommendation_id, AuditIssue.figures, AuditIssue.checked_at).where(
+            AuditIssue.recommendation_id.in_(ids)
+        )
+    )
+    return {
+        rid: [*figure_lines(figures), f"Figures of the audit of {checked.date().isoformat()}."]
+        for rid, figures, checked in rows
+    }
 
 
 def note_for_task(task: Task, book: NoteBook) -> dict:

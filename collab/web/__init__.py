@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
         profile,
         recommendations,
         settings,
+        site_audits,
         tasks,
     )
 
@@ -38,6 +39,7 @@ def register(app: Flask) -> None:
         profile,
         admin,
         audit,
+        site_audits,
     ):
         app.register_blueprint(module.bp)
 

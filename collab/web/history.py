@@ -47,6 +47,8 @@ def _what(event: Event, names: dict[str, str], zone: ZoneInfo | None) -> str:
         return f"filed it for {filters.team_label(event.new)}"
     if event.kind == "commented":
         return "wrote an internal comment" if event.new == "internal" else "commented"
+    if event.kind == "audit":
+        return event.new or "an audit checked it"  # "verified by the audit of DATE", said in full
     if event.kind == "routing_override":
         return f"changed the routing from {_route(event.old)} to {_route(event.new)}"
     if event.kind == "warning" and event.field == "due_date":

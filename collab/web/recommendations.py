@@ -104,7 +104,7 @@ def show(org: str, recommendation_id: int):
         status=recommendations.status_of(recommendation),
         # Whoever filed it reads why each rejected part will not be done, not just "Rejected".
         rejections=[t for t in recommendation.tasks if t.status == "rejected"],
-        urls=recommendations.urls_page(recommendation, page),
+        urls=recommendations.url_lines_page(recommendation, page),
         page=page,
         description_html=render_markdown(recommendation.description),
     )

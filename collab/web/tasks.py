@@ -71,7 +71,7 @@ def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str =
             card=card_for(task, local_today(g.org.timezone)),
             recommendation=task.recommendation,
             recommendation_status=recommendations.status_of(task.recommendation),
-            urls=recommendations.urls_page(task.recommendation, page),
+            urls=recommendations.url_lines_page(task.recommendation, page),
             urls_page=page,
             note=note_for_task_page(task, g.membership),
             panel=task_impact_panel(task),

@@ -232,3 +232,20 @@ def urls_page(recommendation: Recommendation, page: int = 1, per_page: int = 100
             .limit(per_page)
         )
     )
+
+
+def url_lines_page(
+    recommendation: Recommendation, page: int = 1, per_page: int = 100
+) -> list[tuple[str, str | None]]:
+    """A page of the URLs with what the audit tool said about each ("saves ~1,230 ms")."""
+    page = max(page, 1)
+    return [
+        (url, detail)
+        for url, detail in db.session.execute(
+            select(RecommendationUrl.url, RecommendationUrl.detail)
+            .where(RecommendationUrl.recommendation_id == recommendation.id)
+            .order_by(RecommendationUrl.position)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    ]

@@ -1,7 +1,7 @@
 """organization.facts_version: what training notes read, cached by version
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30 19:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0011"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,20 +1,55 @@
-"""Audit imports over the API: Lighthouse reports and crawler files in, routed work out
-(routes and their OpenAPI entries live here)."""
+"""Audit imports over the API: Lighthouse reports and crawler files in, routed work out."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+import datetime as dt
+from typing import Literal
+
+from flask import g, jsonify
+from pydantic import BaseModel, ConfigDict, Field
 
 from collab.api import bp
-from collab.api.openapi import ORG, ORG_ERRORS, PATHS, SCHEMAS, WRITE_ERRORS, _error, _ok, _ref
+from collab.api.responses import Answer
+from collab.api.schemas import Query
+from collab.api.validation import operation, read_body
 from collab.audits import history, imports, undo
 from collab.http.access import access
-from collab.http.uploads import large_upload
 from collab.models.site_audits import AuditImport
-from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 
-_TRUE = ("1", "true", "yes", "on")
+
+class AuditForm(Query):
+    audited_on: str | None = Field(
+        None, max_length=10, description="the day of the crawl (YYYY-MM-DD) for CSV exports"
+    )
+    add_hosts: Literal["true", "false"] | None = Field(
+        None, description="directors: accept pages on hosts the organisation does not list yet"
+    )
+
+
+class LighthouseReport(BaseModel):
+    """One Lighthouse report (LHR) or PageSpeed Insights response, as the tool wrote it."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Finding(Answer):
+    key: str = Field(description="the Lighthouse audit id, or a slug of the issue name")
+    title: str
+    urls: list[str]
+    recommendation_id: int | None
+
+
+class AuditImportAnswer(Answer):
+    id: int
+    source: Literal["lighthouse", "screaming_frog", "csv"]
+    pages: list[str]
+    findings: list[Finding]
+    created: list[int] = Field(description="recommendation ids")
+    updated: list[int]
+    unchanged: list[int]
+    resolved: list[int]
+    audited_at: dt.datetime
 
 
 def import_json(record: AuditImport) -> dict:
@@ -41,38 +76,38 @@ def import_json(record: AuditImport) -> dict:
     }
 
 
-def _sent_files() -> list[tuple[str, bytes]]:
-    if request.mimetype == "multipart/form-data":
-        files = [(f.filename or "upload", f.read()) for f in request.files.getlist("file")]
-        if not files:
-            raise ValidationFailed(
-                "no audit file was sent", {"file": "send one or more multipart fields named file"}
-            )
-        return files
-    if request.is_json:
-        return [("report.json", request.get_data())]
-    raise ValidationFailed(
-        "send the files as multipart/form-data (fields named file) or one Lighthouse report "
-        "as the JSON body",
-        {"file": "no audit file was sent"},
-    )
-
-
-def _field(name: str) -> str:
-    return request.form.get(name) or request.args.get(name) or ""
-
-
 @bp.route("/orgs/<org>/audits", methods=["POST"])
 @access("audit.import")
-@large_upload
-def import_audit(org: str):
-    files = _sent_files()
+@operation(
+    form=AuditForm,
+    files=("file",),
+    body=LighthouseReport,
+    body_limit="MAX_UPLOAD_LENGTH",
+    answers={
+        201: (AuditImportAnswer, "imported; something was created"),
+        200: (AuditImportAnswer, "imported; nothing was created"),
+    },
+)
+def import_audit(org: str, form: AuditForm | None, files, body: LighthouseReport | None):
+    """Import Lighthouse reports or crawler exports as routed recommendations
+
+    multipart/form-data with one or more `file` fields (Lighthouse JSON, PageSpeed Insights
+    responses, Screaming Frog or other crawler CSVs, or a ZIP of them), or one Lighthouse
+    report as the JSON body. One recommendation per issue type, tasks routed by the audit id
+    or issue name; a later report updates, resolves or reopens them; the same files again
+    change nothing (200). 422 names the file and what is wrong, and nothing is written; pages
+    on hosts the organisation does not list are refused unless a director sends
+    add_hosts=true. Bodies up to 100 MiB."""
+    if body is not None:
+        sent = [("report.json", read_body(0x7FFFFFFF))]  # the bytes already read, as sent
+    else:
+        sent = [(f.filename or "upload", f.read()) for f in files["file"]]
     record = imports.import_audit(
         g.org,
         g.membership,
-        files,
-        audited_on=imports.audit_date(_field("audited_on"), g.org),
-        add_hosts=_field("add_hosts").strip().lower() in _TRUE,
+        sent,
+        audited_on=imports.audit_date(form.audited_on if form else None, g.org),
+        add_hosts=bool(form and form.add_hosts == "true"),
     )
     db.session.commit()
     return jsonify(import_json(record)), 201 if record.result.get("created") else 200
@@ -80,132 +115,22 @@ def import_audit(org: str):
 
 @bp.route("/orgs/<org>/audits/<int:import_id>")
 @access("board.view")
+@operation(answers={200: AuditImportAnswer})
 def get_audit(org: str, import_id: int):
+    """An audit import and what it did"""
     return jsonify(import_json(history.import_in(g.org, import_id)))
 
 
 @bp.route("/orgs/<org>/audits/<int:import_id>/undo", methods=["POST"])
 @access("audit.undo")
+@operation(
+    answers={200: AuditImportAnswer},
+    conflict="undone already, or a later import changed the same issues",
+)
 def undo_audit(org: str, import_id: int):
+    """Undo an import (directors): what it created and nobody touched goes, what it changed
+    returns"""
     record = history.import_in(g.org, import_id)
     undo.undo_import(g.org, g.membership, record)
     db.session.commit()
     return jsonify(import_json(record))
-
-
-_IDS = {"type": "array", "items": {"type": "integer"}, "description": "recommendation ids"}
-_IMPORT_ID = {"name": "import_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-SCHEMAS["AuditImport"] = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "source": {"enum": ["lighthouse", "screaming_frog", "csv"]},
-        "tool": {"type": "string", "description": "the tools and versions that wrote the files"},
-        "version": {"type": ["string", "null"]},
-        "files": {"type": "array", "items": {"type": "string"}},
-        "audited_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "the newest report's date: Lighthouse's fetchTime, else audited_on, "
-            "else the upload time",
-        },
-        "pages": {"type": "array", "items": {"type": "string"}},
-        "findings": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "key": {
-                        "type": "string",
-                        "description": "the Lighthouse audit id, or a slug of the issue name",
-                    },
-                    "title": {"type": "string"},
-                    "urls": {"type": "array", "items": {"type": "string"}},
-                    "recommendation_id": {"type": "integer"},
-                },
-            },
-        },
-        "created": _IDS,
-        "updated": {**_IDS, "description": "recommendation ids (regressed ones too)"},
-        "unchanged": _IDS,
-        "resolved": _IDS,
-        "regressed": {**_IDS, "description": "resolved before, found again: reopened"},
-        "problems": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "reports that verify nothing (a runtime error, an empty crawl)",
-        },
-        "repeat_of": {
-            "type": ["integer", "null"],
-            "description": "the import whose very files these were: nothing changed",
-        },
-        "imported_by": {"type": ["string", "null"]},
-        "created_at": {"type": "string", "format": "date-time"},
-        "undone_at": {"type": ["string", "null"], "format": "date-time"},
-    },
-}
-PATHS.update(
-    {
-        "/api/v1/orgs/{org}/audits": {
-            "post": {
-                "summary": "Import Lighthouse reports or crawler exports as routed recommendations",
-                "description": "One recommendation per issue type, tasks routed by the audit id "
-                "or issue name; a later report updates, resolves or reopens them; the same "
-                "files again change nothing (200). 422 names the file and what is wrong, and "
-                "nothing is written; pages on hosts the organisation does not list are refused "
-                "unless a director sends add_hosts=true. Bodies up to 100 MiB.",
-                "parameters": [ORG],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "multipart/form-data": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["file"],
-                                "properties": {
-                                    "file": {
-                                        "type": "array",
-                                        "items": {"type": "string", "format": "binary"},
-                                    },
-                                    "audited_on": {"type": "string", "format": "date"},
-                                    "add_hosts": {"enum": ["true", "false"]},
-                                },
-                            }
-                        },
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "description": "one Lighthouse report (or PageSpeed Insights "
-                                "response)",
-                            }
-                        },
-                    },
-                },
-                "responses": {
-                    "201": _ok(_ref("AuditImport"), "imported; something was created"),
-                    "200": _ok(_ref("AuditImport"), "imported; nothing was created"),
-                    **WRITE_ERRORS,
-                },
-            }
-        },
-        "/api/v1/orgs/{org}/audits/{import_id}": {
-            "get": {
-                "summary": "An audit import and what it did",
-                "parameters": [ORG, _IMPORT_ID],
-                "responses": {"200": _ok(_ref("AuditImport")), **ORG_ERRORS},
-            }
-        },
-        "/api/v1/orgs/{org}/audits/{import_id}/undo": {
-            "post": {
-                "summary": "Undo an import (directors): what it created and nobody touched "
-                "goes, what it changed returns",
-                "parameters": [ORG, _IMPORT_ID],
-                "responses": {
-                    "200": _ok(_ref("AuditImport")),
-                    "409": _error("undone already, or a later import changed the same issues"),
-                    **ORG_ERRORS,
-                },
-            }
-        },
-    }
-)

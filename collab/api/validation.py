@@ -93,6 +93,13 @@ def operation(
                 if body is not None:
                     kwargs["body"] = None
             elif body is not None:
+                if takes_form and not request.is_json:
+                    # Neither of the two ways in: say both, naming the file fields.
+                    raise ValidationFailed(
+                        f"send {UPLOAD_BODY}, or {JSON_BODY}",
+                        {name: "required: one file or more" for name in declared.files}
+                        | {"body": f"{UPLOAD_BODY}, or {JSON_BODY}"},
+                    )
                 kwargs["body"] = parse_body(body, limit)
                 if takes_form:
                     kwargs["form"] = kwargs["files"] = None

@@ -59,6 +59,7 @@ _.updated  # RecordedCounts
 _.from_  # Window (as "from")
 _.ci95_pct  # Impact
 _.scheduled  # JobDepths
+_.resolved  # api.audits.AuditImportAnswer
 
 # training.task_notes: tests/conftest.py empties the per-process facts cache before each test,
 # because the emptied tables hand out the same ids again.

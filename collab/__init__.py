@@ -27,10 +27,12 @@ def create_app(config: dict | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    from collab.http import uploads
     from collab.platform.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    uploads.install(app)  # before CSRFProtect, which reads the form: uploads' larger limit
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)

@@ -63,7 +63,10 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # Bodies beyond these answer 413. Uploads (audits, KPI files) declare the larger one per
+        # endpoint (collab.http.uploads); everything else gets the smaller.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        "MAX_UPLOAD_LENGTH": int(env.get("MAX_UPLOAD_LENGTH", 100 * 1024 * 1024)),
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "collab-limits"),
         # Password-reset requests per client address (Flask-Limiter).

@@ -35,6 +35,12 @@ _.links  # web.page.Header: templates/base.html
 _.unread  # web.page.Header: templates/base.html
 _.due_soon  # work.board.Card: templates/partials/cards.html
 
+_.first_rows  # kpis.uploads.Preview: templates/kpis/preview.html
+_.channels  # kpis.uploads.Preview: templates/kpis/preview.html
+
+# Set on Flask's request, which reads it when the body is parsed (collab/http/uploads.py).
+_.max_content_length
+
 # The rule as a predicate: tests/unit/test_overdue.py holds the scan's SQL cutoffs
 # (due_cutoffs) to it for every due date around the boundaries.
 _.alerts_due

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request
+from werkzeug.datastructures import FileStorage
 
 from collab.api import bp
 from collab.api.openapi import (
@@ -19,9 +20,12 @@ from collab.api.openapi import (
 )
 from collab.api.work import json_body
 from collab.http.access import access
+from collab.http.uploads import large_upload
 from collab.impacts.results import impacts_for_task
+from collab.kpis.file_imports import KpiFileRefused, import_file, offered
 from collab.kpis.listing import query_kpis
 from collab.kpis.recording import record_json
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.work import tasks
 
@@ -32,6 +36,38 @@ def record_kpis(org: str):
     counts = record_json(g.org, json_body().get("observations"))
     db.session.commit()
     return jsonify(counts)
+
+
+@bp.route("/orgs/<org>/kpis/files", methods=["POST"])
+@access("kpi.write")
+@large_upload
+def import_kpi_file(org: str):
+    """An export as the tool wrote it, imported now (API.md "KPI files")."""
+    upload = _one_file()
+    channel = (request.form.get("channel") or "").strip() or None
+    try:
+        answer = import_file(g.org, upload.filename or "the file", upload.read(), channel)
+    except KpiFileRefused as refused:
+        db.session.rollback()
+        error = {"code": refused.code, "message": refused.message, "fields": refused.fields}
+        if refused.unmapped:
+            error["unmapped"] = [offered(column) for column in refused.unmapped]
+        return jsonify({"error": error}), refused.status
+    db.session.commit()
+    return jsonify(answer)
+
+
+def _one_file() -> FileStorage:
+    if request.mimetype != "multipart/form-data":
+        raise ValidationFailed(
+            "send the export as multipart/form-data, in a field named file",
+            {"file": "required: the export, as the tool wrote it"},
+        )
+    files = [f for f in request.files.getlist("file") if f.filename]
+    if len(files) != 1:
+        problem = "required" if not files else f"{len(files)} files: send one (or a ZIP of them)"
+        raise ValidationFailed("send one export in the form field file", {"file": problem})
+    return files[0]
 
 
 @bp.route("/orgs/<org>/kpis")
@@ -178,6 +214,70 @@ PATHS.update(
                     **WRITE_ERRORS,
                 },
             },
+        },
+        "/api/v1/orgs/{org}/kpis/files": {
+            "post": {
+                "summary": "Import a KPI export as the tool wrote it (answered synchronously)",
+                "description": "Search Console (its ZIP too), GA4, Google Ads, Bing Webmaster "
+                "Tools, Yandex Metrica (CSV or XLSX), collab's own CSV, or a ZIP of them; up to "
+                "100 MiB. Each source writes its own channel (google_organic, bing_organic, "
+                "paid_search, GA4's channel groups...) unless channel is given, so no source "
+                "overwrites another's figures. Columns no metric takes are skipped and listed "
+                "in skipped, and the organisation's remembered choices (made on the KPI import "
+                "page) apply. All or nothing: 422 names the file, the line and what was "
+                "expected, says what to do, and lists in error.unmapped the columns a choice "
+                "could take; nothing is written. Money in another currency than the "
+                "organisation's is refused. Sending the same file again changes nothing.",
+                "parameters": [ORG],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "channel": {
+                                        "type": "string",
+                                        "maxLength": 64,
+                                        "description": "the channel for rows that name none",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "source": {
+                                    "enum": [
+                                        "search_console",
+                                        "ga4",
+                                        "google_ads",
+                                        "bing_webmaster",
+                                        "yandex_metrica",
+                                        "csv",
+                                        "mixed",
+                                    ]
+                                },
+                                "inserted": {"type": "integer"},
+                                "updated": {"type": "integer"},
+                                "unchanged": {"type": "integer"},
+                                "metrics": {"type": "array", "items": {"type": "string"}},
+                                "from": {"type": "string", "format": "date"},
+                                "to": {"type": "string", "format": "date"},
+                                "skipped": {"type": "array", "items": {"type": "string"}},
+                            },
+                        }
+                    ),
+                    "409": _error("a concurrent import wrote the same new days; send again"),
+                    **WRITE_ERRORS,
+                },
+            }
         },
         "/api/v1/orgs/{org}/tasks/{task_id}/impact": {
             "get": {

@@ -14,6 +14,21 @@ ERROR = {
                 "message": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}},
                 "current": {"type": "object"},
+                "unmapped": {
+                    "type": "array",
+                    "description": "KPI files: the columns of numbers no metric takes yet",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "source": {"type": "string"},
+                            "column": {"type": "string"},
+                            "file": {"type": "string"},
+                            "examples": {"type": "array", "items": {"type": "string"}},
+                            "unit": {"enum": ["count", "percent", "ms"]},
+                            "lower_is_better": {"type": "boolean"},
+                        },
+                    },
+                },
             },
         }
     },

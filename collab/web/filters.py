@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
+from collab.kpis.money import format_money
 
 MISSING = NO_VALUE
 UTC = ZoneInfo("UTC")
@@ -60,9 +61,15 @@ def signed_percent(value) -> str:
     return f"{sign}{rounded:g}%".replace("-", MINUS)
 
 
-def metric(value, name: str) -> str:
-    """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"."""
-    return format_short(value, unit_of(name))
+def metric(value, name: str, currency: str | None = None) -> str:
+    """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"; money
+    with the organisation's ``currency`` reads "$1,250"."""
+    return format_short(value, unit_of(name), currency)
+
+
+def money(value, currency: str | None) -> str:
+    """An amount in the organisation's currency, with its cents: "$1,250.50", "980.00 ₽"."""
+    return format_money(value, currency) if _finite(value) else MISSING
 
 
 def _in_zone(value: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:
@@ -93,6 +100,7 @@ FILTERS = {
     "percent": percent,
     "signed_percent": signed_percent,
     "metric": metric,
+    "money": money,
     "metric_label": metric_label,
     "date": date,
     "datetime": datetime,

@@ -67,6 +67,18 @@ def metric(value, name: str, currency: str | None = None) -> str:
     return format_short(value, unit_of(name), currency)
 
 
+def figure(value, unit: str = "", currency: str | None = None) -> str:
+    """A headline figure: counts without decimals ("1,234"), money with the organisation's
+    currency ("$12,480", "$45.20"), everything else as a KPI value reads."""
+    if not _finite(value):
+        return MISSING
+    if unit == "count":
+        return f"{value:,.0f}".replace("-", MINUS)
+    if unit == "money" and currency:
+        return format_money(value, currency, places=0 if abs(value) >= 1000 else None)
+    return format_short(value, unit)
+
+
 def money(value, currency: str | None) -> str:
     """An amount in the organisation's currency, with its cents: "$1,250.50", "980.00 ₽"."""
     return format_money(value, currency) if _finite(value) else MISSING
@@ -101,6 +113,7 @@ FILTERS = {
     "signed_percent": signed_percent,
     "metric": metric,
     "money": money,
+    "figure": figure,
     "metric_label": metric_label,
     "date": date,
     "datetime": datetime,

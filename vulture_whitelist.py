@@ -37,6 +37,7 @@ _.due_soon  # work.board.Card: templates/partials/cards.html
 
 _.first_rows  # kpis.uploads.Preview: templates/kpis/preview.html
 _.channels  # kpis.uploads.Preview: templates/kpis/preview.html
+_.better  # kpis.headlines.Headline: templates/kpis/dashboard.html
 
 # Set on Flask's request, which reads it when the body is parsed (collab/http/uploads.py).
 _.max_content_length

@@ -7,10 +7,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from collab.accounts.people import membership_of
-from collab.kpis.file_imports import ColumnChoice, remember_choices
+from collab.kpis.file_imports import ColumnChoice, KpiFileRefused, import_file, remember_choices
+from collab.models import Organization
 from collab.models.kpis import KpiObservation
 from collab.platform.extensions import db
 from tests.support.factories import bearer, make_org, make_user
@@ -292,3 +295,51 @@ def test_kpi_files_take_larger_bodies_than_the_rest_of_the_api(client, app, agen
         headers=headers,
     )
     assert other.status_code == 413
+
+
+EXPORTS = [
+    fixture("ga4_traffic_acquisition_daily.csv"),
+    fixture("google_ads_campaigns_by_day.csv"),
+    fixture("bing_search_performance.csv"),
+    fixture("yandex_metrica_excel_cp1251.csv"),
+    search_console_zip(),
+]
+
+
+@st.composite
+def damaged_exports(draw) -> bytes:
+    """A real export with bytes changed, cut or inserted, or bytes from nowhere."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=2_000))
+    data = bytearray(draw(st.sampled_from(EXPORTS)))
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(data)))
+        how = draw(st.sampled_from(["flip", "cut", "insert"]))
+        if how == "flip" and at < len(data):
+            data[at] = draw(st.integers(0, 255))
+        elif how == "cut":
+            del data[at : at + draw(st.integers(1, 200))]
+        else:
+            data[at:at] = draw(st.binary(min_size=1, max_size=40))
+    return bytes(data)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=damaged_exports())
+def test_no_bytes_make_the_store_answer_anything_but_an_import_or_a_clear_refusal(app, data):
+    # One organisation for every example: hypothesis runs them all inside this one test.
+    org = db.session.scalar(select(Organization).where(Organization.slug == "fuzz"))
+    org = org or make_org("fuzz")
+    try:
+        answer = import_file(org, "export.csv", data)
+    except KpiFileRefused as refused:
+        db.session.rollback()
+        assert refused.message.startswith("export.csv") and refused.fields
+        assert not any(ch in refused.message for ch in "\x00\ufffd")
+    else:
+        db.session.commit()
+        assert answer["inserted"] + answer["updated"] + answer["unchanged"] > 0

@@ -65,11 +65,9 @@ def remembered_mapping(org: Organization) -> dict[str, dict[str, str | None]]:
     return mapping
 
 
-def read_file(
-    org: Organization, name: str, data: bytes, channel: str | None = None
-) -> tuple[KpiFile, dict[str, MetricDef]]:
-    """The file read for this organisation (its metrics, remembered choices and today), with
-    the metric definitions it was read with; KpiFileRefused when nothing can be imported."""
+def read_file(org: Organization, name: str, data: bytes, channel: str | None = None) -> KpiFile:
+    """The file read for this organisation (its metrics, remembered choices and today);
+    KpiFileRefused when nothing can be imported."""
     definitions = custom_metrics.metric_definitions(org)
     try:
         read = read_kpi_file(
@@ -83,7 +81,7 @@ def read_file(
     except KpiFileError as refusal:
         raise _refused(refusal) from None
     _check_currency(org, read, definitions)
-    return read, definitions
+    return read
 
 
 def _refused(refusal: KpiFileError) -> KpiFileRefused:
@@ -151,7 +149,7 @@ def import_file(
 ) -> dict:
     """Reads and records a file, all or nothing. Raises KpiFileRefused (422) or Conflict (a
     concurrent import wrote the same new days); the same file twice changes nothing."""
-    read, _ = read_file(org, name, data, channel)
+    read = read_file(org, name, data, channel)
     counts = recording.record_kpis(org, read.observations, progress)
     return answer(read, counts)
 

@@ -95,7 +95,7 @@ def preview(
             {"file": "choose a KPI export, or paste the lines of a CSV"},
         )
     try:
-        read, _ = file_imports.read_file(org, name, data, channel)
+        read = file_imports.read_file(org, name, data, channel)
     except file_imports.KpiFileRefused as refused:
         if not refused.unmapped:
             raise

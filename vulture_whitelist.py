@@ -52,3 +52,14 @@ _.status_code
 
 # The app's test client class, set by tests/conftest.py and bench/harness.py.
 _.IsolatedClient
+
+# Fields of collab.api.responses' models: only the OpenAPI document (pydantic's JSON Schema of
+# each class) and the schemathesis test read them; the serializers build the JSON itself.
+_.how_measured  # TrainingNote
+_.body_html  # TrainingNote
+_.training_note  # Task
+_.inserted  # RecordedCounts
+_.updated  # RecordedCounts
+_.from_  # Window (as "from")
+_.ci95_pct  # Impact
+_.scheduled  # JobDepths

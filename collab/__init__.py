@@ -9,7 +9,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from collab.platform.config import ROOT, from_environment
+from collab.http import converters
+from collab.platform.config import ROOT, engine_options, from_environment
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -19,9 +20,11 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_relative_config=False,
     )
+    converters.install(app)  # before any route: ids that fit a column, no control characters
     app.config.update(from_environment())
     if config:
         app.config.update(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

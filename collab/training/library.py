@@ -17,7 +17,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import nh3
@@ -370,16 +370,26 @@ def _inline_text(children: list) -> str:
 
 def api_note(note: Note, facts: TaskFacts) -> dict:
     """The ``training_note`` object of the public API."""
-    filled = fill(note, facts)
-    # Parsed once for the sections and the HTML alike: an API list renders a note per task,
-    # and parsing the Markdown is most of what that costs.
+    why, how_measured, body_html = _rendered(fill(note, facts))
+    return {
+        "title": note.title,
+        "why": why,
+        "kpis": list(note.kpis),
+        "how_measured": how_measured,
+        "body_html": body_html,
+    }
+
+
+@lru_cache(maxsize=2048)
+def _rendered(filled: str) -> tuple[str, str, str]:
+    """A filled note's sections and HTML. Parsing Markdown is most of what an API list of
+    tasks costs (a few ms a note), and the same facts fill the same text: each process keeps
+    the last few thousand (a few MB), keyed by the whole text, so nothing can go stale."""
     env: dict = {}
     tokens = _MD.parse(filled, env)
     lines = filled.splitlines()
-    return {
-        "title": note.title,
-        "why": plain_text(_section(lines, tokens, WHY)),
-        "kpis": list(note.kpis),
-        "how_measured": plain_text(_section(lines, tokens, HOW)),
-        "body_html": _html(tokens, env),
-    }
+    return (
+        plain_text(_section(lines, tokens, WHY)),
+        plain_text(_section(lines, tokens, HOW)),
+        _html(tokens, env),
+    )

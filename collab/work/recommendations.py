@@ -23,6 +23,7 @@ from collab.notifications.inbox import directors, notify
 from collab.platform.clock import local_today
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.text import has_visible_text
 from collab.platform.transactions import savepoint
 from collab.work import board_counts, routing
 from collab.work.lifecycle import recommendation_status
@@ -53,7 +54,10 @@ def clean_urls(urls) -> list[str]:
             errors[key] = "not a URL"
             continue
         url = raw.strip()
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "http://[" : an unclosed IPv6 host
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             errors[key] = "not an absolute http(s) URL"
         elif len(url) > MAX_URL_LENGTH:
@@ -90,7 +94,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
     """Validates, routes and stores a recommendation with its tasks, all or nothing."""
     errors: dict[str, str] = {}
     title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if not isinstance(title, str) or not has_visible_text(title):
         errors["title"] = "required"
     elif len(title.strip()) > 200:
         errors["title"] = "at most 200 characters"

@@ -28,6 +28,12 @@ def add_rule(org: Organization, actor: Membership, phrase: str, category=None, t
         routing.Rule(phrase=phrase, category=category or None, team=team or None)
     except ValueError as exc:
         raise ValidationFailed("the rule was not added", {"phrase": str(exc)}) from exc
+    if routing.strip_links(phrase) != phrase:
+        # Routing reads words and skips links, so a rule naming an address would never match.
+        raise ValidationFailed(
+            "the rule was not added",
+            {"phrase": "routing skips links and addresses; name the words of the work instead"},
+        )
     exists = ValidationFailed("the rule was not added", {"phrase": "a rule for it exists"})
     if db.session.scalar(
         select(RoutingRule.id).where(

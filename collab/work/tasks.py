@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from collab.models import Comment, Event, Membership, Organization, Task
@@ -24,7 +25,8 @@ from collab.work.task_changes import STALE, wanted_changes
 
 
 def task_in(org: Organization, task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
+    # With its recommendation, which every caller reads next: one statement, not two.
+    task = db.session.get(Task, task_id, options=[joinedload(Task.recommendation)])
     if task is None or task.organization_id != org.id:
         raise NotFound("no such task")
     return task
@@ -255,7 +257,7 @@ def comments_for(task: Task, viewer: Membership) -> list[Comment]:
     query = select(Comment).where(Comment.task_id == task.id).order_by(Comment.id)
     if viewer.role == "agency":
         query = query.where(Comment.internal.is_(False))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.options(selectinload(Comment.author))))  # with names
 
 
 def history(task: Task) -> list[Event]:

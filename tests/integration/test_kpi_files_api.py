@@ -279,7 +279,23 @@ def test_who_may_import_and_what_a_bad_request_answers(client, app):
     no_file = client.post(
         URL, data={"channel": "x"}, headers=director, content_type="multipart/form-data"
     )
-    assert no_file.status_code == 422 and no_file.json["error"]["fields"] == {"file": "required"}
+    assert no_file.status_code == 422 and no_file.json["error"]["fields"]["file"].startswith(
+        "required"
+    )
+    two = client.post(
+        URL,
+        data={
+            "file": [
+                (io.BytesIO(fixture("bing_search_performance.csv")), "a.csv"),
+                (io.BytesIO(fixture("bing_search_performance.csv")), "b.csv"),
+            ]
+        },
+        headers=director,
+        content_type="multipart/form-data",
+    )
+    assert two.status_code == 422 and "2 files" in two.json["error"]["fields"]["file"]
+    long_channel = _post(client, director, fixture("bing_search_performance.csv"), channel="x" * 65)
+    assert long_channel.status_code == 422 and "channel" in long_channel.json["error"]["fields"]
 
 
 def test_kpi_files_take_larger_bodies_than_the_rest_of_the_api(client, app, agency):

@@ -47,8 +47,9 @@ def _board(tasks: int = 60):
             {
                 "metric": metric,
                 "date": (today - timedelta(days=back)).isoformat(),
-                # Everything improves for good 60 days ago, with a weekly wobble.
-                "value": (120 if back > 60 else 100) + back % 7 + number,
+                # Everything improves for good 60 days ago, with a weekly wobble (small
+                # enough for search_ctr, a percent, to stay within 0-100).
+                "value": (60 if back > 60 else 50) + back % 7 + number,
             }
             for number, metric in enumerate(METRICS)
             for back in range(1, 365)

@@ -38,6 +38,13 @@ _.badge_verdict  # work.board.Card: templates/partials/cards.html (the badge's c
 _.who  # web.history.HistoryLine: templates/tasks/show.html
 _.what  # web.history.HistoryLine: templates/tasks/show.html
 
+_.first_rows  # kpis.uploads.Preview: templates/kpis/preview.html
+_.channels  # kpis.uploads.Preview: templates/kpis/preview.html
+_.better  # kpis.headlines.Headline: templates/kpis/dashboard.html
+
+# Set on Flask's request, which reads it when the body is parsed (collab/http/uploads.py).
+_.max_content_length
+
 # The rule as a predicate: tests/unit/test_overdue.py holds the scan's SQL cutoffs
 # (due_cutoffs) to it for every due date around the boundaries.
 _.alerts_due

@@ -30,10 +30,12 @@ def create_app(config: dict | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    from collab.http import uploads
     from collab.platform.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    uploads.install(app)  # before CSRFProtect, which reads the form: uploads' larger limit
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
@@ -45,9 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     login_manager.user_loader(signin.load_session_user)
 
-    from collab.http import access, errors, headers, uploads
+    from collab.http import access, errors, headers
 
-    uploads.install(app)  # 100 MiB bodies on the routes marked @large_upload, 16 MiB elsewhere
     errors.install(app)
     headers.install(app)  # security headers on every response; ProxyFix per TRUSTED_PROXIES
 

@@ -39,10 +39,13 @@ def register(app: Flask) -> None:
     @click.option("--name", required=True)
     @click.option("--kind", type=click.Choice(["client", "agency"]), default="client")
     @click.option("--timezone", default="UTC", help="IANA name, e.g. Europe/Moscow")
-    def create_org(slug, name, kind, timezone):
+    @click.option("--currency", default="USD", help="ISO code of its money: USD, EUR, RUB...")
+    def create_org(slug, name, kind, timezone, currency):
         """Add an organisation (a client company by default)."""
         try:
-            org = organisations.create_org(slug, name, kind=kind, timezone=timezone)
+            org = organisations.create_org(
+                slug, name, kind=kind, timezone=timezone, currency=currency.upper()
+            )
         except DomainError as exc:
             _fail(exc)
         db.session.commit()

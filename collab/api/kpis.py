@@ -7,14 +7,16 @@ import math
 from flask import g, jsonify
 
 from collab.api import bp
-from collab.api.responses import Impacts, ObservationPage, RecordedCounts
-from collab.api.schemas import KpiFilter, Observation, Observations
+from collab.api.responses import Impacts, KpiFileImported, ObservationPage, RecordedCounts
+from collab.api.schemas import KpiFileForm, KpiFilter, Observation, Observations
 from collab.api.validation import operation
 from collab.http.access import access
 from collab.impacts.results import impacts_for_task
 from collab.kpis.custom_metrics import metric_definitions
+from collab.kpis.file_imports import KpiFileRefused, import_file, offered
 from collab.kpis.listing import query_kpis
 from collab.kpis.recording import record_json
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.work import tasks
 
@@ -37,6 +39,47 @@ def record_kpis(org: str, body: Observations):
     counts = record_json(g.org, body.observations)
     db.session.commit()
     return jsonify(counts)
+
+
+@bp.route("/orgs/<org>/kpis/files", methods=["POST"])
+@access("kpi.write")
+@operation(
+    form=KpiFileForm,
+    files=("file",),
+    body_limit="MAX_UPLOAD_LENGTH",
+    answers={200: KpiFileImported},
+    conflict="a concurrent import wrote the same new days; send again",
+)
+def import_kpi_file(org: str, form: KpiFileForm, files: dict):
+    """Import a KPI export as the tool wrote it, answered synchronously
+
+    Search Console (its ZIP too), GA4, Google Ads, Bing Webmaster Tools, Yandex Metrica (CSV
+    or XLSX), collab's own CSV, or a ZIP of them, up to 100 MiB. Each source writes its own
+    channel (google_organic, bing_organic, paid_search, GA4's channel groups...) unless
+    channel is given, so no source overwrites another's figures. Columns no metric takes are
+    skipped and listed in skipped; the organisation's remembered choices (made on the KPI
+    import page) apply. All or nothing: 422 names the file, the line and what was expected,
+    says what to do, and lists in error.unmapped the columns a choice could take; nothing is
+    written. Money in another currency than the organisation's is refused. Sending the same
+    file again changes nothing."""
+    if len(files["file"]) > 1:
+        count = len(files["file"])
+        raise ValidationFailed(
+            "send one export in the form field file (or a ZIP of several)",
+            {"file": f"{count} files: send one (or a ZIP of them)"},
+        )
+    upload = files["file"][0]
+    channel = (form.channel or "").strip() or None
+    try:
+        answer = import_file(g.org, upload.filename or "the file", upload.read(), channel)
+    except KpiFileRefused as refused:
+        db.session.rollback()
+        error = {"code": refused.code, "message": refused.message, "fields": refused.fields}
+        if refused.unmapped:
+            error["unmapped"] = [offered(column) for column in refused.unmapped]
+        return jsonify({"error": error}), refused.status
+    db.session.commit()
+    return jsonify(answer)
 
 
 def _metric_names() -> dict:

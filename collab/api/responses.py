@@ -24,6 +24,15 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class UnmappedColumn(BaseModel):
+    source: str = Field(description="the tool: search_console, ga4, google_ads, ...")
+    column: str = Field(description="as the tool wrote it")
+    file: str
+    examples: list[str]
+    unit: Literal["count", "percent", "ms"] = Field(description="a guess, for a new metric")
+    lower_is_better: bool
+
+
 class ApiError(BaseModel):
     code: str = Field(description="e.g. validation_failed, not_found, conflict")
     message: str
@@ -31,6 +40,9 @@ class ApiError(BaseModel):
         None, description="each bad field or row: {'observations[3].value': 'not a number'}"
     )
     current: dict | None = Field(None, description="on 409: the object as it is now")
+    unmapped: list[UnmappedColumn] | None = Field(
+        None, description="a refused KPI file: the columns of numbers no metric takes yet"
+    )
 
 
 class ErrorAnswer(BaseModel):
@@ -166,6 +178,16 @@ class RecordedCounts(Answer):
     inserted: int
     updated: int
     unchanged: int
+
+
+class KpiFileImported(RecordedCounts):
+    source: Literal[
+        "search_console", "ga4", "google_ads", "bing_webmaster", "yandex_metrica", "csv", "mixed"
+    ]
+    metrics: list[str]
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    skipped: list[str] = Field(description="what was not imported, and why, a sentence each")
 
 
 class Window(Answer):

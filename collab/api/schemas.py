@@ -322,6 +322,16 @@ class KpiFilter(Paging):
         return name
 
 
+class KpiFileForm(Query):
+    """The text fields of a KPI file upload (multipart/form-data, beside the file)."""
+
+    channel: Annotated[str, Field(max_length=64, pattern=NO_NUL)] | None = Field(
+        None,
+        description="the channel for rows that name none; empty: each tool's own "
+        "(google_organic, bing_organic, paid_search, GA4's channel groups...)",
+    )
+
+
 class CategoryFilter(Query):
     org: Annotated[str, Field(max_length=64, pattern="^[a-z0-9-]+$")] | None = Field(
         None, description="an organisation's slug: its own category -> metrics map"

@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from collab.kpis.metrics import DEFAULT_METRICS, MetricDef
@@ -161,21 +161,6 @@ def parse_csv(
     if errors:
         raise RowErrors(errors)
     return result
-
-
-def summarise(observations: Iterable[Observation]) -> dict:
-    """What an import would write, for the preview. ``channels`` lists "" for all-channel rows."""
-    observations = list(observations)
-    if not observations:
-        return {"rows": 0, "metrics": [], "from": None, "to": None, "channels": []}
-    days = [o.date for o in observations]
-    return {
-        "rows": len(observations),
-        "metrics": sorted({o.metric for o in observations}),
-        "from": min(days).isoformat(),
-        "to": max(days).isoformat(),
-        "channels": sorted({o.channel for o in observations}),
-    }
 
 
 # --- shared checks -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from numbers import Real
 
+from collab.kpis.money import format_money
+
 UNITS = ("count", "money", "percent", "ms", "ratio")
 # What each derived metric is computed from (collab.kpis.totals computes it).
 DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
@@ -159,13 +161,16 @@ def unit_of(metric: str) -> str:
     return known.unit if known else ""
 
 
-def format_short(value: float | None, unit: str = "") -> str:
+def format_short(value: float | None, unit: str = "", currency: str | None = None) -> str:
     """A value where space is short (pages, chart axes), its precision following its size:
     1,234 / 123 / 12.3 / 1.23 / 0.123, whole numbers without decimals (14 leads, never
-    14.0), and % for percent metrics. No figure (None, NaN, a flag) reads as a dash."""
+    14.0), and % for percent metrics. Money with a ``currency`` carries it ("$1,234",
+    "$12.50"). No figure (None, NaN, a flag) reads as a dash."""
     if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
         return NO_VALUE
     size = abs(value)
+    if unit == "money" and currency:
+        return format_money(value, currency, places=0 if size >= 100 else None)
     if float(value).is_integer() or size >= 100:
         text = f"{value:,.0f}"
     elif size >= 10:
@@ -177,11 +182,12 @@ def format_short(value: float | None, unit: str = "") -> str:
     return text + ("%" if unit == "percent" else "")
 
 
-def format_full(value: float, unit: str = "") -> str:
-    """A value in a sentence: money with its cents ("1,250.00"), whole numbers without
-    decimals, everything else as precise as it needs to be."""
+def format_full(value: float, unit: str = "", currency: str | None = None) -> str:
+    """A value in a sentence: money with its cents ("1,250.00", or "$1,250.00" with a
+    ``currency``), whole numbers without decimals, everything else as precise as it needs
+    to be."""
     if unit == "money":
-        return f"{value:,.2f}"
+        return format_money(value, currency) if currency else f"{value:,.2f}"
     if float(value).is_integer():
         return f"{value:,.0f}"
     if abs(value) >= 100:

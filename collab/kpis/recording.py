@@ -42,14 +42,6 @@ def validate_json(org: Organization, items) -> list[Observation]:
         raise _refused(error) from None
 
 
-def parse_upload(org: Organization, text: str) -> list[Observation]:
-    """A CSV upload (long or wide form), checked all or nothing (ValidationFailed)."""
-    try:
-        return parse_upload_rows(org, text)
-    except RowErrors as error:
-        raise _refused(error) from None
-
-
 def _existing(org_id: int, observations: Sequence[Observation]) -> dict[tuple, tuple]:
     """(metric, day, channel) -> (id, value) of what is stored in the batch's date range."""
     first = min(o.date for o in observations)
@@ -151,11 +143,6 @@ def record_kpis(
 def record_json(org: Organization, items) -> dict:
     """The API's POST: validate every row, then upsert them all (or raise, writing nothing)."""
     return record_kpis(org, validate_json(org, items))
-
-
-def import_csv(org: Organization, text: str, progress: Progress | None = None) -> dict:
-    """A CSV file: validate every line, then upsert them all (or raise, writing nothing)."""
-    return record_kpis(org, parse_upload(org, text), progress)
 
 
 def parse_upload_rows(org: Organization, text: str) -> list[Observation]:

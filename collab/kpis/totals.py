@@ -1,8 +1,12 @@
 """Organisation-wide daily totals and per-channel series, derived metrics computed.
 
 An organisation-wide daily total is the all-channels figure (channel ``''``) when one was
-recorded, otherwise the sum over the channels: a file of totals and a file of per-channel rows
-for the same days never double count.
+recorded, otherwise the channels' figures combined (API.md, "Totals over channels"): counts
+and money are summed; a percentage, a position or a duration is the mean of the channels'
+values weighted by the metric that carries it (``WEIGHTED_BY``: the search CTR by
+impressions, which makes it total clicks over total impressions; a conversion rate by
+sessions) where every channel has it, else the plain mean. A file of totals and a file of
+per-channel rows for the same days never double count.
 
 Derived metrics are computed from the daily totals, never stored:
 ``cost_per_lead = (spend + staff_cost) / leads`` and
@@ -25,6 +29,15 @@ from collab.models import Organization
 from collab.models.kpis import KpiObservation
 from collab.platform.extensions import db
 
+ADDITIVE_UNITS = frozenset({"count", "money"})
+# The metric that carries each rate: its channels' values are weighted by it.
+WEIGHTED_BY = {
+    "search_ctr": "search_impressions",
+    "search_position": "search_impressions",
+    "bounce_rate": "sessions",
+    "conversion_rate": "sessions",
+}
+
 
 def base_metrics(metrics: Iterable[str]) -> list[str]:
     """The stored metrics the given ones need (derived ones replaced by their inputs)."""
@@ -44,27 +57,70 @@ def daily_totals(
     org_id: int, metrics: Iterable[str], first: dt.date, last: dt.date
 ) -> dict[str, np.ndarray]:
     """Organisation-wide daily totals from ``first`` to ``last``: metric -> array, NaN where no
-    data. One GROUP BY query for all the stored metrics needed, derived ones computed."""
+    data. Counts and money in one GROUP BY query, rates from their channels' rows, derived
+    metrics computed."""
     metrics = list(dict.fromkeys(metrics))
     stored = base_metrics(metrics)
     arrays = {name: _empty(first, last) for name in stored}
     if stored and first <= last:
-        overall = func.sum(case((KpiObservation.channel == "", KpiObservation.value)))
-        split = func.sum(case((KpiObservation.channel != "", KpiObservation.value)))
-        rows = db.session.execute(
-            select(KpiObservation.metric, KpiObservation.day, overall, split)
-            .where(
-                KpiObservation.organization_id == org_id,
-                KpiObservation.metric.in_(stored),
-                KpiObservation.day.between(first, last),
-            )
-            .group_by(KpiObservation.metric, KpiObservation.day)
-        )
-        for metric, day, all_channels, by_channel in rows:
-            value = all_channels if all_channels is not None else by_channel
-            if value is not None:
-                arrays[metric][(day - first).days] = value
+        units = {name: m.unit for name, m in metric_definitions(org_id).items()}
+        summed = [m for m in stored if units.get(m, "count") in ADDITIVE_UNITS]
+        averaged = [m for m in stored if m not in summed]
+        if summed:
+            _add_sums(org_id, summed, first, last, arrays)
+        if averaged:
+            _add_means(org_id, averaged, first, last, arrays)
     return {metric: derive(metric, arrays) for metric in metrics}
+
+
+def _add_sums(org_id, metrics, first, last, arrays) -> None:
+    overall = func.sum(case((KpiObservation.channel == "", KpiObservation.value)))
+    split = func.sum(case((KpiObservation.channel != "", KpiObservation.value)))
+    rows = db.session.execute(
+        select(KpiObservation.metric, KpiObservation.day, overall, split)
+        .where(
+            KpiObservation.organization_id == org_id,
+            KpiObservation.metric.in_(metrics),
+            KpiObservation.day.between(first, last),
+        )
+        .group_by(KpiObservation.metric, KpiObservation.day)
+    )
+    for metric, day, all_channels, by_channel in rows:
+        value = all_channels if all_channels is not None else by_channel
+        if value is not None:
+            arrays[metric][(day - first).days] = value
+
+
+def _add_means(org_id, metrics, first, last, arrays) -> None:
+    needed = set(metrics) | {WEIGHTED_BY[m] for m in metrics if m in WEIGHTED_BY}
+    by_day: dict[tuple[str, dt.date], dict[str, float]] = {}
+    for metric, day, channel, value in db.session.execute(
+        select(
+            KpiObservation.metric, KpiObservation.day, KpiObservation.channel, KpiObservation.value
+        ).where(
+            KpiObservation.organization_id == org_id,
+            KpiObservation.metric.in_(sorted(needed)),
+            KpiObservation.day.between(first, last),
+        )
+    ):
+        by_day.setdefault((metric, day), {})[channel] = value
+    for (metric, day), values in by_day.items():
+        if metric in metrics:
+            weights = by_day.get((WEIGHTED_BY.get(metric, ""), day), {})
+            arrays[metric][(day - first).days] = combine_channels(values, weights)
+
+
+def combine_channels(values: dict[str, float], weights: dict[str, float]) -> float:
+    """One day's total of a rate from its channels' values: the all-channels figure when
+    recorded, else the mean weighted by ``weights`` (the carrying metric, by channel) when
+    every channel has a weight, else the plain mean."""
+    if "" in values:
+        return values[""]
+    if weights and all(channel in weights for channel in values):
+        total = sum(weights[channel] for channel in values)
+        if total > 0:
+            return sum(value * weights[channel] for channel, value in values.items()) / total
+    return sum(values.values()) / len(values)
 
 
 def channel_series(

@@ -59,6 +59,8 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16), default="client")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The ISO 4217 code every money amount of the organisation is in (collab.kpis.money).
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     # Default due dates by priority, in days from filing (editable by the directors).
     due_days_urgent: Mapped[int] = mapped_column(default=3, server_default="3")
     due_days_high: Mapped[int] = mapped_column(default=14, server_default="14")

@@ -68,7 +68,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         # Bodies beyond these answer 413. Uploads (audits, KPI files) declare the larger one per
-        # endpoint; everything else gets the smaller.
+        # endpoint (collab.api.validation, collab.http.uploads); everything else the smaller.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * MIB)),
         "MAX_UPLOAD_LENGTH": int(env.get("MAX_UPLOAD_LENGTH", 100 * MIB)),
         "RATELIMIT_STORAGE_URI": redis_url,

@@ -88,6 +88,7 @@ class TaskFacts:
     due_date: date | None = None
     # metric -> current value; may be empty.
     kpi_figures: dict[str, float] = field(default_factory=dict)
+    currency: str | None = None  # the organisation's: amounts carry it
     # This task's measured impacts: {"metric", "change_pct", "verdict"}.
     measured: list[dict] = field(default_factory=list)
     # Earlier tasks of this category in the organisation, one entry per measured metric.
@@ -206,7 +207,7 @@ def fill(note: Note, facts: TaskFacts) -> str:
         "url_count": _url_count(facts.url_count),
         "priority": _priority(facts.priority),
         "due_date": _due_date(facts.due_date),
-        "kpi_figures": kpi_sentence(facts.kpi_figures),
+        "kpi_figures": kpi_sentence(facts.kpi_figures, facts.currency),
     }
     text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), note.body_md).rstrip("\n")
     parts = [text]
@@ -234,11 +235,12 @@ def describe(body_md: str) -> str:
     )
 
 
-def kpi_sentence(figures: dict[str, float]) -> str:
+def kpi_sentence(figures: dict[str, float], currency: str | None = None) -> str:
     """The figures as one sentence, in the given order: "Today: cost per lead 1,250.00,
-    leads 42."; a sentence saying there are none when no value is a usable number."""
+    leads 42." (money with the ``currency`` when given: "$1,250.00"); a sentence saying there
+    are none when no value is a usable number."""
     shown = [
-        f"{metric_label(metric)} {format_full(value, unit_of(metric))}"
+        f"{metric_label(metric)} {format_full(value, unit_of(metric), currency)}"
         for metric, value in (figures or {}).items()
         if _is_number(value)
     ]

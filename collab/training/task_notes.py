@@ -110,6 +110,7 @@ class NoteBook:
             priority=task.priority,
             due_date=task.due_date,
             kpi_figures={m: self._figures[m] for m in kpis if m in self._figures},
+            currency=self.org.currency,
             # Only finished work has results; reopened work loses them.
             measured=self._measured.get(task.id, []) if task.status == "done" else [],
             history=self.history(task.category, task),

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
+from collab.kpis.money import format_money
 from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
 from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
 from collab.work.routing import CATEGORIES
@@ -63,9 +64,27 @@ def signed_percent(value) -> str:
     return f"{sign}{rounded:g}%".replace("-", MINUS)
 
 
-def metric(value, name: str) -> str:
-    """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"."""
-    return format_short(value, unit_of(name))
+def metric(value, name: str, currency: str | None = None) -> str:
+    """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"; money
+    with the organisation's ``currency`` reads "$1,250"."""
+    return format_short(value, unit_of(name), currency)
+
+
+def figure(value, unit: str = "", currency: str | None = None) -> str:
+    """A headline figure: counts without decimals ("1,234"), money with the organisation's
+    currency ("$12,480", "$45.20"), everything else as a KPI value reads."""
+    if not _finite(value):
+        return MISSING
+    if unit == "count":
+        return f"{value:,.0f}".replace("-", MINUS)
+    if unit == "money" and currency:
+        return format_money(value, currency, places=0 if abs(value) >= 1000 else None)
+    return format_short(value, unit)
+
+
+def money(value, currency: str | None) -> str:
+    """An amount in the organisation's currency, with its cents: "$1,250.50", "980.00 ₽"."""
+    return format_money(value, currency) if _finite(value) else MISSING
 
 
 def _in_zone(value: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:
@@ -141,6 +160,8 @@ FILTERS = {
     "percent": percent,
     "signed_percent": signed_percent,
     "metric": metric,
+    "money": money,
+    "figure": figure,
     "metric_label": metric_label,
     "date": date,
     "datetime": datetime,

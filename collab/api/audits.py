@@ -30,7 +30,9 @@ class AuditForm(Query):
 class LighthouseReport(BaseModel):
     """One Lighthouse report (LHR) or PageSpeed Insights response, as the tool wrote it."""
 
-    model_config = ConfigDict(extra="allow")
+    # Checked to be a JSON object, then read by collab's audit reader from the bytes sent:
+    # a report of up to 100 MiB is not also kept as a model's fields.
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": True})
 
 
 class Finding(Answer):

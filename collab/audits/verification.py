@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from collab.audits.plans import Outcome, Plan
-from collab.models import Event, Organization, Recommendation, Task, User
+from collab.models import Event, Organization, Recommendation, Task, User, facts_changed
 from collab.models.site_audits import AuditImport
 from collab.models.work import OPEN_STATUSES
 from collab.notifications.inbox import directors, notify
@@ -120,6 +120,8 @@ def move_by_collab(
     elif old == "done":
         task.completed_at = None
     db.session.flush()
+    if "done" in (old, target):
+        facts_changed(org.id)  # the results earlier work of its kind shows
     board_counts.add(org.id, old, task.team, -1)
     board_counts.add(org.id, target, task.team, +1)
     events.task_changed.send(task, old_status=old, due_date_changed=False, now=now)

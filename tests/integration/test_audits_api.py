@@ -7,7 +7,14 @@ import io
 
 from sqlalchemy import func, select
 
-from collab.models import Event, Notification, Recommendation, RecommendationUrl, Task
+from collab.models import (
+    Event,
+    Notification,
+    Organization,
+    Recommendation,
+    RecommendationUrl,
+    Task,
+)
 from collab.models.site_audits import AuditImport, AuditIssue, AuditSite
 from collab.platform.extensions import db
 from collab.work import board_counts
@@ -238,7 +245,13 @@ def test_an_issue_that_comes_back_reopens_its_done_task(client):
         == "done"
     )
 
+    facts = db.session.scalar(select(Organization.facts_version).where(Organization.id == org.id))
     back = _post(client, bearer(agency), ("d3.json", lighthouse("2026-06-01T00:00:00Z"))).json
+    # Reopened work no longer counts among finished work: the notes' cached facts move on.
+    now_facts = db.session.scalar(
+        select(Organization.facts_version).where(Organization.id == org.id)
+    )
+    assert now_facts > facts
     assert back["regressed"] == [rid] and rid in back["updated"]
     now = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(cio)).json
     assert now["status"] == "in_progress" and now["completed_at"] is None

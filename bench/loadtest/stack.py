@@ -23,10 +23,9 @@ from deploy import processes as process_list
 from deploy import systemd
 from tests.support.servers import (
     PostgresCluster,
+    RedisServer,
     free_port,
-    redis_server_binary,
     start_postgres,
-    wait_for_port,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,52 +63,10 @@ class MailSink:
 
 
 @dataclass
-class PersistentRedis:
-    """Redis as production runs it: an append-only file, so a restart keeps queued jobs."""
-
-    port: int
-    directory: Path
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                redis_server_binary(),
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--dir",
-                str(self.directory),
-                "--appendonly",
-                "yes",
-                "--save",
-                "",
-                "--logfile",
-                str(self.directory / "redis.log"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
-
-    def stop(self) -> None:
-        """A clean shutdown (TERM), as `systemctl restart redis` does: the file is flushed."""
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-            self.process = None
-
-
-@dataclass
 class Stack:
     run_dir: Path
     postgres: PostgresCluster | None = None
-    redis: PersistentRedis | None = None
+    redis: RedisServer | None = None
     mail: MailSink | None = None
     env: dict[str, str] = field(default_factory=dict)
     supervised: list[Supervised] = field(default_factory=list)
@@ -125,7 +82,7 @@ class Stack:
         self.postgres = start_postgres()
         database = self.postgres.create_database("collab_load")
         (self.run_dir / "redis").mkdir(parents=True, exist_ok=True)
-        self.redis = PersistentRedis(free_port(), self.run_dir / "redis")
+        self.redis = RedisServer(free_port(), self.run_dir / "redis", persistent=True)
         self.redis.start()
         self.mail = MailSink()
         self.mail.start()

@@ -53,8 +53,12 @@ def redis_server_binary() -> str | None:
 
 @dataclass
 class RedisServer:
+    """A throw-away Redis. ``persistent``: as production runs it, with an append-only file, so
+    a restart keeps queued jobs (the load-and-fault run restarts it mid-run)."""
+
     port: int
     directory: Path
+    persistent: bool = False
     process: subprocess.Popen | None = None
 
     @property
@@ -75,9 +79,11 @@ class RedisServer:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.persistent else "no",
                 "--dir",
                 str(self.directory),
+                "--logfile",
+                str(self.directory / "redis.log") if self.persistent else "",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -90,9 +96,10 @@ class RedisServer:
         redis.Redis.from_url(self.url).flushall()
 
     def stop(self) -> None:
+        """A clean shutdown (TERM), as `systemctl restart redis` does: the file is flushed."""
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=30)
             self.process = None
 
 

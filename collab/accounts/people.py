@@ -17,8 +17,9 @@ from collab.models import (
 )
 from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform.clock import utcnow
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 
 
 def normalise_email(email: str) -> str:
@@ -124,10 +125,7 @@ def _active_directors(org: Organization) -> int:
 
 
 def membership_in(org: Organization, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organization_id != org.id:
-        raise NotFound("no such member")
-    return membership
+    return row_of(org.id, Membership, membership_id, "member")
 
 
 def change_role(

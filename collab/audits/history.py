@@ -10,8 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from collab.models import Organization, Recommendation
 from collab.models.site_audits import AuditImport
-from collab.platform.errors import NotFound
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 from collab.work.recommendations import status_of
 
 # The lists of an import's answer, in the order a reader wants them, with their headings.
@@ -38,10 +38,7 @@ class Section:
 
 
 def import_in(org: Organization, import_id: int) -> AuditImport:
-    record = db.session.get(AuditImport, import_id)
-    if record is None or record.organization_id != org.id:
-        raise NotFound("no such audit import")
-    return record
+    return row_of(org.id, AuditImport, import_id, "audit import")
 
 
 def imports_of(org: Organization, limit: int = 50) -> list[AuditImport]:

@@ -18,8 +18,9 @@ from collab.audits.findings import AuditBatch
 from collab.audits.routes import SOURCES, UnknownAuditCategory, check_overrides
 from collab.models import Membership, Organization
 from collab.models.site_audits import CSV_ROLES, AuditCsvColumn, AuditRouting, AuditSite
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 
 MAX_HOST = 253  # characters in a DNS name
 _HOST = re.compile(
@@ -53,10 +54,7 @@ def add_host(org: Organization, actor: Membership, text: str) -> AuditSite:
 
 
 def remove_host(org: Organization, site_id: int) -> None:
-    site = db.session.get(AuditSite, site_id)
-    if site is None or site.organization_id != org.id:
-        raise NotFound("no such host")
-    db.session.delete(site)
+    db.session.delete(row_of(org.id, AuditSite, site_id, "host"))
     db.session.flush()
 
 
@@ -187,10 +185,7 @@ def set_override(org: Organization, actor: Membership, identifier: str, category
 
 
 def remove_override(org: Organization, override_id: int) -> None:
-    row = db.session.get(AuditRouting, override_id)
-    if row is None or row.organization_id != org.id:
-        raise NotFound("no such routing")
-    db.session.delete(row)
+    db.session.delete(row_of(org.id, AuditRouting, override_id, "routing"))
     db.session.flush()
 
 

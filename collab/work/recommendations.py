@@ -21,8 +21,9 @@ from collab.models import (
 )
 from collab.notifications.inbox import directors, notify
 from collab.platform.clock import local_today
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 from collab.platform.text import has_visible_text
 from collab.platform.transactions import savepoint
 from collab.work import board_counts, routing
@@ -211,10 +212,7 @@ def _by_external_id(org: Organization, external_id: str) -> Recommendation | Non
 
 
 def recommendation_in(org: Organization, recommendation_id: int) -> Recommendation:
-    recommendation = db.session.get(Recommendation, recommendation_id)
-    if recommendation is None or recommendation.organization_id != org.id:
-        raise NotFound("no such recommendation")
-    return recommendation
+    return row_of(org.id, Recommendation, recommendation_id, "recommendation")
 
 
 def status_of(recommendation: Recommendation) -> str:

@@ -6,8 +6,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from collab.models import PRIORITIES, Event, Membership, Organization, RoutingRule, Task
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
 from collab.work import routing
 
@@ -67,10 +68,7 @@ def add_rule(org: Organization, actor: Membership, phrase: str, category=None, t
 
 
 def delete_rule(org: Organization, rule_id: int) -> None:
-    rule = db.session.get(RoutingRule, rule_id)
-    if rule is None or rule.organization_id != org.id:
-        raise NotFound("no such rule")
-    db.session.delete(rule)
+    db.session.delete(row_of(org.id, RoutingRule, rule_id, "rule"))
     db.session.flush()
 
 

@@ -18,6 +18,7 @@ from collab.platform import queue
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
 from collab.work import board_counts, events, routing
 from collab.work.deadlines import is_past_due
@@ -27,10 +28,7 @@ from collab.work.task_changes import STALE, wanted_changes
 
 def task_in(org: Organization, task_id: int) -> Task:
     # With its recommendation, which every caller reads next: one statement, not two.
-    task = db.session.get(Task, task_id, options=[joinedload(Task.recommendation)])
-    if task is None or task.organization_id != org.id:
-        raise NotFound("no such task")
-    return task
+    return row_of(org.id, Task, task_id, "task", options=[joinedload(Task.recommendation)])
 
 
 def titles_of(org: Organization, ids) -> dict[int, str]:

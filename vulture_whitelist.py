@@ -6,7 +6,7 @@ claim that something reads the name; when that stops being true, delete the line
 
 from vulture.whitelist_utils import Whitelist
 
-from workers import jobs, kpi_jobs
+from workers import integration_jobs, jobs, kpi_jobs
 
 _ = Whitelist()
 
@@ -28,6 +28,7 @@ jobs.impact_run
 jobs.heartbeat
 kpi_jobs.import_kpis
 kpi_jobs.measure_org
+integration_jobs.deliver_webhooks
 
 # Read only by templates.
 _.org_name  # web.page.Header: templates/base.html

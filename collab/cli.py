@@ -77,7 +77,7 @@ def register(app: Flask) -> None:
         """Periodic jobs, run here and now (the workers run them on schedule)."""
 
     @jobs_group.command("run")
-    @click.argument("name", type=click.Choice(["overdue", "impact", "relay", "digest"]))
+    @click.argument("name", type=click.Choice(["overdue", "impact", "relay", "digest", "webhooks"]))
     def run_job(name):
         """Run one job in this process and print what it did."""
         if name == "overdue":
@@ -102,6 +102,10 @@ def register(app: Flask) -> None:
                 f"relay: {jobs} jobs enqueued, {mail['sent']} e-mails sent, "
                 f"{mail['failed']} failed, {mail['pending']} pending"
             )
+        elif name == "webhooks":
+            from collab.integrations.deliveries import relay, relay_line
+
+            click.echo(relay_line(relay()))
         else:
             from collab.followup.digest import send_digests
 

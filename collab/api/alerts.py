@@ -6,24 +6,13 @@ from flask import g, jsonify, request
 
 from collab.api import bp
 from collab.api.openapi import ORG, ORG_ERRORS, PAGING, PATHS, _ok
+from collab.api.serializers import alert_json
 from collab.api.work import cursor_for, page_args
 from collab.followup import alerts
 from collab.http.access import access
 from collab.platform.errors import ValidationFailed
 
 KINDS = ("due_soon", "overdue", "triage_stale")
-
-
-def alert_json(alert) -> dict:
-    return {
-        "id": alert.id,
-        "task_id": alert.task_id,
-        "kind": alert.kind,
-        "level": alert.level,
-        "due_date": alert.due_date.isoformat(),
-        "created_at": alert.created_at.isoformat(),
-        "closed_at": alert.closed_at.isoformat() if alert.closed_at else None,
-    }
 
 
 @bp.route("/orgs/<org>/alerts")

@@ -29,5 +29,5 @@ from collab.models.alerts import Alert, OutboxEmail  # noqa: F401
 from collab.models.audit import AuditEvent  # noqa: F401
 
 # Aggregates whose classes are used through their modules (collab.models.kpis.X).
-from collab.models import kpis, notes  # noqa: F401  # isort: skip
+from collab.models import integrations, kpis, notes  # noqa: F401  # isort: skip
 from collab.platform import queue  # noqa: F401  # isort: skip  (its outbox_job table)

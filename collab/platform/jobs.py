@@ -51,6 +51,13 @@ JOBS: dict[str, Job] = {
         Job("workers.jobs.daily_digest", queue="low", timeout=600, retry=None, cron="0 6 * * *"),
         Job("workers.jobs.impact_run", queue="low", timeout=3600, retry=None, cron="30 2 * * *"),
         Job("workers.jobs.heartbeat", queue="low", timeout=60, retry=None, every=60),
+        # A run stops taking deliveries after 50 s, so it ends well inside its time limit.
+        Job(
+            "workers.integration_jobs.deliver_webhooks",
+            timeout=120,
+            retry=None,
+            every=10,
+        ),
         # Asked for by a change (through the outbox) or by a person.
         Job("workers.jobs.measure_task_impact", timeout=600),
         Job("workers.kpi_jobs.measure_org", timeout=1800),

@@ -24,7 +24,7 @@ from collab.platform.clock import local_today
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.transactions import savepoint
-from collab.work import board_counts, routing
+from collab.work import board_counts, events, routing
 from collab.work.lifecycle import recommendation_status
 
 MAX_URLS = 10_000
@@ -191,6 +191,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         task=recommendation.tasks[0],
         skip=filer.user,
     )
+    events.recommendation_filed.send(recommendation)
     return Filing(recommendation, created=True)
 
 

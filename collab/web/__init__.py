@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
         recommendations,
         settings,
         tasks,
+        webhooks,
     )
 
     for module in (
@@ -38,6 +39,7 @@ def register(app: Flask) -> None:
         profile,
         admin,
         audit,
+        webhooks,
     ):
         app.register_blueprint(module.bp)
 

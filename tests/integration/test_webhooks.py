@@ -339,3 +339,70 @@ def test_two_relays_at_once_send_each_delivery_once(app, client, acme, receiver)
     assert sum(r["delivered"] for r in results) == 6
     ids = [r.headers["webhook-id"] for r in receiver.received]
     assert len(ids) == len(set(ids)) == 6
+
+
+def test_an_impact_once_measured_is_sent_with_its_task(app, client, acme, receiver):
+    from collab.impacts.job import run_impact
+    from tests.integration.test_kpi_support import (
+        TODAY,
+        completed_task,
+        daily_series,
+        record_series,
+    )
+
+    org, cio, _ = acme
+    secret = register(client, cio, receiver.url, ["impact.measured"])["secret"]
+    first = TODAY - dt.timedelta(days=199)
+    record_series(org, "search_ctr", first, daily_series(200, 3.0, step_on=140, step=0.25))
+    task = completed_task(org, cio, "meta_tags", first + dt.timedelta(days=140))
+    run_impact()
+    assert deliveries.relay()["delivered"] == 1
+    payload = verified(receiver.received[0], secret)
+    assert payload["type"] == "impact.measured"
+    impact = payload["data"]
+    assert impact["task_id"] == task.id and impact["metric"] == "search_ctr"
+    assert impact["status"] == "measured" and impact["verdict"] == "improved"
+    api = client.get(f"/api/v1/orgs/acme/tasks/{task.id}/impact", headers=bearer(cio)).json
+    assert {k: v for k, v in impact.items() if k != "task_id"} in api["items"]
+    run_impact()  # measured again from the same data: nothing new to tell
+    assert deliveries.relay()["delivered"] == 0
+
+
+def test_the_settings_page_registers_and_shows_the_log_with_send_again(app, acme, receiver):
+    from tests.support.factories import form_post, login
+
+    org, cio, agency = acme
+    client = app.test_client()
+    login(client, cio.email)
+    page = "/orgs/acme/settings/webhooks/"
+    refused = form_post(client, page, page, {"url": "ftp://example.com/", "events": ["task.done"]})
+    assert refused.status_code == 422 and "only http:// and https://" in refused.text
+    added = form_post(
+        client, page, page, {"url": receiver.url, "events": ["recommendation.filed"]}
+    )
+    assert added.status_code == 200 and "whsec_" in added.text
+    hook = db.session.scalars(select(Webhook)).one()
+    make_recommendation(org, agency)
+    receiver.answers.extend([500])
+    deliveries.relay()
+    log = client.get(f"/orgs/acme/settings/webhooks/{hook.id}/")
+    assert log.status_code == 200
+    assert "recommendation.filed" in log.text and "answered 500" in log.text
+    assert "retrying at" in log.text and "Send again" not in log.text
+    deliveries.relay(utcnow() + dt.timedelta(minutes=1))
+    log = client.get(f"/orgs/acme/settings/webhooks/{hook.id}/")
+    assert "delivered" in log.text and " ms" in log.text
+    row = db.session.scalars(select(WebhookDelivery)).one()
+    again = form_post(
+        client,
+        f"/orgs/acme/settings/webhooks/{hook.id}/",
+        f"/orgs/acme/settings/webhooks/{hook.id}/deliveries/{row.id}/again",
+        {},
+    )
+    assert again.status_code == 303
+    deliveries.relay()
+    assert [r.headers["webhook-id"] for r in receiver.received[-2:]] == [row.message_id] * 2
+    staff = make_user(org, "it")
+    other = app.test_client()
+    login(other, staff.email)
+    assert other.get(page).status_code == 403

@@ -46,3 +46,10 @@ _.status_code
 
 # The app's test client class, set by tests/conftest.py and bench/harness.py.
 _.IsolatedClient
+
+# Read only by templates/webhooks/log.html: the delivery log shows what came back.
+_.last_status  # models.integrations.WebhookDelivery
+_.last_duration_ms  # models.integrations.WebhookDelivery
+_.last_response  # models.integrations.WebhookDelivery
+# http.client's connection sends through the socket our connect() opens to the checked address.
+_.sock  # integrations.transport._PinnedHTTP, _PinnedHTTPS

@@ -377,9 +377,7 @@ def test_the_settings_page_registers_and_shows_the_log_with_send_again(app, acme
     page = "/orgs/acme/settings/webhooks/"
     refused = form_post(client, page, page, {"url": "ftp://example.com/", "events": ["task.done"]})
     assert refused.status_code == 422 and "only http:// and https://" in refused.text
-    added = form_post(
-        client, page, page, {"url": receiver.url, "events": ["recommendation.filed"]}
-    )
+    added = form_post(client, page, page, {"url": receiver.url, "events": ["recommendation.filed"]})
     assert added.status_code == 200 and "whsec_" in added.text
     hook = db.session.scalars(select(Webhook)).one()
     make_recommendation(org, agency)

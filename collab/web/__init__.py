@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
         people,
         profile,
         recommendations,
+        reports,
         settings,
         tasks,
         webhooks,
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
         profile,
         admin,
         audit,
+        reports,
         webhooks,
     ):
         app.register_blueprint(module.bp)

@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
         audit,
         auth,
         board,
+        calendar,
         home,
         kpis,
         notes,
@@ -42,6 +43,7 @@ def register(app: Flask) -> None:
         audit,
         reports,
         webhooks,
+        calendar,
     ):
         app.register_blueprint(module.bp)
 

@@ -29,6 +29,7 @@ jobs.heartbeat
 kpi_jobs.import_kpis
 kpi_jobs.measure_org
 integration_jobs.deliver_webhooks
+integration_jobs.monthly_reports
 
 # Read only by templates.
 _.org_name  # web.page.Header: templates/base.html

@@ -77,7 +77,10 @@ def register(app: Flask) -> None:
         """Periodic jobs, run here and now (the workers run them on schedule)."""
 
     @jobs_group.command("run")
-    @click.argument("name", type=click.Choice(["overdue", "impact", "relay", "digest", "webhooks"]))
+    @click.argument(
+        "name",
+        type=click.Choice(["overdue", "impact", "relay", "digest", "webhooks", "reports"]),
+    )
     def run_job(name):
         """Run one job in this process and print what it did."""
         if name == "overdue":
@@ -106,6 +109,10 @@ def register(app: Flask) -> None:
             from collab.integrations.deliveries import relay, relay_line
 
             click.echo(relay_line(relay()))
+        elif name == "reports":
+            from collab.reports.mailing import send_monthly_reports
+
+            click.echo(f"monthly reports: {send_monthly_reports()} organisations' reports queued")
         else:
             from collab.followup.digest import send_digests
 

@@ -18,3 +18,13 @@ def deliver_webhooks() -> str:
         line = relay_line(relay())
         log.info(line)
         return line
+
+
+def monthly_reports() -> str:
+    """Last month's report e-mail, for the organisations whose first working day it is."""
+    from collab.reports.mailing import send_monthly_reports
+
+    with app_context():
+        line = f"monthly reports: {send_monthly_reports()} organisations' reports queued"
+        log.info(line)
+        return line

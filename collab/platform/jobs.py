@@ -58,6 +58,14 @@ JOBS: dict[str, Job] = {
             retry=None,
             every=10,
         ),
+        # Hourly: each organisation's first working day starts at its own 07:00.
+        Job(
+            "workers.integration_jobs.monthly_reports",
+            queue="low",
+            timeout=1800,
+            retry=None,
+            cron="5 * * * *",
+        ),
         # Asked for by a change (through the outbox) or by a person.
         Job("workers.jobs.measure_task_impact", timeout=600),
         Job("workers.kpi_jobs.measure_org", timeout=1800),

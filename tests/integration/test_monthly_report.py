@@ -239,3 +239,33 @@ def test_impacts_measured_in_the_month_are_listed_with_their_task(app, client):
     measured = [i for i in impacts["items"] if i["status"] == "measured"]
     assert report["impacts"] == [{**i, "task_id": task.id} for i in measured]
     assert report["impacts"][0]["verdict"] == "improved"
+
+
+def test_the_report_is_mailed_once_on_the_first_working_day_from_seven(app, runner, march):
+    from sqlalchemy import select
+
+    from collab.models import OutboxEmail
+    from collab.reports.mailing import first_working_day, send_monthly_reports
+
+    org, cio, agency, _ = march
+    org.created_at = at("2025-01-01T00:00")
+    org.alert_holidays = "2025-04-01"  # a local holiday: the first working day is the 2nd
+    db.session.commit()
+    assert first_working_day(dt.date(2025, 3, 1), frozenset()) == dt.date(2025, 3, 3)  # a Saturday
+    # 1 April 2025 is a Tuesday, but a holiday here; 2 April 06:30 Berlin is too early.
+    assert send_monthly_reports(at("2025-04-01T09:00")) == 0
+    assert send_monthly_reports(at("2025-04-02T04:30")) == 0
+    assert send_monthly_reports(at("2025-04-02T05:10")) == 1  # 07:10 in Berlin (UTC+2)
+    assert send_monthly_reports(at("2025-04-02T06:10")) == 0  # once
+    mails = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.to_address)).all()
+    assert sorted(m.to_address for m in mails) == sorted([cio.email, agency.email])
+    body = mails[0].body
+    assert "2025-03" in mails[0].subject
+    assert "Recommendations filed: 4" in body and "Tasks done: 3" in body
+    assert "Leads: 93 (+66.1%)" in body
+    assert "/orgs/acme/reports/monthly?month=2025-03" in body
+    # A scheduler that was down catches up within the week, once.
+    assert send_monthly_reports(at("2025-05-05T08:00")) == 1  # Monday 5 May: April's report
+    assert send_monthly_reports(at("2025-05-06T08:00")) == 0
+    result = runner.invoke(args=["jobs", "run", "reports"])
+    assert result.exit_code == 0 and "monthly reports:" in result.output

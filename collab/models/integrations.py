@@ -120,6 +120,5 @@ class MonthlyReportMailing(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
     month: Mapped[date] = mapped_column(Date)  # the first day of the month reported
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    recipients: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (UniqueConstraint("organization_id", "month"),)

@@ -66,10 +66,9 @@ def send_monthly_reports(now: dt.datetime | None = None) -> int:
             continue
         try:
             with savepoint():
-                mailing = MonthlyReportMailing(organization_id=org.id, month=month.first)
-                db.session.add(mailing)
+                db.session.add(MonthlyReportMailing(organization_id=org.id, month=month.first))
                 db.session.flush()
-                mailing.recipients = _queue(org, month, now)
+                _queue(org, month, now)
         except IntegrityError:  # another run got there first
             db.session.rollback()
             continue
@@ -90,15 +89,14 @@ def _already_sent(org: Organization, month: Month) -> bool:
     )
 
 
-def _queue(org: Organization, month: Month, now: dt.datetime) -> int:
+def _queue(org: Organization, month: Month, now: dt.datetime) -> None:
     readers = members_with_roles(org, (*DIRECTOR_ROLES, "agency"))
     if not readers:
-        return 0
+        return
     subject = f"collab: {org.name}, the report for {month.label}"
     body = report_text(org, month, monthly_report(org, month, now))
     for reader in readers:
         queue_email(reader.email, subject, body, org=org, user=reader)
-    return len(readers)
 
 
 def report_text(org: Organization, month: Month, report: dict) -> str:

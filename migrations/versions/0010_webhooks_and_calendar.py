@@ -43,7 +43,6 @@ def upgrade():
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("queued_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("recipients", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],

@@ -45,6 +45,10 @@ def parse(url: object) -> Target:
         raise Refused(f"at most {MAX_URL} characters")
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
         raise Refused("a URL has no spaces or control characters")
+    if not url.isascii():
+        raise Refused(
+            "write the URL in ASCII: a non-ASCII host as its xn-- name, other characters %-encoded"
+        )
     try:
         parts = urlsplit(url)
         port = parts.port

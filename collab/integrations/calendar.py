@@ -71,7 +71,9 @@ def feed_for(token: str) -> CalendarFeed | None:
     """The feed a URL's token opens; None for anything else (malformed, revoked, replaced,
     or its person no longer active)."""
     number, _, signature = (token or "").partition("-")
-    if not number.isascii() or not number.isdigit() or len(number) > 18 or not signature:
+    if not (number.isascii() and number.isdigit() and len(number) <= 18):
+        return None
+    if not signature or not signature.isascii():  # compare_digest takes ASCII text only
         return None
     feed = db.session.get(CalendarFeed, int(number))
     if feed is None or not hmac.compare_digest(_signature(feed), signature):

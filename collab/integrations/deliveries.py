@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from collab.integrations import addresses, signing, transport
 from collab.models import Notification, Organization
@@ -123,9 +124,17 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
         if not won:
             continue
         row = db.session.get(WebhookDelivery, row_id, populate_existing=True)
-        outcome = attempt(row, now)
+        hook = db.session.get(Webhook, row.webhook_id) if row is not None else None
+        if hook is None:  # removed since the claim, with its deliveries
+            db.session.rollback()
+            continue
+        outcome = attempt(row, hook, now)
+        try:
+            db.session.commit()
+        except StaleDataError:  # removed while it was being sent: nothing left to record
+            db.session.rollback()
+            continue
         counts[outcome] += 1
-        db.session.commit()
     return counts
 
 
@@ -137,10 +146,9 @@ def relay_line(counts: dict) -> str:
     )
 
 
-def attempt(row: WebhookDelivery, now: datetime) -> str:
+def attempt(row: WebhookDelivery, hook: Webhook, now: datetime) -> str:
     """Sends one claimed delivery and records what came back: "delivered", "failed" (tried
     again later) or "gave_up"."""
-    hook = db.session.get(Webhook, row.webhook_id)
     if row.first_attempt_at is None:
         row.first_attempt_at = now
     body = row.body.encode("utf-8")

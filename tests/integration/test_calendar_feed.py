@@ -97,3 +97,7 @@ def test_a_deactivated_person_has_no_feed(app, person):
     dev.active = False
     db.session.commit()
     assert app.test_client().get(url).status_code == 404
+
+
+def test_a_token_in_another_script_finds_nothing(app, person):
+    assert app.test_client().get("/calendar/1-%D0%B0%D0%B1.ics").status_code == 404

@@ -102,3 +102,10 @@ def test_signatures_follow_the_standard_and_verify_with_its_library():
         "timestamp": "2026-03-01T10:00:00Z",
         "data": {"id": 1, "title": "Café"},
     }
+
+
+def test_non_ascii_urls_are_refused_with_how_to_write_them():
+    with pytest.raises(addresses.Refused, match="xn--"):
+        addresses.parse("https://пример.рф/hook")
+    with pytest.raises(addresses.Refused, match="ASCII"):
+        addresses.parse("https://example.com/\ud800")

@@ -28,7 +28,7 @@ jobs.impact_run
 jobs.heartbeat
 kpi_jobs.import_kpis
 kpi_jobs.measure_org
-integration_jobs.deliver_webhooks
+integration_jobs.deliver_outgoing
 integration_jobs.monthly_reports
 
 # Read only by templates.

@@ -59,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Webhooks hear of work's changes through its signals, whichever adapter made them.
     from collab.cli import register as register_cli
-    from collab.integrations import announcing  # noqa: F401
+    from collab.integrations import announcing, slack  # noqa: F401
 
     register_cli(app)
     return app

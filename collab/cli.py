@@ -106,9 +106,10 @@ def register(app: Flask) -> None:
                 f"{mail['failed']} failed, {mail['pending']} pending"
             )
         elif name == "webhooks":
-            from collab.integrations.deliveries import relay, relay_line
+            from collab.integrations import deliveries, slack_relay
 
-            click.echo(relay_line(relay()))
+            click.echo(deliveries.relay_line(deliveries.relay()))
+            click.echo(slack_relay.relay_line(slack_relay.relay()))
         elif name == "reports":
             from collab.reports.mailing import send_monthly_reports
 

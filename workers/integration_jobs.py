@@ -10,12 +10,15 @@ from workers.jobs import app_context
 log = logging.getLogger("collab.jobs")
 
 
-def deliver_webhooks() -> str:
-    """Webhook deliveries that are due go out (first tries and retries)."""
-    from collab.integrations.deliveries import relay, relay_line
+def deliver_outgoing() -> str:
+    """Webhook deliveries and Slack messages that are due go out (first tries and retries)."""
+    from collab.integrations import deliveries, slack_relay
 
     with app_context():
-        line = relay_line(relay())
+        line = (
+            f"{deliveries.relay_line(deliveries.relay())}; "
+            f"{slack_relay.relay_line(slack_relay.relay())}"
+        )
         log.info(line)
         return line
 

@@ -122,3 +122,46 @@ class MonthlyReportMailing(db.Model):
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("organization_id", "month"),)
+
+
+class SlackChannel(db.Model):
+    """An organisation's Slack incoming-webhook URL for one audience: the directors, IT or
+    Marketing. The URL is itself the credential, so it is never shown back in full."""
+
+    __tablename__ = "slack_channel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    audience: Mapped[str] = mapped_column(String(16))  # directors, it, marketing
+    url: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("organization_id", "audience"),)
+
+
+class SlackMessage(db.Model):
+    """A Slack message to post, written in the transaction of what it tells; posted by the
+    relay once (claimed first), tried again with the webhooks' back-off for a day."""
+
+    __tablename__ = "slack_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("slack_channel.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)  # the Block Kit JSON posted
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index(
+            "ix_slack_message_pending",
+            "next_attempt_at",
+            sqlite_where=db.text("sent_at IS NULL AND failed_at IS NULL"),
+            postgresql_where=db.text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from collab.http.access import access
-from collab.integrations import deliveries, webhooks
+from collab.integrations import deliveries, slack, webhooks
 from collab.platform.errors import DomainError
 from collab.platform.extensions import db
 from collab.web.feedback import refuse
@@ -27,6 +27,8 @@ def index(org: str, new_secret: str | None = None, status: int = 200):
             events=webhooks.EVENTS,
             new_secret=new_secret,
             typed=request.form if request.method == "POST" else {},
+            slack_channels={a: slack.shown(c.url) for a, c in slack.channels_of(g.org).items()},
+            audiences=slack.AUDIENCES,
         ),
         status,
     )
@@ -97,3 +99,22 @@ def send_again(org: str, webhook_id: int, delivery_id: int):
     db.session.commit()
     flash("Queued to be sent again, with the same webhook-id: the next relay sends it.")
     return redirect(url_for("webhooks.log", org=org, webhook_id=webhook_id), code=303)
+
+
+@bp.route("/slack", methods=["POST"])
+@access("webhook.manage")
+def slack_channels(org: str):
+    """Each audience's incoming-webhook URL: a new one replaces it, "remove" clears it, an
+    empty field leaves it as it is (the stored URL is never sent back to the page)."""
+    try:
+        for audience in slack.AUDIENCES:
+            if request.form.get(f"remove_{audience}"):
+                slack.set_channel(g.org, audience, "")
+            elif request.form.get(audience, "").strip():
+                slack.set_channel(g.org, audience, request.form[audience])
+    except DomainError as exc:
+        refuse(exc)
+        return index(org, status=422)
+    db.session.commit()
+    flash("Slack channels saved.")
+    return redirect(url_for("webhooks.index", org=org), code=303)

@@ -38,6 +38,16 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+def names_by_email(emails) -> dict[str, str]:
+    """Each known address's display name, in one statement: history records the address of
+    whoever was assigned, and people read names."""
+    wanted = sorted({email for email in emails if email})
+    if not wanted:
+        return {}
+    users = db.session.scalars(select(User).where(User.email.in_(wanted)))
+    return {user.email: user.display_name for user in users}
+
+
 def create_user(
     email: str, password: str | None = None, name: str = "", is_admin: bool = False
 ) -> User:

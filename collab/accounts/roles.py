@@ -24,7 +24,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "comment.internal": DIRECTORS | STAFF,
     "people.view": DIRECTORS,
     "people.manage": DIRECTORS,
-    "audit.view": DIRECTORS,
+    "audit.view": DIRECTORS,  # the audit log of sign-ins and rights
+    # Site audits: Lighthouse reports and crawls imported into recommendations.
+    "audit.import": frozenset({"agency"}) | DIRECTORS,
+    "audit.undo": DIRECTORS,
     "settings.edit": DIRECTORS,
     "kpi.view": ALL_ROLES,
     "kpi.write": frozenset({"agency"}) | DIRECTORS,

@@ -36,7 +36,7 @@ from collab.kpis import statistics, verdicts
 from collab.kpis.custom_metrics import metric_definitions
 from collab.kpis.statistics import LOOKBACK_DAYS, DailySeries
 from collab.kpis.totals import daily_totals, data_range
-from collab.models import Organization, Task
+from collab.models import Organization, Task, facts_changed
 from collab.models.kpis import TaskImpact
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
@@ -250,6 +250,8 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
 
     stale = [row.id for key, row in existing.items() if key not in kept]
     counts.changed += len(stale)
+    if inserts or updates or stale:
+        facts_changed(org.id)  # what earlier work of its kind did
     for start in range(0, len(inserts), _CHUNK):
         db.session.execute(insert(TaskImpact.__table__), inserts[start : start + _CHUNK])
     for start in range(0, len(updates), _CHUNK):
@@ -286,6 +288,8 @@ def measure_org(org: Organization, now: dt.datetime | None = None) -> Counts:
         )
     )
     counts.changed += gone.rowcount or 0
+    if gone.rowcount:
+        facts_changed(org.id)
     db.session.flush()
     return counts
 
@@ -295,7 +299,9 @@ def measure_task_now(task: Task) -> int:
 
     Returns how many impacts the task has stored."""
     if task.status != "done" or task.completed_at is None:
-        db.session.execute(delete(TaskImpact).where(TaskImpact.task_id == task.id))
+        gone = db.session.execute(delete(TaskImpact).where(TaskImpact.task_id == task.id))
+        if gone.rowcount:
+            facts_changed(task.organization_id)
         return 0
     org = db.session.get(Organization, task.organization_id)
     work = task_work(task, ZoneInfo(org.timezone))

@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
         recommendations,
         reports,
         settings,
+        site_audits,
         tasks,
         webhooks,
     )
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
         profile,
         admin,
         audit,
+        site_audits,
         reports,
         webhooks,
         calendar,

@@ -23,8 +23,10 @@ from collab.notifications.inbox import directors, notify
 from collab.platform.clock import local_today
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.text import has_visible_text
 from collab.platform.transactions import savepoint
 from collab.work import board_counts, events, routing
+from collab.work.deadlines import is_past_due
 from collab.work.lifecycle import recommendation_status
 
 MAX_URLS = 10_000
@@ -53,7 +55,10 @@ def clean_urls(urls) -> list[str]:
             errors[key] = "not a URL"
             continue
         url = raw.strip()
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "http://[" : an unclosed IPv6 host
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             errors[key] = "not an absolute http(s) URL"
         elif len(url) > MAX_URL_LENGTH:
@@ -90,7 +95,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
     """Validates, routes and stores a recommendation with its tasks, all or nothing."""
     errors: dict[str, str] = {}
     title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if not isinstance(title, str) or not has_visible_text(title):
         errors["title"] = "required"
     elif len(title.strip()) > 200:
         errors["title"] = "at most 200 characters"
@@ -182,6 +187,9 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         db.session.flush()
         board_counts.add(org.id, "triage", task.team, +1)
         Event.on_task(task, filer.user_id, "created", field="team", new=task.team or "unrouted")
+        if is_past_due(due, local_today(org.timezone)):
+            # Filed as asked (imports and backfills need it), never silently.
+            Event.on_task(task, filer.user_id, "warning", field="due_date", new=due.isoformat())
     notify(
         directors(org),
         org,
@@ -225,3 +233,20 @@ def urls_page(recommendation: Recommendation, page: int = 1, per_page: int = 100
             .limit(per_page)
         )
     )
+
+
+def url_lines_page(
+    recommendation: Recommendation, page: int = 1, per_page: int = 100
+) -> list[tuple[str, str | None]]:
+    """A page of the URLs with what the audit tool said about each ("saves ~1,230 ms")."""
+    page = max(page, 1)
+    return [
+        (url, detail)
+        for url, detail in db.session.execute(
+            select(RecommendationUrl.url, RecommendationUrl.detail)
+            .where(RecommendationUrl.recommendation_id == recommendation.id)
+            .order_by(RecommendationUrl.position)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    ]

@@ -24,11 +24,24 @@ def rules_of(org: Organization) -> list[RoutingRule]:
 
 def add_rule(org: Organization, actor: Membership, phrase: str, category=None, team=None):
     phrase = (phrase or "").strip()
+    if not (category or team):
+        raise ValidationFailed(
+            "the rule was not added", {"team": "choose a category, a team, or both"}
+        )
     try:
         routing.Rule(phrase=phrase, category=category or None, team=team or None)
     except ValueError as exc:
         raise ValidationFailed("the rule was not added", {"phrase": str(exc)}) from exc
-    exists = ValidationFailed("the rule was not added", {"phrase": "a rule for it exists"})
+    if routing.strip_links(phrase) != phrase:
+        # Routing reads words and skips links, so a rule naming an address would never match.
+        raise ValidationFailed(
+            "the rule was not added",
+            {"phrase": "routing skips links and addresses; name the words of the work instead"},
+        )
+    exists = ValidationFailed(
+        "the rule was not added",
+        {"phrase": "there is already a rule for this phrase; remove it first to change it"},
+    )
     if db.session.scalar(
         select(RoutingRule.id).where(
             RoutingRule.organization_id == org.id, func.lower(RoutingRule.phrase) == phrase.lower()

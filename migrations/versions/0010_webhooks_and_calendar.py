@@ -1,7 +1,7 @@
 """webhooks and their deliveries, calendar feeds, the monthly report e-mail, Slack
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-30 18:42:04.731201
 
 """
@@ -14,7 +14,7 @@ import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 # revision identifiers, used by Alembic.
 revision = "0010"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

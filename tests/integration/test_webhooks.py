@@ -78,8 +78,9 @@ def test_registering_answers_the_secret_once_and_only_directors_may(app, client,
         ({"url": "file:///etc/passwd", "events": ["task.done"]}, "url", "only http"),
         ({"url": "https://", "events": ["task.done"]}, "url", "no host"),
         ({"url": "https://u:p@example.com/", "events": ["task.done"]}, "url", "password"),
-        ({"url": "https://example.com/", "events": []}, "events", "one or more"),
-        ({"url": "https://example.com/", "events": ["task.moved"]}, "events", "task.moved"),
+        ({"url": "https://example.com/", "events": []}, "events", "required"),
+        ({"url": "https://example.com/", "events": ["task.moved"]}, "events[0]", "one of"),
+        ({"url": 42, "events": ["task.done"]}, "url", "a string"),
     ],
 )
 def test_bad_registrations_say_what_is_wrong(client, acme, body, field, words):

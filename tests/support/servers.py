@@ -133,6 +133,10 @@ class PostgresCluster:
             "--locale",
             "C",
         )
+        self.serve()
+
+    def serve(self) -> None:
+        """Starts the server of the initialised cluster (again, after halt())."""
         options = (
             f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -140,7 +144,7 @@ class PostgresCluster:
         self._run(
             "pg_ctl",
             "-D",
-            str(data),
+            str(self.directory / "data"),
             "-o",
             options,
             "-l",
@@ -149,8 +153,13 @@ class PostgresCluster:
             "start",
         )
 
+    def halt(self, mode: str = "fast") -> None:
+        """Stops the server, keeping the cluster: "fast" ends every session as a restart
+        does, "immediate" as a crash does."""
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", mode, "-w", "stop")
+
     def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "immediate", "stop")
+        self.halt("immediate")
 
     def create_database(self, name: str) -> str:
         import psycopg

@@ -6,7 +6,7 @@ claim that something reads the name; when that stops being true, delete the line
 
 from vulture.whitelist_utils import Whitelist
 
-from workers import jobs, kpi_jobs
+from workers import integration_jobs, jobs, kpi_jobs
 
 _ = Whitelist()
 
@@ -28,6 +28,8 @@ jobs.impact_run
 jobs.heartbeat
 kpi_jobs.import_kpis
 kpi_jobs.measure_org
+integration_jobs.deliver_outgoing
+integration_jobs.monthly_reports
 
 # Read only by templates.
 _.org_name  # web.page.Header: templates/base.html
@@ -56,6 +58,13 @@ _.status_code
 # The app's test client class, set by tests/conftest.py and bench/harness.py.
 _.IsolatedClient
 
+# Read only by templates/webhooks/log.html: the delivery log shows what came back.
+_.last_status  # models.integrations.WebhookDelivery
+_.last_duration_ms  # models.integrations.WebhookDelivery
+_.last_response  # models.integrations.WebhookDelivery
+# http.client's connection sends through the socket our connect() opens to the checked address.
+_.sock  # integrations.transport._PinnedHTTP, _PinnedHTTPS
+
 # Fields of collab.api.responses' models: only the OpenAPI document (pydantic's JSON Schema of
 # each class) and the schemathesis test read them; the serializers build the JSON itself.
 _.how_measured  # TrainingNote
@@ -66,6 +75,10 @@ _.updated  # RecordedCounts
 _.from_  # Window (as "from")
 _.ci95_pct  # Impact
 _.scheduled  # JobDepths
+_.median_days_to_done  # api.reports.TeamFigures
+_.it  # api.reports.ByTeam
+_.marketing  # api.reports.ByTeam
+_.by_team  # api.reports.MonthlyReport
 _.resolved  # api.audits.AuditImportAnswer
 
 # training.task_notes: tests/conftest.py empties the per-process facts cache before each test,

@@ -62,7 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies, authenticate the API
 
+    # Webhooks hear of work's changes through its signals, whichever adapter made them.
     from collab.cli import register as register_cli
+    from collab.integrations import announcing, slack  # noqa: F401
 
     register_cli(app)
     return app

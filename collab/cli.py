@@ -98,7 +98,10 @@ def register(app: Flask) -> None:
         """Periodic jobs, run here and now (the workers run them on schedule)."""
 
     @jobs_group.command("run")
-    @click.argument("name", type=click.Choice(["overdue", "impact", "relay", "digest"]))
+    @click.argument(
+        "name",
+        type=click.Choice(["overdue", "impact", "relay", "digest", "webhooks", "reports"]),
+    )
     def run_job(name):
         """Run one job in this process and print what it did."""
         if name in LINKING_JOBS:
@@ -125,6 +128,15 @@ def register(app: Flask) -> None:
                 f"relay: {jobs} jobs enqueued, {mail['sent']} e-mails sent, "
                 f"{mail['failed']} failed, {mail['pending']} pending"
             )
+        elif name == "webhooks":
+            from collab.integrations import deliveries, slack_relay
+
+            click.echo(deliveries.relay_line(deliveries.relay()))
+            click.echo(slack_relay.relay_line(slack_relay.relay()))
+        elif name == "reports":
+            from collab.reports.mailing import send_monthly_reports
+
+            click.echo(f"monthly reports: {send_monthly_reports()} organisations' reports queued")
         else:
             from collab.followup.digest import send_digests
 

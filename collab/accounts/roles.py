@@ -33,6 +33,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "kpi.write": frozenset({"agency"}) | DIRECTORS,
     "notes.edit": frozenset({"agency"}) | DIRECTORS,
     "notes.mark_read": DIRECTORS | STAFF,
+    "webhook.manage": DIRECTORS,
+    "report.view": frozenset({"agency"}) | DIRECTORS,
 }
 
 

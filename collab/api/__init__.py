@@ -20,4 +20,13 @@ def domain_error(error: DomainError):
     return error_response(error.status, error.code, error.message, error.fields, current)
 
 
-from collab.api import admin, alerts, audits, kpis, views, work  # noqa: E402,F401  (routes register on import)
+from collab.api import (  # noqa: E402,F401  (routes register on import)
+    admin,
+    alerts,
+    audits,
+    kpis,
+    reports,
+    views,
+    webhooks,
+    work,
+)

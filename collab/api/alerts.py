@@ -7,22 +7,11 @@ from flask import g, jsonify
 from collab.api import bp
 from collab.api.responses import AlertPage
 from collab.api.schemas import AlertFilter, id_cursor
+from collab.api.serializers import alert_json
 from collab.api.validation import operation
 from collab.followup import alerts
 from collab.http.access import access
 from collab.platform.paging import page_of
-
-
-def alert_json(alert) -> dict:
-    return {
-        "id": alert.id,
-        "task_id": alert.task_id,
-        "kind": alert.kind,
-        "level": alert.level,
-        "due_date": alert.due_date.isoformat(),
-        "created_at": alert.created_at.isoformat(),
-        "closed_at": alert.closed_at.isoformat() if alert.closed_at else None,
-    }
 
 
 @bp.route("/orgs/<org>/alerts")

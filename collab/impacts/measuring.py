@@ -40,6 +40,7 @@ from collab.models import Organization, Task, facts_changed
 from collab.models.kpis import TaskImpact
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.work import events
 
 WINDOW_DAYS = 28
 # Part of every fingerprint: a digest of the statistics itself, so a change to the method
@@ -171,6 +172,7 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
         existing = {k: v for k, v in existing.items() if k[0] in wanted_tasks}
 
     inserts, updates, compare = [], [], []
+    became_measured: list[tuple[int, str]] = []
     kept: set[tuple[int, str]] = set()
     for work in plan.works:
         names = plan.metrics.get(work.category, ())
@@ -192,6 +194,8 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
             else:
                 result = series.measure(work.completed_on, work.started_on, lower)
                 status = result["status"]
+                if status == "measured" and (old is None or old.status != "measured"):
+                    became_measured.append(key)
                 values = {
                     "status": status,
                     "verdict": result["verdict"],
@@ -256,6 +260,8 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
         db.session.execute(
             delete(TaskImpact).where(TaskImpact.id.in_(stale[start : start + _CHUNK]))
         )
+    if became_measured:
+        events.impacts_measured.send(org, impacts=became_measured)
     return counts
 
 

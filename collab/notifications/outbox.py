@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from collab.models import Membership, Notification, Organization, OutboxEmail, User
 from collab.models.accounts import DIRECTOR_ROLES
+from collab.platform.claims import claim
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
@@ -127,18 +128,14 @@ def _copies(row: OutboxEmail) -> tuple[str, ...]:
 
 
 def _claim(row_id: int, now: datetime) -> bool:
-    claimed = db.session.execute(
-        update(OutboxEmail)
-        .where(
-            OutboxEmail.id == row_id,
-            OutboxEmail.sent_at.is_(None),
-            or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
-        )
-        .values(claimed_until=now + LEASE, attempts=OutboxEmail.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
+    return claim(
+        OutboxEmail,
+        row_id,
+        OutboxEmail.sent_at.is_(None),
+        or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
+        claimed_until=now + LEASE,
+        attempts=OutboxEmail.attempts + 1,
+    )
 
 
 def relay(limit: int = 500, now: datetime | None = None) -> dict:

@@ -92,6 +92,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", 365 * 24 * 3600)),
         # scrypt is werkzeug's default: memory-hard, and needs no extra dependency.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Webhooks to loopback and private networks: allowed outside production (development,
+        # tests), refused in production unless WEBHOOK_ALLOW_PRIVATE=1 (a self-hosted site
+        # inside the same network); WEBHOOK_ALLOW_PRIVATE=0 refuses them everywhere.
+        "WEBHOOK_ALLOW_PRIVATE": env.get("WEBHOOK_ALLOW_PRIVATE", "0" if production else "1")
+        == "1",
         "INVITATION_HOURS": 72,
         "PASSWORD_RESET_MINUTES": 60,
         # Each process keeps its own pool (gunicorn.conf.py sizes it to a web worker's

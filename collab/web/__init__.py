@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
         audit,
         auth,
         board,
+        calendar,
         home,
         kpis,
         notes,
@@ -20,9 +21,11 @@ def register(app: Flask) -> None:
         people,
         profile,
         recommendations,
+        reports,
         settings,
         site_audits,
         tasks,
+        webhooks,
     )
 
     for module in (
@@ -40,6 +43,9 @@ def register(app: Flask) -> None:
         admin,
         audit,
         site_audits,
+        reports,
+        webhooks,
+        calendar,
     ):
         app.register_blueprint(module.bp)
 

@@ -26,7 +26,7 @@ from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.platform.text import has_visible_text
 from collab.platform.transactions import savepoint
-from collab.work import board_counts, routing
+from collab.work import board_counts, events, routing
 from collab.work.deadlines import is_past_due
 from collab.work.lifecycle import recommendation_status
 
@@ -200,6 +200,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         task=recommendation.tasks[0],
         skip=filer.user,
     )
+    events.recommendation_filed.send(recommendation)
     return Filing(recommendation, created=True)
 
 

@@ -24,9 +24,7 @@ def test_every_message_has_a_checked_russian_text():
         if message.id
         and (
             message.fuzzy
-            or not (
-                message.string if isinstance(message.string, str) else all(message.string)
-            )
+            or not (message.string if isinstance(message.string, str) else all(message.string))
         )
     ]
     assert untranslated == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from flask import current_app
+from flask_babel import gettext
 from werkzeug.security import generate_password_hash
 
 from collab.platform.errors import ValidationFailed
@@ -15,7 +16,8 @@ MIN_PASSWORD = 10
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed(
-            "password too short", {field: f"use at least {MIN_PASSWORD} characters"}
+            "password too short",
+            {field: gettext("use at least %(count)s characters", count=MIN_PASSWORD)},
         )
 
 

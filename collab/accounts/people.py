@@ -20,8 +20,10 @@ from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform.clock import utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.i18n import is_time_zone
 from collab.platform.i18n import supported as supported_language
 from collab.platform.tenancy import row_of
+from collab.platform.text import has_visible_text
 
 
 def normalise_email(email: str) -> str:
@@ -176,12 +178,46 @@ def set_email_mode(user: User, mode: str) -> None:
     db.session.flush()
 
 
+NAME_LENGTH = 200
+
+
+def _language_problem(language: str | None) -> str | None:
+    if language and not supported_language(language):
+        return gettext("Language: choose English or Russian, or your browser's language.")
+    return None
+
+
 def set_language(user: User, language: str | None) -> None:
     """The language collab speaks to this person everywhere; None follows their browser."""
-    if language and not supported_language(language):
-        raise ValidationFailed(
-            "unknown language", {"language": gettext("Choose English or Russian.")}
+    problem = _language_problem(language)
+    if problem:
+        raise ValidationFailed("unknown language", {"language": problem})
+    user.language = supported_language(language)
+    db.session.flush()
+
+
+def edit_profile(user: User, name: str, time_zone: str | None, language: str | None) -> None:
+    """A person's own name, time zone (an IANA name; none reads UTC) and language (none
+    follows their browser). Every problem is told at once, on its field, in their words."""
+    name = (name or "").strip()
+    zone = (time_zone or "").strip() or None
+    problems = {}
+    if not has_visible_text(name):
+        problems["name"] = gettext("Name: enter the name your colleagues know you by.")
+    elif len(name) > NAME_LENGTH:
+        problems["name"] = gettext(
+            "Name: shorten it to %(count)s characters or fewer.", count=NAME_LENGTH
         )
+    if zone is not None and not is_time_zone(zone):
+        problems["time_zone"] = gettext(
+            "Time zone: choose one from the list, such as Europe/Moscow."
+        )
+    if _language_problem(language):
+        problems["language"] = _language_problem(language)
+    if problems:
+        raise ValidationFailed("invalid profile", problems)
+    user.name = name
+    user.time_zone = zone
     user.language = supported_language(language)
     db.session.flush()
 

@@ -108,11 +108,12 @@ def change_password(user: User, current: str, new: str, address: str | None = No
     wait = throttle.wait_seconds(user.email, address or "")
     if wait:
         raise ValidationFailed(
-            "too many wrong passwords", {"current": f"too many wrong tries: wait {wait} seconds"}
+            "too many wrong passwords",
+            {"current": gettext("too many wrong tries: wait %(count)s seconds", count=wait)},
         )
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
         throttle.failed(user.email, address or "")
-        raise ValidationFailed("wrong password", {"current": "that is not your password"})
+        raise ValidationFailed("wrong password", {"current": gettext("that is not your password")})
     set_password(user, new)
     audit.record_for_person("password.changed", user, actor=user, address=address)
 

@@ -1,11 +1,13 @@
-"""A person's own settings: e-mail, password, API tokens."""
+"""A person's own settings: name, time zone and language, e-mail, password, API tokens."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, refresh
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from collab.accounts import people, signin, tokens
@@ -15,35 +17,68 @@ from collab.integrations import calendar
 from collab.integrations.objects import link
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.i18n import LANGUAGE_NAMES, LANGUAGES, time_zones
 from collab.web.forms import ConfirmForm, TokenForm
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
+class DetailsForm(FlaskForm):
+    """The person's name, time zone and language: domain rules (people.edit_profile) judge
+    them, so the form only carries them."""
+
+    name = StringField(_l("Name"), render_kw={"autocomplete": "name", "maxlength": 200})
+    time_zone = SelectField(_l("Time zone"), validate_choice=False)
+    language = SelectField(_l("Language"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An empty choice keeps the defaults: UTC, and the language the browser asks for.
+        self.time_zone.choices = [("", gettext("UTC (none chosen)"))] + [
+            (zone, zone) for zone in time_zones()
+        ]
+        self.language.choices = [("", gettext("My browser's language"))] + [
+            (code, LANGUAGE_NAMES[code]) for code in LANGUAGES
+        ]
+
+
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(
-        "Current password",
-        validators=[DataRequired(), Length(max=200)],
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Enter a new password.")),
+            Length(
+                min=MIN_PASSWORD,
+                max=200,
+                message=_l(
+                    "New password: use %(min)s to %(max)s characters.", min=MIN_PASSWORD, max=200
+                ),
+            ),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat it",
-        validators=[DataRequired(), EqualTo("password", "the two entries differ")],
+        _l("Repeat it"),
+        validators=[
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("password", _l("The two entries differ: type the new password again.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 @bp.route("/")
 @access()
-def index(new_token: str | None = None, status: int = 200, password_form=None):
+def index(new_token: str | None = None, status: int = 200, password_form=None, details_form=None):
     return (
         render_template(
             "profile/index.html",
+            details_form=details_form or _details_of(current_user),
             tokens=tokens.tokens_of(current_user),
             token_form=TokenForm(),
             confirm_form=ConfirmForm(),
@@ -54,6 +89,34 @@ def index(new_token: str | None = None, status: int = 200, password_form=None):
         ),
         status,
     )
+
+
+def _details_of(person) -> DetailsForm:
+    return DetailsForm(
+        formdata=None,
+        name=person.name,
+        time_zone=person.time_zone or "",
+        language=person.language or "",
+    )
+
+
+@bp.route("/details", methods=["POST"])
+@access()
+def edit_details():
+    form = DetailsForm()
+    if not form.validate_on_submit():
+        return index(status=422, details_form=form)
+    try:
+        people.edit_profile(current_user, form.name.data, form.time_zone.data, form.language.data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for field, message in exc.fields.items():
+            getattr(form, field, form.name).errors = [message]
+        return index(status=422, details_form=form)
+    db.session.commit()
+    refresh()  # said in the language just chosen, as the next page is
+    flash(gettext("Your details are saved."))
+    return redirect(url_for("profile.index"), code=303)
 
 
 @bp.route("/password", methods=["POST"])
@@ -73,7 +136,7 @@ def change_password():
     db.session.commit()
     # Every other session and remember token has ended; this browser signs in afresh.
     login_user(user)
-    flash("Your password is changed. Every other device is signed out.")
+    flash(gettext("Your password is changed. Every other device is signed out."))
     return redirect(url_for("profile.index"), code=303)
 
 
@@ -83,7 +146,7 @@ def email_mode():
     if ConfirmForm().validate_on_submit():
         people.set_email_mode(current_user, request.form.get("email_mode", ""))
         db.session.commit()
-        flash("Your e-mail preference is saved.")
+        flash(gettext("Your e-mail preference is saved."))
     return redirect(url_for("profile.index"), code=303)
 
 
@@ -105,7 +168,7 @@ def revoke_token(token_id: int):
     if ConfirmForm().validate_on_submit():
         tokens.revoke_token(current_user, token_id)
         db.session.commit()
-        flash("Token revoked: scripts using it now get 401.")
+        flash(gettext("Token revoked: scripts using it now get 401."))
     return redirect(url_for("profile.index"))
 
 
@@ -125,9 +188,9 @@ def calendar_address():
         calendar.new_address(current_user)
         db.session.commit()
         flash(
-            "Your calendar feed has a new address: the old one no longer works."
+            gettext("Your calendar feed has a new address: the old one no longer works.")
             if had
-            else "Your calendar feed is on: subscribe to its address in your calendar."
+            else gettext("Your calendar feed is on: subscribe to its address in your calendar.")
         )
     return redirect(url_for("profile.index", _anchor="calendar"), code=303)
 
@@ -138,5 +201,5 @@ def calendar_off():
     if ConfirmForm().validate_on_submit():
         calendar.turn_off(current_user)
         db.session.commit()
-        flash("Your calendar feed is off: its address no longer works.")
+        flash(gettext("Your calendar feed is off: its address no longer works."))
     return redirect(url_for("profile.index", _anchor="calendar"), code=303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -34,15 +35,16 @@ DIRECTOR_OF_TEAM = {"it": "cio", "marketing": "cmo"}
 # the team) and its director.
 TEAM_ROLES = {team: (team, director) for team, director in DIRECTOR_OF_TEAM.items()}
 ORG_KINDS = ("client", "agency")
-# The words people read for teams and roles, defined once (see STATUS_LABELS).
-TEAM_LABELS = {"it": "IT", "marketing": "Marketing"}
-UNROUTED = "Unrouted"  # a task no rule could give a team: both directors decide
+# The words people read for teams and roles, defined once (see STATUS_LABELS); lazy, so
+# each reads in the language of the page or message it lands in.
+TEAM_LABELS = {"it": _l("IT"), "marketing": _l("Marketing")}
+UNROUTED = _l("Unrouted")  # a task no rule could give a team: both directors decide
 ROLE_LABELS = {
-    "cio": "CIO (IT director)",
-    "cmo": "CMO (marketing director)",
-    "it": "IT staff",
-    "marketing": "Marketing staff",
-    "agency": "Agency",
+    "cio": _l("CIO (IT director)"),
+    "cmo": _l("CMO (marketing director)"),
+    "it": _l("IT staff"),
+    "marketing": _l("Marketing staff"),
+    "agency": _l("Agency"),
 }
 
 

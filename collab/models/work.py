@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -28,17 +29,23 @@ CLOSED_STATUSES = STATUSES[4:]
 PRIORITIES = ("urgent", "high", "medium", "low")
 RESOLUTIONS = ("wont_do", "duplicate")
 # The words people read for each value, defined once: every page, message and the history
-# say "To do", never "todo" (a translation replaces these, and everything follows).
+# say "To do", never "todo". Lazy translations: each reads in the language of the page or
+# message it lands in ("К выполнению" in Russian), and everything follows.
 STATUS_LABELS = {
-    "triage": "Triage",
-    "todo": "To do",
-    "in_progress": "In progress",
-    "review": "Review",
-    "done": "Done",
-    "rejected": "Rejected",
+    "triage": _l("Triage"),
+    "todo": _l("To do"),
+    "in_progress": _l("In progress"),
+    "review": _l("Review"),
+    "done": _l("Done"),
+    "rejected": _l("Rejected"),
 }
-PRIORITY_LABELS = {"urgent": "Urgent", "high": "High", "medium": "Medium", "low": "Low"}
-RESOLUTION_LABELS = {"wont_do": "Won't do", "duplicate": "Duplicate"}
+PRIORITY_LABELS = {
+    "urgent": _l("Urgent"),
+    "high": _l("High"),
+    "medium": _l("Medium"),
+    "low": _l("Low"),
+}
+RESOLUTION_LABELS = {"wont_do": _l("Won't do"), "duplicate": _l("Duplicate")}
 _IS_OPEN = one_of("status", OPEN_STATUSES)
 
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from collab.accounts import invitations, people, signin
@@ -23,7 +25,7 @@ from collab.web.forms import (
 
 bp = Blueprint("auth", __name__)
 
-GENERIC_LOGIN_ERROR = "That e-mail and password do not match an active account."
+GENERIC_LOGIN_ERROR = _l("That e-mail and password do not match an active account.")
 
 
 def _login_limit() -> str:
@@ -54,8 +56,12 @@ def _link(endpoint: str, **values) -> str:
 def _wait_text(seconds: int) -> str:
     until = (utcnow() + timedelta(seconds=seconds)).strftime("%H:%M:%S UTC")
     if seconds < 90:
-        return f"Try again in {seconds} seconds (after {until})."
-    return f"Try again in {(seconds + 59) // 60} minutes (after {until})."
+        return gettext(
+            "Try again in %(count)s seconds (after %(until)s).", count=seconds, until=until
+        )
+    return gettext(
+        "Try again in %(count)s minutes (after %(until)s).", count=(seconds + 59) // 60, until=until
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -74,7 +80,8 @@ def login():
             page = render_template(
                 "auth/login.html",
                 form=form,
-                error="Too many failed sign-ins for this account or from this address. "
+                error=gettext("Too many failed sign-ins for this account or from this address.")
+                + " "
                 + _wait_text(wait),
             )
             return page, 429, {"Retry-After": str(wait)}
@@ -95,7 +102,7 @@ def logout():
     signin.sign_out(current_user, request.remote_addr)
     db.session.commit()
     logout_user()
-    flash("You are signed out.")
+    flash(gettext("You are signed out."))
     return redirect(url_for("auth.login"))
 
 
@@ -105,7 +112,7 @@ def logout():
     _login_limit,
     methods=["POST"],
     # Said to a person: the Retry-After header gives scripts the exact wait.
-    error_message="Too many reset requests from this address. Wait a minute, then try again.",
+    error_message=_l("Too many reset requests from this address. Wait a minute, then try again."),
 )
 def forgot_password():
     form = ForgotPasswordForm()
@@ -115,7 +122,7 @@ def forgot_password():
             lambda raw: _link("auth.reset_password", token=raw),
         )
         db.session.commit()
-        flash("If that address has an account, a reset link is on its way.")
+        flash(gettext("If that address has an account, a reset link is on its way."))
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -135,7 +142,7 @@ def reset_password(token: str):
             refuse(exc, form, fallback="password")
         else:
             db.session.commit()
-            flash("Your password is changed. Sign in with it.")
+            flash(gettext("Your password is changed. Sign in with it."))
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
 
@@ -153,7 +160,7 @@ def accept_invitation(token: str):
         if existing is not None and (
             not current_user.is_authenticated or current_user.id != existing.id
         ):
-            flash("Sign in as " + existing.email + " to accept this invitation.")
+            flash(gettext("Sign in as %(email)s to accept this invitation.", email=existing.email))
             return redirect(url_for("auth.login", next=request.path))
         try:
             user = invitations.accept_invitation(token, form.name.data or "", form.password.data)
@@ -162,6 +169,6 @@ def accept_invitation(token: str):
         else:
             db.session.commit()
             login_user(user)
-            flash(f"Welcome to {invitation.organization.name}.")
+            flash(gettext("Welcome to %(name)s.", name=invitation.organization.name))
             return redirect(url_for("board.board", org=invitation.organization.slug))
     return render_template("auth/accept.html", form=form, invitation=invitation, existing=existing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
@@ -23,7 +24,7 @@ from collab.work import board, lifecycle, routing
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
 
 # Asked before a director's drop hands a card to the other team; board.js fills the names in.
-REROUTE_QUESTION = "Hand “{title}” from {from} over to {to}? {to} will own it from now on."
+REROUTE_QUESTION = _l("Hand “{title}” from {from} over to {to}? {to} will own it from now on.")
 
 
 def card_kit(org, membership) -> dict:

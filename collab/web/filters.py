@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import Flask, has_request_context
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, gettext
+from flask_babel import lazy_gettext as _l
 
-from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
+from collab.kpis.metrics import DEFAULT_METRICS, NO_VALUE, format_short, unit_of
+from collab.kpis.metrics import metric_label as base_metric_label
 from collab.kpis.money import format_money
 from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
 from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
@@ -143,7 +145,7 @@ def _label(labels: dict[str, str], value) -> str:
     """The words for a stored value; one unknown to the vocabulary reads as itself, spaced."""
     if value is None or value == "":
         return MISSING
-    return labels.get(value) or str(value).replace("_", " ")
+    return str(labels.get(value) or str(value).replace("_", " "))
 
 
 def status_label(value) -> str:
@@ -152,11 +154,43 @@ def status_label(value) -> str:
 
 def team_label(value) -> str:
     """A task's team; none yet reads "Unrouted"."""
-    return UNROUTED if value in (None, "") else _label(TEAM_LABELS, value)
+    return str(UNROUTED) if value in (None, "") else _label(TEAM_LABELS, value)
 
 
 def category_label(value) -> str:
-    return CATEGORIES[value].name if value in CATEGORIES else _label({}, value)
+    # The names are collab.work.routing's (`make translations` finds them in its table).
+    return gettext(CATEGORIES[value].name) if value in CATEGORIES else _label({}, value)
+
+
+# The built-in metrics' words (collab.kpis.metrics), marked here for the catalogue; an
+# organisation's own metric reads as it was named.
+_METRIC_WORDS = (
+    _l("leads"),
+    _l("spend"),
+    _l("staff cost"),
+    _l("revenue"),
+    _l("organic sessions"),
+    _l("search click-through rate"),
+    _l("conversion rate"),
+    _l("page load time (LCP, ms)"),
+    _l("404 count"),
+    _l("bounce rate"),
+    _l("cost per lead"),
+    _l("ROMI"),
+    _l("search clicks"),
+    _l("search impressions"),
+    _l("average search position"),
+    _l("sessions"),
+    _l("active users"),
+    _l("ad clicks"),
+    _l("ad impressions"),
+)
+
+
+def metric_label(value) -> str:
+    """How a metric reads, in the reader's language when it is one of collab's own."""
+    words = base_metric_label(value)
+    return gettext(words) if value in DEFAULT_METRICS else words
 
 
 def priority_label(value) -> str:
@@ -173,10 +207,10 @@ def role_label(value) -> str:
 
 # A measured impact's verdict as the pages say it (API.md's four values).
 VERDICT_LABELS = {
-    "improved": "improved",
-    "worsened": "worsened",
-    "no_change": "no clear change",
-    "inconclusive": "inconclusive",
+    "improved": _l("improved"),
+    "worsened": _l("worsened"),
+    "no_change": _l("no clear change"),
+    "inconclusive": _l("inconclusive"),
 }
 
 

@@ -1,5 +1,6 @@
 """Forms: Flask-WTF gives each one its CSRF token and field errors."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -12,39 +13,43 @@ ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    remember = BooleanField("Keep me signed in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in"))
     next = HiddenField()
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
     )
     confirm = PasswordField(
-        "Repeat it", validators=[DataRequired(), EqualTo("password", "the two entries differ")]
+        _l("Repeat it"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", _l("The two entries differ: type the new password again.")),
+        ],
     )
 
 
 class AcceptInvitationForm(FlaskForm):
-    name = StringField("Your name", validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])
     password = PasswordField(
-        "Choose a password", validators=[Optional(), Length(min=MIN_PASSWORD, max=200)]
+        _l("Choose a password"), validators=[Optional(), Length(min=MIN_PASSWORD, max=200)]
     )
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
 
 
 class ConfirmForm(FlaskForm):
@@ -52,4 +57,4 @@ class ConfirmForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("What is it for?", validators=[Optional(), Length(max=100)])
+    name = StringField(_l("What is it for?"), validators=[Optional(), Length(max=100)])

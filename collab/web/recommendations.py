@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +15,7 @@ from collab.models.work import PRIORITY_LABELS
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.web import filters
 from collab.web.feedback import refuse
 from collab.web.task_forms import PAST_DUE_QUESTION
 from collab.work import recommendations, routing
@@ -23,14 +25,16 @@ bp = Blueprint("recommendations", __name__, url_prefix="/orgs/<org>/recommendati
 
 
 class RecommendationForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description (Markdown)", validators=[Optional()])
-    category = SelectField("Category (leave to routing)", validators=[Optional()])
-    urls = TextAreaField("Affected URLs, one per line", validators=[Optional()])
-    priority = SelectField("Priority", default="medium")
-    due_date = DateField("Proposed due date", validators=[Optional()])
-    past_due_ok = BooleanField("Keep this date, although it has passed")
-    external_id = StringField("Your reference (optional)", validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional()])
+    category = SelectField(_l("Category (leave to routing)"), validators=[Optional()])
+    urls = TextAreaField(_l("Affected URLs, one per line"), validators=[Optional()])
+    priority = SelectField(_l("Priority"), default="medium")
+    due_date = DateField(_l("Proposed due date"), validators=[Optional()])
+    past_due_ok = BooleanField(_l("Keep this date, although it has passed"))
+    external_id = StringField(
+        _l("Your reference (optional)"), validators=[Optional(), Length(max=200)]
+    )
 
 
 def _form() -> RecommendationForm:
@@ -50,7 +54,7 @@ def _asks_past_due(form: RecommendationForm) -> bool:
     due = form.due_date.data
     if form.past_due_ok.data or not is_past_due(due, local_today(g.org.timezone)):
         return False
-    form.due_date.errors = [*form.due_date.errors, PAST_DUE_QUESTION.format(date=due)]
+    form.due_date.errors = [*form.due_date.errors, PAST_DUE_QUESTION % {"date": filters.date(due)}]
     return True
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from collab.models import PRIORITIES, STATUSES, Task
-from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
+from collab.models.accounts import ROLE_LABELS, TEAM_LABELS
 from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
+from collab.web import filters
 from collab.web.filters import MISSING
 from collab.work import routing
 from collab.work.deadlines import is_past_due
@@ -34,25 +37,27 @@ TRIAGE_FIELDS = (
     "duplicate_of",
     "waiting_on_agency",
 )
-PAST_DUE_QUESTION = (
-    "{date} has already passed: the task would be overdue from the start. "
+PAST_DUE_QUESTION = _l(
+    "%(date)s has already passed: the task would be overdue from the start. "
     "Choose a later date, or tick “Keep this date” and save again."
 )
 
 
 class TaskForm(FlaskForm):
     version = HiddenField()
-    status = SelectField("Status", validate_choice=False)
-    team = SelectField("Team", validate_choice=False)
-    category = SelectField("Category", validate_choice=False)
-    priority = SelectField("Priority", validate_choice=False)
-    due_date = StringField("Due date", render_kw={"type": "date"})
-    assignee = SelectField("Assignee", validate_choice=False)
-    resolution = SelectField("Resolution", validate_choice=False)
-    reason = StringField("Reason (the agency reads it)")
-    duplicate_of = StringField("Duplicate of task #", render_kw={"inputmode": "numeric", "size": 6})
-    waiting_on_agency = BooleanField("Waiting on the agency's answer")
-    past_due_ok = BooleanField("Keep this date, although it has passed")
+    status = SelectField(_l("Status"), validate_choice=False)
+    team = SelectField(_l("Team"), validate_choice=False)
+    category = SelectField(_l("Category"), validate_choice=False)
+    priority = SelectField(_l("Priority"), validate_choice=False)
+    due_date = StringField(_l("Due date"), render_kw={"type": "date"})
+    assignee = SelectField(_l("Assignee"), validate_choice=False)
+    resolution = SelectField(_l("Resolution"), validate_choice=False)
+    reason = StringField(_l("Reason (the agency reads it)"))
+    duplicate_of = StringField(
+        _l("Duplicate of task #"), render_kw={"inputmode": "numeric", "size": 6}
+    )
+    waiting_on_agency = BooleanField(_l("Waiting on the agency's answer"))
+    past_due_ok = BooleanField(_l("Keep this date, although it has passed"))
 
 
 def task_form(task: Task, assignees) -> TaskForm:
@@ -72,26 +77,26 @@ def task_form(task: Task, assignees) -> TaskForm:
     form = TaskForm(data=current)
     form.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES]
     form.team.choices = [
-        *([SelectChoice("", f"{UNROUTED}: choose a team")] if not task.team else []),
+        *([SelectChoice("", gettext("Unrouted: choose a team"))] if not task.team else []),
         *(SelectChoice(value, label) for value, label in TEAM_LABELS.items()),
     ]
     # An uncategorised task offers "choose one", which leaves it as it is: never a category
     # the director did not pick, and no routing override for a choice nobody made.
     form.category.choices = [
         *(
-            [SelectChoice("", "Uncategorised: choose one")]
+            [SelectChoice("", gettext("Uncategorised: choose one"))]
             if task.category == routing.UNCATEGORISED
             else []
         ),
         *(
-            SelectChoice(c.slug, c.name)
+            SelectChoice(c.slug, gettext(c.name))
             for c in routing.CATEGORIES.values()
             if c.slug != routing.UNCATEGORISED
         ),
     ]
     form.priority.choices = [SelectChoice(p, PRIORITY_LABELS[p]) for p in PRIORITIES]
     form.assignee.choices = [
-        SelectChoice(UNASSIGNED, "unassigned"),
+        SelectChoice(UNASSIGNED, gettext("unassigned")),
         *(
             SelectChoice(m.user.email, f"{m.user.display_name} ({ROLE_LABELS[m.role]})")
             for m in assignees
@@ -138,4 +143,4 @@ def asks_past_due(task: Task, changes: dict, today: date, form: TaskForm) -> str
         return None  # not a date: the domain says so, beside the field
     if due == task.due_date or not is_past_due(due, today) or form.past_due_ok.data:
         return None
-    return PAST_DUE_QUESTION.format(date=due.isoformat())
+    return PAST_DUE_QUESTION % {"date": filters.date(due)}

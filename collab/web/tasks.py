@@ -6,6 +6,8 @@ import json
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
@@ -118,7 +120,9 @@ def move(org: str, task_id: int):
             return redirect(request.referrer or url_for("board.board", org=org))
         return _card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
     db.session.commit()
-    moved = f"“{task.title}” is now in {STATUS_LABELS[task.status]}."
+    moved = gettext(
+        "“%(title)s” is now in %(status)s.", title=task.title, status=STATUS_LABELS[task.status]
+    )
     if is_htmx():
         return _card_answer(task, today, 200, moved=moved)
     flash(moved)
@@ -149,7 +153,7 @@ def update(org: str, task_id: int):
     task = tasks.task_in(g.org, task_id)
     form = task_form(task, _assignees(task))
     if not form.validate_on_submit():  # only the CSRF token can fail here
-        return _page(task, form, 400, refusal="The form expired: save it again.")
+        return _page(task, form, 400, refusal=gettext("The form expired: save it again."))
     may_triage, _ = _rights(task)
     changes = changes_from(form, may_triage)
     question = asks_past_due(task, changes, local_today(g.org.timezone), form)
@@ -163,16 +167,16 @@ def update(org: str, task_id: int):
         # Saving again applies what was typed over the colleague's change, knowingly.
         current = tasks.task_in(g.org, task_id)
         form.version.data = str(current.version)
-        return _page(current, form, 409, refusal=message + " " + CONFLICT_ADVICE)
+        return _page(current, form, 409, refusal=f"{message} {CONFLICT_ADVICE}")
     except DomainError as exc:
         message = refuse(exc, form, inline=True)
         return _page(tasks.task_in(g.org, task_id), form, exc.status, refusal=message)
     db.session.commit()
-    flash("Saved.")
+    flash(gettext("Saved."))
     return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="main"), code=303)
 
 
-CONFLICT_ADVICE = (
+CONFLICT_ADVICE = _l(
     "What you chose is still in the form: compare it with the task as it is now (above) and "
     "save again to apply it."
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -23,7 +25,7 @@ def switch():
     """A signed-in person's choice goes to their profile, so e-mails follow it too; the
     cookie keeps it for this browser once they sign out, and for visitors."""
     language = i18n.supported(request.form.get("language"))
-    response = redirect(safe_next(request.form.get("next")), code=303)
+    response = redirect(safe_next(request.form.get("next") or _referring_page()), code=303)
     if language is None:
         return response
     if current_user.is_authenticated:
@@ -38,6 +40,15 @@ def switch():
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )
     return response
+
+
+def _referring_page() -> str | None:
+    """The page the switch sat on when it was an answer to a form (a refused save): its
+    address names no page to come back to, the page that posted it does."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def _languages() -> dict:

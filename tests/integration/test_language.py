@@ -120,3 +120,19 @@ def test_moments_show_in_the_profiles_time_zone(app, client):
         login_user(director)
         refresh()
         assert filters.datetime(datetime(2026, 3, 1, 14, 5)) == "2026-03-01 17:05 MSK"
+
+
+def test_the_switch_on_a_refused_forms_answer_returns_to_the_page_that_posted_it(client):
+    page = client.get("/login")
+    switched = client.post(
+        "/language",
+        data={"language": "ru", "next": "", "csrf_token": csrf_from(page.text)},
+        headers={"Referer": "http://localhost/password/forgot"},
+    )
+    assert switched.headers["Location"] == "/password/forgot"
+    elsewhere = client.post(
+        "/language",
+        data={"language": "ru", "next": "", "csrf_token": csrf_from(page.text)},
+        headers={"Referer": "https://evil.example/phish"},
+    )
+    assert elsewhere.headers["Location"] == "/"

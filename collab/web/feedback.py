@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from collab.models import PRIORITIES
@@ -31,29 +32,32 @@ _BULK_MESSAGE = re.compile(r"^items\[(?P<index>\d+)\]: ")
 # The fields of forms that are not WTForms (a WTForm's own labels win), as their pages say.
 FIELD_LABELS = {
     **TASK_FIELD_LABELS,
-    "items": "Tasks",
-    "id": "Task",
-    "body": "Comment",
-    "title": "Title",
-    "description": "Description",
-    "urls": "Affected URLs",
-    "external_id": "Your reference",
-    "phrase": "Phrase",
-    "member": "Member",
-    "colleague": "Their open tasks go to",
-    "email": "E-mail",
-    "role": "Role",
-    "email_mode": "E-mail",
-    "due_soon_days": "Due soon within (days)",
-    "level_days": "Overdue levels at (days late)",
-    "triage_days": "Triage waits at most (business days)",
-    "holidays": "Holidays",
-    **{priority: f"{PRIORITY_LABELS[priority]}: days" for priority in PRIORITIES},
+    "items": _l("Tasks"),
+    "id": _l("Task"),
+    "body": _l("Comment"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "urls": _l("Affected URLs"),
+    "external_id": _l("Your reference"),
+    "phrase": _l("Phrase"),
+    "member": _l("Member"),
+    "colleague": _l("Their open tasks go to"),
+    "email": _l("E-mail"),
+    "role": _l("Role"),
+    "email_mode": _l("E-mail"),
+    "due_soon_days": _l("Due soon within (days)"),
+    "level_days": _l("Overdue levels at (days late)"),
+    "triage_days": _l("Triage waits at most (business days)"),
+    "holidays": _l("Holidays"),
+    **{
+        priority: _l("%(priority)s: days", priority=PRIORITY_LABELS[priority])
+        for priority in PRIORITIES
+    },
 }
 
 
 def label_of(key: str) -> str:
-    return FIELD_LABELS.get(key) or key.replace("_", " ").capitalize()
+    return str(FIELD_LABELS.get(key) or key.replace("_", " ").capitalize())
 
 
 def sentence(text: str) -> str:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 from collab.accounts.people import names_by_email
 from collab.models import Event
 from collab.web import filters
@@ -43,18 +45,29 @@ def history_lines(events: list[Event], zone: ZoneInfo | None = None) -> list[His
 def _what(event: Event, names: dict[str, str], zone: ZoneInfo | None) -> str:
     if event.kind == "created":
         if event.new in (None, "", "unrouted"):
-            return "filed it; no rule recognised it, so both directors triage it"
-        return f"filed it for {filters.team_label(event.new)}"
+            return gettext("filed it; no rule recognised it, so both directors triage it")
+        return gettext("filed it for %(team)s", team=filters.team_label(event.new))
     if event.kind == "commented":
-        return "wrote an internal comment" if event.new == "internal" else "commented"
-    if event.kind == "audit":
-        return event.new or "an audit checked it"  # "verified by the audit of DATE", said in full
-    if event.kind == "routing_override":
-        return f"changed the routing from {_route(event.old)} to {_route(event.new)}"
-    if event.kind == "warning" and event.field == "due_date":
         return (
-            f"set a due date that had already passed ({_value('due_date', event.new, {}, zone)}):"
-            " the task was overdue from the start"
+            gettext("wrote an internal comment")
+            if event.new == "internal"
+            else gettext("commented")
+        )
+    if event.kind == "audit":
+        return event.new or gettext(
+            "an audit checked it"
+        )  # "verified by the audit of DATE", said in full
+    if event.kind == "routing_override":
+        return gettext(
+            "changed the routing from %(before)s to %(after)s",
+            before=_route(event.old),
+            after=_route(event.new),
+        )
+    if event.kind == "warning" and event.field == "due_date":
+        return gettext(
+            "set a due date that had already passed (%(date)s): "
+            "the task was overdue from the start",
+            date=_value("due_date", event.new, {}, zone),
         )
     return _change(event.field or "", event.old, event.new, names, zone)
 
@@ -63,20 +76,26 @@ def _change(field: str, old, new, names: dict[str, str], zone: ZoneInfo | None) 
     before, after = (_value(field, v, names, zone) for v in (old, new))
     if field == "waiting_on_agency":
         if new == "True":
-            return "marked it as waiting on the agency's answer"
-        return "marked it as no longer waiting on the agency"
+            return gettext("marked it as waiting on the agency's answer")
+        return gettext("marked it as no longer waiting on the agency")
     if field == "status":
-        return f"moved it from {before} to {after}"
+        return gettext("moved it from %(before)s to %(after)s", before=before, after=after)
     if field == "assignee":
         if new is None:
-            return f"took it off {before}" if old else "left it unassigned"
-        return f"assigned it to {after}" + (f" instead of {before}" if old else "")
-    label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+            return (
+                gettext("took it off %(who)s", who=before) if old else gettext("left it unassigned")
+            )
+        if old:
+            return gettext("assigned it to %(who)s instead of %(before)s", who=after, before=before)
+        return gettext("assigned it to %(who)s", who=after)
+    label = str(FIELD_LABELS.get(field, field.replace("_", " ").capitalize())).lower()
     if old in (None, ""):
-        return f"set {label.lower()} to {after}"
+        return gettext("set %(field)s to %(after)s", field=label, after=after)
     if new in (None, ""):
-        return f"cleared {label.lower()} (it was {before})"
-    return f"changed {label.lower()} from {before} to {after}"
+        return gettext("cleared %(field)s (it was %(before)s)", field=label, before=before)
+    return gettext(
+        "changed %(field)s from %(before)s to %(after)s", field=label, before=before, after=after
+    )
 
 
 def _route(stored: str | None) -> str:
@@ -102,7 +121,7 @@ def _value(field: str, value: str | None, names: dict[str, str], zone: ZoneInfo 
     if field == "assignee":
         return names.get(value, value)
     if field == "duplicate_of":
-        return f"task #{value}"
+        return gettext("task #%(id)s", id=value)
     if field == "reason":
         return f"“{value}”"
     try:

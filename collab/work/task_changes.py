@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from collab.models import PRIORITIES, RESOLUTIONS, Membership, Organization, Task, User
@@ -46,21 +48,21 @@ DIRECTOR_ONLY = {
 }
 # What each field is called where people read it: refusals and the task's history.
 FIELD_LABELS = {
-    "status": "Status",
-    "team": "Team",
-    "category": "Category",
-    "assignee": "Assignee",
-    "due_date": "Due date",
-    "priority": "Priority",
-    "started_at": "Started",
-    "completed_at": "Completed",
-    "resolution": "Resolution",
-    "reason": "Reason",
-    "duplicate_of": "Duplicate of",
-    "waiting_on_agency": "Waiting on the agency",
-    "version": "Version",
+    "status": _l("Status"),
+    "team": _l("Team"),
+    "category": _l("Category"),
+    "assignee": _l("Assignee"),
+    "due_date": _l("Due date"),
+    "priority": _l("Priority"),
+    "started_at": _l("Started"),
+    "completed_at": _l("Completed"),
+    "resolution": _l("Resolution"),
+    "reason": _l("Reason"),
+    "duplicate_of": _l("Duplicate of"),
+    "waiting_on_agency": _l("Waiting on the agency"),
+    "version": _l("Version"),
 }
-STALE = "someone else changed this task; here it is as it is now"
+STALE = _l("someone else changed this task; here it is as it is now")
 _UNSET = object()
 
 
@@ -78,7 +80,7 @@ def wanted_changes(
     _rejection(org, task, changes, wanted, prefix, errors)
     target = wanted.get("status", task.status)
     if target == "todo" and "status" in wanted and wanted.get("team", task.team) is None:
-        errors[prefix + "team"] = "choose a team before accepting"
+        errors[prefix + "team"] = gettext("choose a team before accepting")
     if errors:
         raise ValidationFailed("the task was not changed", errors)
     return wanted
@@ -88,21 +90,23 @@ def _check_request(
     actor: Membership, task: Task, changes: dict, version: int | None, prefix: str
 ) -> None:
     errors = {
-        prefix + name: "leave it out (a task has no such field)"
+        prefix + name: gettext("leave it out (a task has no such field)")
         for name in sorted(set(changes) - set(FIELDS))
     }
     if version is None or not isinstance(version, int) or isinstance(version, bool):
-        errors[prefix + "version"] = "required: the version you last saw"
+        errors[prefix + "version"] = gettext("required: the version you last saw")
     if errors:
         raise ValidationFailed("the task was not changed", errors)
     if version != task.version:
-        raise Conflict(STALE, current=task)
+        raise Conflict(str(STALE), current=task)
     role = actor.role
     if role == "agency":
-        raise PermissionDenied("the agency reads the board and comments; directors change tasks")
+        raise PermissionDenied(
+            gettext("the agency reads the board and comments; directors change tasks")
+        )
     if role in lifecycle.STAFF:
         if task.team != role:
-            raise PermissionDenied("staff change only their own team's tasks")
+            raise PermissionDenied(gettext("staff change only their own team's tasks"))
         # Restating a value as it is (the team of the lane a card stays in) is no change.
         refused = sorted(
             name
@@ -112,8 +116,10 @@ def _check_request(
             )
         )
         if refused:
-            named = ", ".join(FIELD_LABELS[name].lower() for name in refused)
-            raise PermissionDenied(f"only a director may change the {named}")
+            named = ", ".join(str(FIELD_LABELS[name]).lower() for name in refused)
+            raise PermissionDenied(
+                gettext("only a director may change the %(fields)s", fields=named)
+            )
 
 
 def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: dict) -> dict:
@@ -122,13 +128,19 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
     status = changes.get("status", _UNSET)
     if status is not _UNSET and status != task.status:
         if status not in lifecycle.TRANSITIONS:
-            errors[prefix + "status"] = "choose one of " + ", ".join(lifecycle.TRANSITIONS)
+            errors[prefix + "status"] = gettext(
+                "choose one of %(choices)s", choices=", ".join(lifecycle.TRANSITIONS)
+            )
         elif not lifecycle.is_allowed(task.status, status):
             here, there = STATUS_LABELS[task.status], STATUS_LABELS[status]
             allowed = _either(STATUS_LABELS[s] for s in sorted(lifecycle.TRANSITIONS[task.status]))
             raise ValidationFailed(
-                f"a task cannot go from {here} to {there}",
-                {prefix + "status": f"from {here} choose {allowed}"},
+                gettext("a task cannot go from %(here)s to %(there)s", here=here, there=there),
+                {
+                    prefix + "status": gettext(
+                        "from %(here)s choose %(allowed)s", here=here, allowed=allowed
+                    )
+                },
             )
         else:
             why = lifecycle.refusal(actor.role, task.team, task.status, status)
@@ -139,20 +151,22 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
     team = changes.get("team", _UNSET)
     if team is not _UNSET and team != task.team:
         if team not in routing.TEAMS:
-            errors[prefix + "team"] = "choose " + _either(routing.TEAMS)
+            errors[prefix + "team"] = gettext("choose %(choices)s", choices=_either(routing.TEAMS))
         else:
             wanted["team"] = team
     category = changes.get("category", _UNSET)
     if category is not _UNSET and category != task.category:
         if category not in routing.CATEGORIES or category == routing.UNCATEGORISED:
             allowed = [s for s in routing.CATEGORIES if s != routing.UNCATEGORISED]
-            errors[prefix + "category"] = "choose one of " + ", ".join(allowed)
+            errors[prefix + "category"] = gettext(
+                "choose one of %(choices)s", choices=", ".join(allowed)
+            )
         else:
             wanted["category"] = category
     priority = changes.get("priority", _UNSET)
     if priority is not _UNSET and priority != task.priority:
         if priority not in PRIORITIES:
-            errors[prefix + "priority"] = "choose " + _either(PRIORITIES)
+            errors[prefix + "priority"] = gettext("choose %(choices)s", choices=_either(PRIORITIES))
         else:
             wanted["priority"] = priority
     due = changes.get("due_date", _UNSET)
@@ -162,7 +176,9 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
             try:
                 parsed = date.fromisoformat(str(due))
             except ValueError:
-                errors[prefix + "due_date"] = "write the date as YYYY-MM-DD, e.g. 2026-03-31"
+                errors[prefix + "due_date"] = gettext(
+                    "write the date as YYYY-MM-DD, e.g. 2026-03-31"
+                )
         if prefix + "due_date" not in errors and parsed != task.due_date:
             wanted["due_date"] = parsed
     for field in ("started_at", "completed_at"):
@@ -174,7 +190,7 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
     waiting = changes.get("waiting_on_agency", _UNSET)
     if waiting is not _UNSET:
         if not isinstance(waiting, bool):
-            errors[prefix + "waiting_on_agency"] = "answer true or false"
+            errors[prefix + "waiting_on_agency"] = gettext("answer true or false")
         elif waiting != task.waiting_on_agency:
             wanted["waiting_on_agency"] = waiting
     return wanted
@@ -192,19 +208,22 @@ def _assignee(
             if task.assignee_id is not None:
                 wanted["assignee"] = None
         elif not isinstance(assignee, str):
-            errors[prefix + "assignee"] = "give the e-mail address of a member of the team"
+            errors[prefix + "assignee"] = gettext("give the e-mail address of a member of the team")
         else:
             member = _member_by_email(org, assignee)
             if member is None:
-                errors[prefix + "assignee"] = (
-                    f"choose someone who works here ({assignee.strip()} does not)"
+                errors[prefix + "assignee"] = gettext(
+                    "choose someone who works here (%(email)s does not)", email=assignee.strip()
                 )
             elif new_team is None:
-                errors[prefix + "assignee"] = "route the task to a team before assigning it"
+                errors[prefix + "assignee"] = gettext(
+                    "route the task to a team before assigning it"
+                )
             elif member.role not in TEAM_ROLES[new_team]:
-                errors[prefix + "assignee"] = (
-                    f"choose someone from {TEAM_LABELS[new_team]} "
-                    f"({member.user.display_name} is not in it)"
+                errors[prefix + "assignee"] = gettext(
+                    "choose someone from %(team)s (%(name)s is not in it)",
+                    team=TEAM_LABELS[new_team],
+                    name=member.user.display_name,
                 )
             elif member.user_id != task.assignee_id:
                 wanted["assignee"] = member.user
@@ -231,10 +250,14 @@ def _rejection(
         resolution = None if resolution is _UNSET else resolution
         if resolution not in RESOLUTIONS:
             choices = _either(f"“{label}”" for label in RESOLUTION_LABELS.values())
-            errors[prefix + "resolution"] = f"to reject a task, choose {choices}"
+            errors[prefix + "resolution"] = gettext(
+                "to reject a task, choose %(choices)s", choices=choices
+            )
         elif resolution == "wont_do":
             if not isinstance(reason, str) or not reason.strip():
-                errors[prefix + "reason"] = "say why it will not be done (the agency reads it)"
+                errors[prefix + "reason"] = gettext(
+                    "say why it will not be done (the agency reads it)"
+                )
             else:
                 wanted.update(resolution="wont_do", reason=reason.strip()[:5000])
         else:
@@ -243,16 +266,19 @@ def _rejection(
             if number:
                 original = db.session.get(Task, duplicate_of)
             if duplicate_of in (_UNSET, None, ""):
-                errors[prefix + "duplicate_of"] = "give the number of the task this one duplicates"
+                errors[prefix + "duplicate_of"] = gettext(
+                    "give the number of the task this one duplicates"
+                )
             elif not number:
-                errors[prefix + "duplicate_of"] = "write the task's number, e.g. 42"
+                errors[prefix + "duplicate_of"] = gettext("write the task's number, e.g. 42")
             elif original is None or original.organization_id != org.id:
-                errors[prefix + "duplicate_of"] = (
-                    f"there is no task #{duplicate_of} here; check the number of the task "
-                    "this one duplicates"
+                errors[prefix + "duplicate_of"] = gettext(
+                    "there is no task #%(id)s here; check the number of the task "
+                    "this one duplicates",
+                    id=duplicate_of,
                 )
             elif original.id == task.id:
-                errors[prefix + "duplicate_of"] = (
+                errors[prefix + "duplicate_of"] = gettext(
                     "give another task's number (a task cannot duplicate itself)"
                 )
             else:
@@ -263,21 +289,23 @@ def _rejection(
                     duplicate_of=original,
                 )
     elif any(value is not _UNSET for value in (resolution, duplicate_of)):
-        errors[prefix + "resolution"] = ONLY_WHEN_REJECTING
+        errors[prefix + "resolution"] = str(ONLY_WHEN_REJECTING)
     elif reason is not _UNSET and reason != task.reason:
-        errors[prefix + "reason"] = ONLY_WHEN_REJECTING
+        errors[prefix + "reason"] = str(ONLY_WHEN_REJECTING)
 
 
-ONLY_WHEN_REJECTING = (
-    f"set the status to {STATUS_LABELS['rejected']} too, or leave this empty "
-    "(it is only for rejections)"
+ONLY_WHEN_REJECTING = _l(
+    "set the status to %(rejected)s too, or leave this empty (it is only for rejections)",
+    rejected=STATUS_LABELS["rejected"],
 )
 
 
 def _either(words) -> str:
     """The choices a message offers, as a sentence says them: "a, b or c"."""
     words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    if len(words) == 1:
+        return str(words[0])
+    return gettext("%(some)s or %(last)s", some=", ".join(map(str, words[:-1])), last=words[-1])
 
 
 def _parse_datetime(value, field: str, errors: dict) -> datetime | None:
@@ -286,13 +314,13 @@ def _parse_datetime(value, field: str, errors: dict) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        errors[field] = "write an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00"
+        errors[field] = gettext("write an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00")
         return None
     if parsed.tzinfo is None:
-        errors[field] = "add a time zone offset, e.g. +00:00"
+        errors[field] = gettext("add a time zone offset, e.g. +00:00")
         return None
     if parsed > utcnow():
-        errors[field] = "give a moment that has passed, not one in the future"
+        errors[field] = gettext("give a moment that has passed, not one in the future")
         return None
     return parsed
 

@@ -71,7 +71,7 @@ def update_task(
     except StaleDataError as exc:
         # Someone else's change won the race since the task was read. The savepoint's
         # rollback expired the task, so reading it again gives the winner's version.
-        raise Conflict(STALE, current=db.session.get(Task, task.id)) from exc
+        raise Conflict(str(STALE), current=db.session.get(Task, task.id)) from exc
 
 
 def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> list[Change]:

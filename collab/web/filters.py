@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import Flask, has_request_context
+from markupsafe import Markup
 from flask_babel import get_locale, get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -218,7 +219,13 @@ def verdict_label(value) -> str:
     return _label(VERDICT_LABELS, value)
 
 
+def placeholder_list(names) -> Markup:
+    """A note's placeholders as its text writes them: "<code>{due_date}</code>, ..."."""
+    return Markup(", ").join(Markup("<code>{{{}}}</code>").format(name) for name in names)
+
+
 FILTERS = {
+    "placeholder_list": placeholder_list,
     "number": number,
     "percent": percent,
     "signed_percent": signed_percent,

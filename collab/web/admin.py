@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from collab.http.access import access
@@ -61,7 +62,9 @@ def retry_email(email_id: int):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash(f"The e-mail to {row.to_address} goes out with the next relay run.")
+            flash(
+                gettext("The e-mail to %(to)s goes out with the next relay run.", to=row.to_address)
+            )
     return redirect(url_for("admin.index"), code=303)
 
 
@@ -71,9 +74,9 @@ def requeue(job_id: str):
     if ConfirmForm().validate_on_submit():
         try:
             if queue.requeue(job_id):
-                flash(f"Job {job_id} is queued again.")
+                flash(gettext("Job %(id)s is queued again.", id=job_id))
             else:
-                flash(f"Job {job_id} is no longer among the failed jobs.", "error")
+                flash(gettext("Job %(id)s is no longer among the failed jobs.", id=job_id), "error")
         except queue.QueueAway as away:
-            flash(f"Job {job_id} was not requeued: {away}.", "error")
+            flash(gettext("Job %(id)s was not requeued: %(why)s.", id=job_id, why=away), "error")
     return redirect(url_for("admin.index"), code=303)

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import Flask, has_request_context
-from markupsafe import Markup
 from flask_babel import get_locale, get_timezone, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from collab.kpis.metrics import DEFAULT_METRICS, NO_VALUE, format_short, unit_of
 from collab.kpis.metrics import metric_label as base_metric_label

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
@@ -28,8 +30,8 @@ def note_for_task_page(task, membership) -> dict:
 
 
 class NoteForm(FlaskForm):
-    title = StringField("Title", render_kw={"maxlength": versions.TITLE_MAX})
-    body = TextAreaField("The note, in Markdown", render_kw={"rows": 24})
+    title = StringField(_l("Title"), render_kw={"maxlength": versions.TITLE_MAX})
+    body = TextAreaField(_l("The note, in Markdown"), render_kw={"rows": 24})
     base_version = HiddenField()
 
 
@@ -143,19 +145,26 @@ def edit(org: str, category: str):
         form.base_version.data = str(versions.current_note(g.org, category).version)
         return _edit_page(category, form, 409, conflict=True)
     if saved is None:
-        flash("Nothing changed, so no new version was saved.")
+        flash(gettext("Nothing changed, so no new version was saved."))
         return redirect(url_for("notes.show", org=org, category=category), code=303)
     db.session.commit()
     missing = [h for h in training.SECTIONS if not training.section(saved.body_md, h)]
-    flash(f"Saved as version {saved.version}. Every task of this kind now shows it.")
+    flash(
+        gettext(
+            "Saved as version %(version)s. Every task of this kind now shows it.",
+            version=saved.version,
+        )
+    )
     unknown = training.unknown_placeholders(saved.body_md)
     if unknown:
         flash(unknown_placeholders_warning(unknown), "warning")
     if missing:
         flash(
-            "Worth adding: the note has no section headed "
-            + ", ".join(f"“## {h}”" for h in missing)
-            + ". Task pages and the API read those sections.",
+            gettext(
+                "Worth adding: the note has no section headed %(headings)s. "
+                "Task pages and the API read those sections.",
+                headings=", ".join(f"“## {h}”" for h in missing),
+            ),
             "warning",
         )
     return redirect(url_for("notes.show", org=org, category=category), code=303)
@@ -164,9 +173,11 @@ def edit(org: str, category: str):
 def unknown_placeholders_warning(unknown: list[str]) -> str:
     names = ", ".join(f"{{{name}}}" for name in unknown)
     known = ", ".join(f"{{{name}}}" for name in training.PLACEHOLDERS)
-    return (
-        f"Tasks show nothing for {names}: collab fills in no such placeholder. "
-        f"The ones it fills in are {known}; correct the name or remove it."
+    return gettext(
+        "Tasks show nothing for %(names)s: collab fills in no such placeholder. "
+        "The ones it fills in are %(known)s; correct the name or remove it.",
+        names=names,
+        known=known,
     )
 
 
@@ -203,8 +214,13 @@ def revert(org: str, category: str):
         refuse(exc)
         return redirect(url_for("notes.show", org=org, category=category), code=303)
     db.session.commit()
-    source = "collab's own note" if version == SHIPPED_VERSION else f"version {version}"
-    flash(f"Restored {source} as the new version {saved.version}.")
+    if version == SHIPPED_VERSION:
+        said = gettext("Restored collab's own note as the new version %(new)s.", new=saved.version)
+    else:
+        said = gettext(
+            "Restored version %(old)s as the new version %(new)s.", old=version, new=saved.version
+        )
+    flash(said)
     return redirect(url_for("notes.show", org=org, category=category), code=303)
 
 
@@ -228,7 +244,7 @@ def mark_read(org: str, category: str):
                 task=task,
                 note=note_for_task_page(task, g.membership),
             )
-        flash("Marked as read. Thank you for taking the time.")
+        flash(gettext("Marked as read. Thank you for taking the time."))
     if task is not None:
         target = url_for("tasks.show", org=org, task_id=task.id) + "#task-note"
     elif request.form.get("back") == "mine":

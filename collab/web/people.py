@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from collab.accounts import invitations, people
@@ -66,7 +67,7 @@ def invite(org: str):
         refuse(exc, form, fallback="email")
         return _page(form, 422)
     db.session.commit()
-    flash(f"Invitation sent to {form.email.data}.")
+    flash(gettext("Invitation sent to %(email)s.", email=form.email.data))
     return _page(new_link=link)
 
 
@@ -82,7 +83,13 @@ def change_role(org: str, member_id: int):
             refuse(exc)
             return _page(status=422)
         db.session.commit()
-        flash(f"{membership.user.display_name} is now {ROLE_LABELS[membership.role]}.")
+        flash(
+            gettext(
+                "%(name)s is now %(role)s.",
+                name=membership.user.display_name,
+                role=ROLE_LABELS[membership.role],
+            )
+        )
     return redirect(url_for("people.index", org=org))
 
 
@@ -114,9 +121,18 @@ def deactivate(org: str, member_id: int):
             refuse(exc)
             return _page(status=422)
         db.session.commit()
-        handed = f"to {colleague.user.display_name}" if colleague else "back to triage"
-        flash(
-            f"{membership.user.display_name} no longer has access to {g.org.name}; "
-            f"their open tasks went {handed}."
-        )
+        if colleague:
+            said = gettext(
+                "%(name)s no longer has access to %(org)s; their open tasks went to %(colleague)s.",
+                name=membership.user.display_name,
+                org=g.org.name,
+                colleague=colleague.user.display_name,
+            )
+        else:
+            said = gettext(
+                "%(name)s no longer has access to %(org)s; their open tasks went back to triage.",
+                name=membership.user.display_name,
+                org=g.org.name,
+            )
+        flash(said)
     return redirect(url_for("people.index", org=org))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from collab.accounts import organisations
 from collab.accounts.currencies import CURRENCIES
@@ -48,7 +49,7 @@ def add_rule(org: str):
         refuse(exc)
     else:
         db.session.commit()
-        flash("Rule added: it applies to recommendations filed from now on.")
+        flash(gettext("Rule added: it applies to recommendations filed from now on."))
     return redirect(url_for("settings.index", org=org), code=303)
 
 
@@ -57,7 +58,7 @@ def add_rule(org: str):
 def delete_rule(org: str, rule_id: int):
     routing_rules.delete_rule(g.org, rule_id)
     db.session.commit()
-    flash("Rule removed.")
+    flash(gettext("Rule removed."))
     return redirect(url_for("settings.index", org=org), code=303)
 
 
@@ -70,7 +71,7 @@ def due_policy(org: str):
         refuse(exc)
     else:
         db.session.commit()
-        flash("Due-date policy saved.")
+        flash(gettext("Due-date policy saved."))
     return redirect(url_for("settings.index", org=org), code=303)
 
 
@@ -83,7 +84,7 @@ def alert_policy(org: str):
         refuse(exc)
     else:
         db.session.commit()
-        flash("Alert settings saved: the next scan uses them.")
+        flash(gettext("Alert settings saved: the next scan uses them."))
     return redirect(url_for("settings.index", org=org), code=303)
 
 
@@ -97,8 +98,8 @@ def currency(org: str):
     else:
         db.session.commit()
         flash(
-            f"Amounts are shown in {g.org.currency} from now on."
+            gettext("Amounts are shown in %(currency)s from now on.", currency=g.org.currency)
             if changed
-            else "The currency stays as it was."
+            else gettext("The currency stays as it was.")
         )
     return redirect(url_for("settings.index", org=org), code=303)

@@ -6,6 +6,7 @@ Every step is a plain form post: upload -> preview page -> confirm, with JavaScr
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from collab.accounts.roles import role_may
 from collab.audits import history, sites, undo, uploads
@@ -77,14 +78,20 @@ def confirm(org: str):
         db.session.rollback()
         return _index(exc, 422)
     if record is None:
-        flash("That upload has expired; please choose the files again.", "error")
+        flash(gettext("That upload has expired; please choose the files again."), "error")
         return redirect(url_for("audits.index", org=org), code=303)
     db.session.commit()
     uploads.forget(g.org, token)
     result = record.result
     flash(
-        f"Imported: {len(result['created'])} new, {len(result['updated'])} updated, "
-        f"{len(result['resolved'])} verified fixed, {len(result['unchanged'])} unchanged."
+        gettext(
+            "Imported: %(new)s new, %(updated)s updated, %(fixed)s verified fixed, "
+            "%(unchanged)s unchanged.",
+            new=len(result["created"]),
+            updated=len(result["updated"]),
+            fixed=len(result["resolved"]),
+            unchanged=len(result["unchanged"]),
+        )
     )
     return redirect(url_for("audits.show", org=org, import_id=record.id), code=303)
 
@@ -112,11 +119,16 @@ def undo_import(org: str, import_id: int):
         refuse(exc)
     else:
         db.session.commit()
-        kept = f"; {done.kept} kept because people already work on them" if done.kept else ""
-        flash(
-            f"Import #{record.id} undone: {done.removed} recommendations removed, "
-            f"{done.restored} put back as they were{kept}."
+        said = gettext(
+            "Import #%(id)s undone: %(removed)s recommendations removed, "
+            "%(restored)s put back as they were",
+            id=record.id,
+            removed=done.removed,
+            restored=done.restored,
         )
+        if done.kept:
+            said += gettext("; %(kept)s kept because people already work on them", kept=done.kept)
+        flash(said + ".")
     return redirect(url_for("audits.show", org=org, import_id=import_id), code=303)
 
 
@@ -164,7 +176,7 @@ def add_host(org: str):
 @access("settings.edit")
 def remove_host(org: str, site_id: int):
     sites.remove_host(g.org, site_id)
-    return _saved("Host removed.")
+    return _saved(gettext("Host removed."))
 
 
 @bp.route("/settings/routing", methods=["POST"])
@@ -179,14 +191,14 @@ def set_routing(org: str):
         )
     except DomainError as exc:
         return _refused(exc)
-    return _saved("Routing saved: it applies to issues imported from now on.")
+    return _saved(gettext("Routing saved: it applies to issues imported from now on."))
 
 
 @bp.route("/settings/routing/<int:override_id>/delete", methods=["POST"])
 @access("settings.edit")
 def remove_routing(org: str, override_id: int):
     sites.remove_override(g.org, override_id)
-    return _saved("Routing removed: collab's table applies again.")
+    return _saved(gettext("Routing removed: collab's table applies again."))
 
 
 @bp.route("/settings/columns", methods=["POST"])
@@ -196,4 +208,4 @@ def set_columns(org: str):
         sites.set_csv_columns(g.org, {role: request.form.get(role) for role in CSV_ROLES})
     except DomainError as exc:
         return _refused(exc)
-    return _saved("Columns saved: crawler CSVs are read with them from now on.")
+    return _saved(gettext("Columns saved: crawler CSVs are read with them from now on."))

@@ -4,6 +4,7 @@ delivery log with "send again". The same functions as the API, the same refusals
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from collab.http.access import access
 from collab.integrations import deliveries, slack, webhooks
@@ -44,7 +45,7 @@ def register(org: str):
         refuse(exc)
         return index(org, status=422)
     db.session.commit()
-    flash(f"Webhook registered: {registered.webhook.url}")
+    flash(gettext("Webhook registered: %(url)s", url=registered.webhook.url))
     return index(org, new_secret=registered.secret)
 
 
@@ -53,7 +54,7 @@ def register(org: str):
 def rotate(org: str, webhook_id: int):
     rotated = webhooks.rotate(g.org, webhook_id)
     db.session.commit()
-    flash("New secret made: the old one keeps signing beside it for 24 hours.")
+    flash(gettext("New secret made: the old one keeps signing beside it for 24 hours."))
     return index(org, new_secret=rotated.secret)
 
 
@@ -62,7 +63,7 @@ def rotate(org: str, webhook_id: int):
 def enable(org: str, webhook_id: int):
     webhooks.enable(g.org, webhook_id)
     db.session.commit()
-    flash("Webhook enabled: what waited is sent now.")
+    flash(gettext("Webhook enabled: what waited is sent now."))
     return redirect(url_for("webhooks.index", org=org), code=303)
 
 
@@ -71,7 +72,7 @@ def enable(org: str, webhook_id: int):
 def delete(org: str, webhook_id: int):
     webhooks.remove(g.org, webhook_id)
     db.session.commit()
-    flash("Webhook removed, with its delivery log.")
+    flash(gettext("Webhook removed, with its delivery log."))
     return redirect(url_for("webhooks.index", org=org), code=303)
 
 
@@ -97,7 +98,7 @@ def log(org: str, webhook_id: int):
 def send_again(org: str, webhook_id: int, delivery_id: int):
     webhooks.send_again(g.org, webhook_id, delivery_id)
     db.session.commit()
-    flash("Queued to be sent again, with the same webhook-id: the next relay sends it.")
+    flash(gettext("Queued to be sent again, with the same webhook-id: the next relay sends it."))
     return redirect(url_for("webhooks.log", org=org, webhook_id=webhook_id), code=303)
 
 
@@ -116,5 +117,5 @@ def slack_channels(org: str):
         refuse(exc)
         return index(org, status=422)
     db.session.commit()
-    flash("Slack channels saved.")
+    flash(gettext("Slack channels saved."))
     return redirect(url_for("webhooks.index", org=org), code=303)

@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from collab.accounts.roles import role_may
 from collab.http.access import access
@@ -112,14 +113,16 @@ def measure(org: str):
     hands it over as soon as the queue is back."""
     try:
         queue.enqueue(MEASURE_JOB, g.org.id)
-        flash("Measuring in the background; the ledger fills in within a minute or so.")
+        flash(gettext("Measuring in the background; the ledger fills in within a minute or so."))
     except queue.QueueAway as away:
         current_app.logger.warning("measure %s: %s; left in the job outbox", g.org.slug, away)
         queue.later(MEASURE_JOB, g.org.id)
         db.session.commit()
         flash(
-            "The background workers cannot be reached just now, so the measurement will start "
-            "as soon as they are back; until then the ledger shows the last results.",
+            gettext(
+                "The background workers cannot be reached just now, so the measurement will "
+                "start as soon as they are back; until then the ledger shows the last results."
+            ),
             "error",
         )
     return redirect(url_for("kpis.dashboard", org=org))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from collab.http.access import access
 from collab.http.uploads import large_upload
@@ -125,7 +126,7 @@ def _choices() -> list[file_imports.ColumnChoice]:
 def _kept_or_expired(token: str) -> uploads.KeptFile | None:
     upload = uploads.kept(g.org, token)
     if upload is None:
-        flash("That upload has expired; please choose the file again.", "error")
+        flash(gettext("That upload has expired; please choose the file again."), "error")
     return upload
 
 
@@ -150,7 +151,13 @@ def import_columns(org: str):
         return _preview_again(upload, error.fields, 422)
     db.session.commit()
     if saved:
-        flash(f"Saved {saved} choice{'s' if saved != 1 else ''} for this kind of file.")
+        flash(
+            ngettext(
+                "Saved %(num)s choice for this kind of file.",
+                "Saved %(num)s choices for this kind of file.",
+                saved,
+            )
+        )
     return _preview_again(upload)
 
 
@@ -185,8 +192,13 @@ def import_confirm(org: str):
     db.session.commit()
     uploads.forget(g.org, token)
     flash(
-        f"Imported {upload.name}: {answer['inserted']} new, {answer['updated']} updated, "
-        f"{answer['unchanged']} unchanged."
+        gettext(
+            "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.",
+            file=upload.name,
+            new=answer["inserted"],
+            updated=answer["updated"],
+            unchanged=answer["unchanged"],
+        )
     )
     return redirect(url_for("kpis.dashboard", org=org))
 
@@ -196,7 +208,7 @@ def import_confirm(org: str):
 def forget_column(org: str, mapping_id: int):
     if file_imports.forget_choice(g.org, mapping_id):
         db.session.commit()
-        flash("Forgotten: the column is offered again with the next file.")
+        flash(gettext("Forgotten: the column is offered again with the next file."))
     return redirect(url_for("kpis.import_form", org=org))
 
 

@@ -4,6 +4,7 @@ organisation's own."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from collab.accounts.roles import role_may
 from collab.http.access import access
@@ -48,10 +49,13 @@ def metric_map_save(org: str):
     changed = edit_category_map(g.membership, g.org, ticked, reset)
     db.session.commit()
     flash(
-        f"Saved {changed} change{'s' if changed != 1 else ''}; impacts follow at the next "
-        "measurement."
+        ngettext(
+            "Saved %(num)s change; impacts follow at the next measurement.",
+            "Saved %(num)s changes; impacts follow at the next measurement.",
+            changed,
+        )
         if changed
-        else "Nothing changed."
+        else gettext("Nothing changed.")
     )
     return redirect(url_for("kpis.metric_map", org=org))
 
@@ -68,5 +72,5 @@ def define_metric(org: str):
         form.get("lower_is_better") == "1",
     )
     db.session.commit()
-    flash(f"Added the metric {metric.name}.")
+    flash(gettext("Added the metric %(name)s.", name=metric.name))
     return redirect(url_for("kpis.metric_map", org=org))

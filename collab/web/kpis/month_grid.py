@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from collab.http.access import access
 from collab.kpis import input as kpi_input
@@ -78,5 +79,11 @@ def grid_save(org: str):
         context = _grid_context(month, channel, typed=cells, errors=error.fields)
         return render_template("kpis/grid.html", message=error.message, **context), 422
     db.session.commit()
-    flash(f"Saved: {counts['inserted']} new, {counts['updated']} changed.")
+    flash(
+        gettext(
+            "Saved: %(new)s new, %(changed)s changed.",
+            new=counts["inserted"],
+            changed=counts["updated"],
+        )
+    )
     return redirect(url_for("kpis.grid", org=org, month=month.strftime("%Y-%m"), channel=channel))

@@ -224,8 +224,15 @@ def placeholder_list(names) -> Markup:
     return Markup(", ").join(Markup("<code>{{{}}}</code>").format(name) for name in names)
 
 
+def translated(words: str) -> str:
+    """collab's own words carried as data (a metric's label in a note's facts) in the
+    reader's language; anything the catalogue does not know reads as it is."""
+    return gettext(words) if words else words
+
+
 FILTERS = {
     "placeholder_list": placeholder_list,
+    "translated": translated,
     "number": number,
     "percent": percent,
     "signed_percent": signed_percent,

@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from collab.platform.i18n import CATALOGUES, LANGUAGES, choose_language, supported
@@ -48,11 +47,8 @@ def test_the_catalogue_compiles_and_setup_compiled_this_one(tmp_path):
         text=True,
     )
     assert compiled.returncode == 0, compiled.stderr
-    with fresh.open("rb") as new, (RUSSIAN / "messages.mo").open("rb") as installed:
-        # A stale .mo means `make setup` has not run since the catalogue changed.
-        assert {m.id: m.string for m in read_mo(new)} == {
-            m.id: m.string for m in read_mo(installed)
-        }
+    # A stale .mo means `make setup` has not run since the catalogue changed.
+    assert fresh.read_bytes() == (RUSSIAN / "messages.mo").read_bytes()
 
 
 def test_the_languages_collab_speaks():

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.accounts import audit
@@ -56,11 +57,19 @@ def invite(
     db.session.flush()
     audit.record("invitation.sent", org, actor=invited_by, email=email, detail=f"as {role}")
     link = link_for(raw)
+    # The invitee has no profile yet: they read the language the inviter works in.
     queue_email(
         email,
-        f"You are invited to {org.name} on collab",
-        f"{invited_by.display_name} invited you to join {org.name} as {ROLE_LABELS[role]}.\n\n"
-        f"Accept within {current_app.config['INVITATION_HOURS']} hours: {link}\n",
+        gettext("You are invited to %(org)s on collab", org=org.name),
+        gettext(
+            "%(who)s invited you to join %(org)s as %(role)s.\n\n"
+            "Accept within %(hours)s hours: %(link)s\n",
+            who=invited_by.display_name,
+            org=org.name,
+            role=ROLE_LABELS[role],
+            hours=current_app.config["INVITATION_HOURS"],
+            link=link,
+        ),
         org=org,
     )
     return invitation, link

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import or_, select
 
 from collab.models import Membership, Notification, User
 from collab.notifications.outbox import queue_email
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 from collab.training.reading import digest_lines
 
 
@@ -48,10 +50,13 @@ def send_digests(now: datetime | None = None) -> int:
         user.last_digest_at = now
         if not lines:
             continue
-        body = (
-            f"Your collab digest for {now:%Y-%m-%d}:\n\n" + "\n".join(lines) + f"\n\n{base_url}/\n"
-        )
-        queue_email(user.email, f"collab digest: {len(lines)} item(s)", body, user=user)
+        with speaking(user.language):
+            intro = gettext("Your collab digest for %(day)s:", day=f"{now:%Y-%m-%d}")
+            subject = ngettext(
+                "collab digest: %(num)s item", "collab digest: %(num)s items", len(lines)
+            )
+        body = f"{intro}\n\n" + "\n".join(lines) + f"\n\n{base_url}/\n"
+        queue_email(user.email, subject, body, user=user)
         queued += 1
     db.session.commit()
     return queued

@@ -16,8 +16,8 @@ from contextlib import AbstractContextManager
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask import Flask
-from flask_babel import Babel, force_locale
+from flask import Flask, has_app_context
+from flask_babel import Babel, force_locale, get_locale
 
 from collab.platform.config import ROOT
 
@@ -55,6 +55,12 @@ def choose_language(
         if quality > 0 and supported(tag):
             return supported(tag)
     return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language being written in now: the request's, or the one ``speaking`` chose."""
+    locale = get_locale() if has_app_context() else None
+    return supported(str(locale)) if locale is not None else DEFAULT_LANGUAGE
 
 
 def speaking(language: str | None) -> AbstractContextManager:

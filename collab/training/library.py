@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -35,6 +36,13 @@ HOW = "How we will know it worked"
 DONE = "What done means"
 READING = "Further reading"
 SECTIONS = (WHY, HOW, DONE, READING)
+# A Russian note heads its sections in Russian; tasks and the API read either.
+SECTION_NAMES = {
+    WHY: (WHY, "Почему это важно"),
+    HOW: (HOW, "Как мы поймём, что сработало"),
+    DONE: (DONE, "Что значит «готово»"),
+    READING: (READING, "Что почитать"),
+}
 MEASURED_HEADING = "What it did here"
 AUDIT_HEADING = "What the audit found here"
 HISTORY_HEADING = "What earlier work of this kind did here"
@@ -77,6 +85,7 @@ class Note:
     title: str
     kpis: tuple[str, ...]
     body_md: str
+    language: str = "en"  # the language it is written in (collab ships English and Russian)
 
 
 @dataclass(frozen=True)
@@ -100,16 +109,22 @@ class TaskFacts:
 # --- the library ---------------------------------------------------------------------------
 
 
-def shipped_note(category: str) -> Note:
-    """The note shipped for ``category``; an unknown slug gets the uncategorised note."""
+def shipped_note(category: str, language: str = "en") -> Note:
+    """The note shipped for ``category`` in ``language``, else in English (its ``language``
+    says which); an unknown slug gets the uncategorised note. Russian texts are parallel
+    files: ``shipped/ru/<category>.md``."""
     slug = category if category in CATEGORIES else UNCATEGORISED
-    return _load_shipped(slug)
+    return _load_shipped(slug, language) or _load_shipped(slug, "en")
 
 
 @cache
-def _load_shipped(slug: str) -> Note:
-    text = (resources.files("collab.training") / LIBRARY / f"{slug}.md").read_text(encoding="utf-8")
-    return parse_note(slug, text)
+def _load_shipped(slug: str, language: str) -> Note | None:
+    folder = resources.files("collab.training") / LIBRARY
+    path = folder / f"{slug}.md" if language == "en" else folder / language / f"{slug}.md"
+    if not path.is_file():
+        return None
+    note = parse_note(slug, path.read_text(encoding="utf-8"))
+    return Note(note.category, note.title, note.kpis, note.body_md, language)
 
 
 def parse_note(category: str, text: str) -> Note:
@@ -181,7 +196,7 @@ def section(body_md: str, heading: str) -> str:
 
 
 def _section(lines: list[str], tokens: list, heading: str) -> str:
-    wanted = " ".join(heading.split()).casefold()
+    wanted = {" ".join(name.split()).casefold() for name in SECTION_NAMES.get(heading, (heading,))}
     start: int | None = None
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ("h1", "h2") or token.map is None:
@@ -189,7 +204,7 @@ def _section(lines: list[str], tokens: list, heading: str) -> str:
         if start is not None:
             return "\n".join(lines[start : token.map[0]]).strip()
         title = " ".join(tokens[index + 1].content.split()).casefold()
-        if token.tag == "h2" and title == wanted:
+        if token.tag == "h2" and title in wanted:
             start = token.map[1]
     if start is None:
         return ""
@@ -199,24 +214,40 @@ def _section(lines: list[str], tokens: list, heading: str) -> str:
 # --- filling -------------------------------------------------------------------------------
 
 
-def fill(note: Note, facts: TaskFacts) -> str:
+@dataclass(frozen=True)
+class Words:
+    """What ``fill`` writes around a note's own text: English here, the reader's language
+    from collab.training.phrases."""
+
+    url_count: Callable[[int], str]
+    priority: Callable[[str | None], str]
+    due_date: Callable[[date | None], str]
+    kpi_sentence: Callable[[dict, str | None], str]
+    measured: Callable[[list], str]
+    history: Callable[[list], str]
+    headings: tuple[str, str, str] = (AUDIT_HEADING, MEASURED_HEADING, HISTORY_HEADING)
+
+
+def fill(note: Note, facts: TaskFacts, words: Words | None = None) -> str:
     """The note's Markdown with the known placeholders replaced and sections on what the
     audit found (when an audit filed the work) and, when there are results, on what this task
     and earlier tasks of its kind measurably did."""
+    say = words or ENGLISH
     values = {
-        "url_count": _url_count(facts.url_count),
-        "priority": _priority(facts.priority),
-        "due_date": _due_date(facts.due_date),
-        "kpi_figures": kpi_sentence(facts.kpi_figures, facts.currency),
+        "url_count": say.url_count(facts.url_count),
+        "priority": say.priority(facts.priority),
+        "due_date": say.due_date(facts.due_date),
+        "kpi_figures": say.kpi_sentence(facts.kpi_figures, facts.currency),
     }
     text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), note.body_md).rstrip("\n")
     parts = [text]
+    audit, measured, history = say.headings
     if facts.audit:
-        parts.append(f"## {AUDIT_HEADING}\n" + "\n".join(f"- {line}" for line in facts.audit))
+        parts.append(f"## {audit}\n" + "\n".join(f"- {line}" for line in facts.audit))
     if facts.measured:
-        parts.append(f"## {MEASURED_HEADING}\n" + measured_summary(facts.measured))
+        parts.append(f"## {measured}\n" + say.measured(facts.measured))
     if facts.history:
-        parts.append(f"## {HISTORY_HEADING}\n" + history_summary(facts.history))
+        parts.append(f"## {history}\n" + say.history(facts.history))
     return "\n\n".join(parts) + "\n"
 
 
@@ -226,12 +257,13 @@ def unknown_placeholders(body_md: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name not in PLACEHOLDERS))
 
 
-def describe(body_md: str) -> str:
+def describe(body_md: str, names: dict[str, str] | None = None) -> str:
     """The note as its category's page shows it, for no task in particular: each known
-    placeholder said in words (in italics: "*its due date*"), unknown ones left out."""
+    placeholder said in words (in italics: "*its due date*"; ``names`` in another language),
+    unknown ones left out."""
+    said = names or PLACEHOLDERS
     return _PLACEHOLDER.sub(
-        lambda m: f"*{PLACEHOLDERS[m.group(1)]}*" if m.group(1) in PLACEHOLDERS else "",
-        body_md or "",
+        lambda m: f"*{said[m.group(1)]}*" if m.group(1) in PLACEHOLDERS else "", body_md or ""
     )
 
 
@@ -316,32 +348,13 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+ENGLISH = Words(_url_count, _priority, _due_date, kpi_sentence, measured_summary, history_summary)
+
+
 # --- rendering -----------------------------------------------------------------------------
 
 _TAGS = frozenset(
-    {
-        "p",
-        "h2",
-        "h3",
-        "h4",
-        "ul",
-        "ol",
-        "li",
-        "strong",
-        "em",
-        "code",
-        "pre",
-        "blockquote",
-        "a",
-        "br",
-        "hr",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-    }
+    "p h2 h3 h4 ul ol li strong em code pre blockquote a br hr table thead tbody tr th td".split()  # noqa: SIM905
 )
 _ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -399,9 +412,9 @@ def _inline_text(children: list) -> str:
     return "".join(out)
 
 
-def api_note(note: Note, facts: TaskFacts) -> dict:
+def api_note(note: Note, facts: TaskFacts, words: Words | None = None) -> dict:
     """The ``training_note`` object of the public API."""
-    why, how_measured, body_html = _rendered(fill(note, facts))
+    why, how_measured, body_html = _rendered(fill(note, facts, words))
     return {
         "title": note.title,
         "why": why,

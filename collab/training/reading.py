@@ -20,8 +20,15 @@ from collab.models.notes import SHIPPED_VERSION, NoteRead, NoteVersion
 from collab.platform.clock import utcnow
 from collab.platform.errors import PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.i18n import current_language
 from collab.platform.transactions import savepoint
-from collab.training.versions import current_note, current_notes, known_category, slug_of
+from collab.training.versions import (
+    current_note,
+    current_notes,
+    in_language,
+    known_category,
+    slug_of,
+)
 from collab.work.lifecycle import OPEN
 from collab.work.routing import CATEGORIES
 
@@ -188,7 +195,7 @@ def my_training(membership: Membership) -> list[TrainingItem]:
     reads = _reads(membership.user_id, org)
     items = []
     for category, count in counts.items():
-        current = notes[slug_of(category)]
+        current = in_language(notes[slug_of(category)], current_language())
         tasks = list(
             db.session.scalars(
                 select(Task)

@@ -30,9 +30,11 @@ from collab.models import (
 )
 from collab.models.site_audits import AuditIssue
 from collab.platform.extensions import db
+from collab.platform.i18n import current_language
 from collab.training import library as training
+from collab.training import phrases
 from collab.training.reading import read_of, state_of
-from collab.training.versions import CurrentNote, current_notes, slug_of
+from collab.training.versions import CurrentNote, current_notes, in_language, slug_of
 from collab.work.routing import CATEGORIES
 
 
@@ -85,7 +87,8 @@ class NoteBook:
         return cls(org, current_notes(org), {}, history_by_category(org, [slug]), {}, {})
 
     def current(self, category: str | None) -> CurrentNote:
-        return self._notes[slug_of(category)]
+        """The category's note, collab's own in the reader's language where it ships in it."""
+        return in_language(self._notes[slug_of(category)], current_language())
 
     def history(self, category: str, task: Task | None = None) -> list[dict]:
         """What earlier measured work of this category did. For a finished task: only work
@@ -232,7 +235,7 @@ def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
 
 def note_for_task(task: Task, book: NoteBook) -> dict:
     """The task's ``training_note`` of the public API."""
-    return training.api_note(book.current(task.category).note, book.facts(task))
+    return training.api_note(book.current(task.category).note, book.facts(task), phrases.words())
 
 
 def task_note(task: Task, membership: Membership | None, book: NoteBook) -> dict:
@@ -246,7 +249,11 @@ def task_note(task: Task, membership: Membership | None, book: NoteBook) -> dict
         "category_name": CATEGORIES[current.category].name,
         "title": current.note.title,
         "kpis": [training.metric_label(m) for m in current.note.kpis],
-        "body_html": training.render_html(training.fill(current.note, book.facts(task))),
+        "body_html": training.render_html(
+            training.fill(current.note, book.facts(task), phrases.words())
+        ),
+        # collab's note has no text in the reader's language yet: the page says so.
+        "in_english_only": current.row is None and current.note.language != current_language(),
         "version": current.version,
         "state": state_of(read, current.version),
         "read_at": read.read_at if read else None,

@@ -12,7 +12,7 @@ Conflict and leaves the caller's session as it was; the request commits or rolls
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from collab.models.notes import SHIPPED_VERSION, NoteVersion
 from collab.platform.clock import utcnow
 from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.i18n import current_language
 from collab.platform.transactions import savepoint
 from collab.training import library as training
 from collab.work.routing import CATEGORIES, UNCATEGORISED
@@ -66,8 +67,20 @@ def _current(slug: str, row: NoteVersion | None, kpis: tuple[str, ...]) -> Curre
     return CurrentNote(training.Note(slug, row.title, kpis, row.body_md), row.version, row)
 
 
+def in_language(current: CurrentNote, language: str) -> CurrentNote:
+    """collab's own note in ``language`` when it ships in it (else in English: its
+    ``note.language`` tells); an organisation's version reads as its editors wrote it."""
+    if current.version != SHIPPED_VERSION or current.note.language == language:
+        return current
+    shipped = training.shipped_note(current.category, language)
+    note = replace(
+        current.note, title=shipped.title, body_md=shipped.body_md, language=shipped.language
+    )
+    return CurrentNote(note, current.version, current.row)
+
+
 def current_note(org: Organization, category: str) -> CurrentNote:
-    """The note a category's tasks read in this organisation."""
+    """The note a category's tasks read in this organisation, in the reader's language."""
     slug = slug_of(category)
     row = db.session.scalar(
         select(NoteVersion)
@@ -75,7 +88,7 @@ def current_note(org: Organization, category: str) -> CurrentNote:
         .order_by(NoteVersion.version.desc())
         .limit(1)
     )
-    return _current(slug, row, tuple(metrics_for(org, slug)))
+    return in_language(_current(slug, row, tuple(metrics_for(org, slug))), current_language())
 
 
 def current_notes(org: Organization, with_authors: bool = False) -> dict[str, CurrentNote]:
@@ -119,8 +132,9 @@ def library(org: Organization) -> list[LibraryRow]:
     """Every category with the note its tasks read: the organisation's copy or collab's."""
     notes = current_notes(org, with_authors=True)
     rows = []
+    language = current_language()
     for slug, category in CATEGORIES.items():
-        current = notes[slug]
+        current = in_language(notes[slug], language)
         rows.append(
             LibraryRow(
                 slug,

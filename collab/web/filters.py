@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import Flask, has_request_context
-from flask_babel import get_locale, get_timezone, gettext
+from flask_babel import get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -25,7 +25,7 @@ from collab.kpis.money import format_money
 from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
 from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
 from collab.platform import numbers
-from collab.platform.i18n import DEFAULT_LANGUAGE
+from collab.platform.i18n import DEFAULT_LANGUAGE, current_language
 from collab.work.routing import CATEGORIES
 
 MISSING = NO_VALUE
@@ -47,8 +47,7 @@ DATE_STYLES = {
 
 def language() -> str:
     """The reader's language: the request's locale, English outside a request."""
-    locale = get_locale() if has_request_context() else None
-    return str(locale) if locale is not None else DEFAULT_LANGUAGE
+    return current_language()
 
 
 def _reader_zone() -> ZoneInfo:

@@ -14,8 +14,9 @@ from collab.models.notes import SHIPPED_VERSION
 from collab.platform.errors import Conflict, ValidationFailed
 from collab.platform.extensions import db
 from collab.training import library as training
-from collab.training import reading, versions
+from collab.training import phrases, reading, versions
 from collab.training.task_notes import NoteBook, task_note
+from collab.web import filters
 from collab.web.feedback import refuse
 from collab.web.page import is_htmx
 from collab.work import tasks
@@ -71,6 +72,15 @@ def my_training(org: str):
     )
 
 
+# What each placeholder becomes on a task, said on the note's own page (library.PLACEHOLDERS).
+PLACEHOLDER_WORDS = {
+    "url_count": _l("how many URLs the task lists"),
+    "priority": _l("its priority"),
+    "due_date": _l("its due date"),
+    "kpi_figures": _l("today's figures for the numbers it should move"),
+}
+
+
 @bp.route("/<category>")
 @access("org.view")
 def show(org: str, category: str):
@@ -85,11 +95,16 @@ def show(org: str, category: str):
         category=CATEGORIES[category],
         current=current,
         # Placeholders said in words: nobody reads "{due_date}" or an unknown one in braces.
-        body_html=training.render_html(training.describe(current.note.body_md)),
+        body_html=training.render_html(
+            training.describe(
+                current.note.body_md, {k: str(v) for k, v in PLACEHOLDER_WORDS.items()}
+            )
+        ),
+        in_english_only=current.row is None and current.note.language != filters.language(),
         unknown=training.unknown_placeholders(current.note.body_md) if _may("notes.edit") else [],
         known=list(training.PLACEHOLDERS),
         kpis=[training.metric_label(m) for m in current.note.kpis],
-        history_html=training.render_html(training.history_summary(history)) if history else "",
+        history_html=training.render_html(phrases.history(history)) if history else "",
         versions=versions.versions(g.org, category),
         state=reading.state_of(read, current.version),
         read=read,

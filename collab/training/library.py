@@ -40,7 +40,7 @@ SECTIONS = (WHY, HOW, DONE, READING)
 SECTION_NAMES = {
     WHY: (WHY, "Почему это важно"),
     HOW: (HOW, "Как мы поймём, что сработало"),
-    DONE: (DONE, "Что значит «готово»"),
+    DONE: (DONE, "Когда работа готова"),
     READING: (READING, "Что почитать"),
 }
 MEASURED_HEADING = "What it did here"

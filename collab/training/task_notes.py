@@ -28,6 +28,7 @@ from collab.models import (
     User,
     facts_uncommitted,
 )
+from collab.models.notes import SHIPPED_VERSION
 from collab.models.site_audits import AuditIssue
 from collab.platform.extensions import db
 from collab.platform.i18n import current_language
@@ -253,7 +254,8 @@ def task_note(task: Task, membership: Membership | None, book: NoteBook) -> dict
             training.fill(current.note, book.facts(task), phrases.words())
         ),
         # collab's note has no text in the reader's language yet: the page says so.
-        "in_english_only": current.row is None and current.note.language != current_language(),
+        "in_english_only": current.version == SHIPPED_VERSION
+        and current.note.language != current_language(),
         "version": current.version,
         "state": state_of(read, current.version),
         "read_at": read.read_at if read else None,

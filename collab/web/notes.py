@@ -100,7 +100,8 @@ def show(org: str, category: str):
                 current.note.body_md, {k: str(v) for k, v in PLACEHOLDER_WORDS.items()}
             )
         ),
-        in_english_only=current.row is None and current.note.language != filters.language(),
+        in_english_only=current.version == SHIPPED_VERSION
+        and current.note.language != filters.language(),
         unknown=training.unknown_placeholders(current.note.body_md) if _may("notes.edit") else [],
         known=list(training.PLACEHOLDERS),
         kpis=[training.metric_label(m) for m in current.note.kpis],

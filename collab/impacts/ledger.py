@@ -16,8 +16,8 @@ def best_impacts(task_ids: Iterable[int]) -> dict[int, dict]:
     """One query: each task's most significant measured impact, {"metric", "change_pct",
     "verdict"} by task id.
 
-    Significant changes (improved or worsened) win over unclear ones, then the smallest
-    p-value, then the largest change."""
+    Significant changes (improved or worsened) win over the rest (no change, inconclusive),
+    then the smallest p-value, then the largest change."""
     ids = sorted(set(task_ids))
     if not ids:
         return {}
@@ -39,7 +39,7 @@ def best_impacts(task_ids: Iterable[int]) -> dict[int, dict]:
     best: dict[int, tuple] = {}
     for task_id, metric, change, verdict, p_value in rows:
         rank = (
-            verdict == "no_change",
+            verdict not in ("improved", "worsened"),
             p_value if p_value is not None else 2.0,
             -abs(change) if change is not None else 0.0,
             metric,

@@ -16,6 +16,7 @@ _.has_more  # work.board.Lane: templates/board/board.html
 _.columns  # work.board.Board: templates/board/board.html
 _.column_count  # work.board.Board: templates/board/board.html
 _.badge  # work.board.Card: templates/partials/cards.html
+_.badge_tone  # work.board.Card: templates/partials/cards.html
 _.percent  # training.reading.ReadRate: templates/notes/index.html
 _.confirm  # web.forms.NewPasswordForm: templates/auth/reset.html
 

@@ -91,6 +91,7 @@ def impact_ledger(org: Organization, page: int = 1, per_page: int = 50) -> tuple
                 "ci95_pct": row.result.get("ci95_pct"),
                 "p_value": row.p_value,
                 "verdict": row.verdict,
+                "material_pct": row.result.get("material_pct"),
                 "score": row.score,
                 "confounder_count": row.confounder_count,
                 "lower_is_better": bool(definition and definition.lower_is_better),

@@ -10,7 +10,7 @@ from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.impacts.ledger import best_impacts
 from collab.platform.clock import local_today
-from collab.web.impact_text import badge_text
+from collab.web.impact_text import badge_text, verdict_tone
 from collab.web.page import is_htmx
 from collab.work import board, lifecycle, routing
 
@@ -53,7 +53,9 @@ def _add_badges(cards: list[board.Card]) -> None:
     if cards:
         best = best_impacts(card.id for card in cards)
         for card in cards:
-            card.badge = badge_text(best[card.id]) if card.id in best else None
+            impact = best.get(card.id)
+            card.badge = badge_text(impact) if impact else None
+            card.badge_tone = verdict_tone(impact["verdict"]) if impact else None
 
 
 @bp.route("/")

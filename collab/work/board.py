@@ -95,6 +95,7 @@ class Card:
     overdue: bool = False
     due_soon: bool = False
     badge: str | None = None  # the measured impact of finished work, e.g. "leads +12%"
+    badge_tone: str | None = None  # good, bad or neutral (no change, inconclusive)
 
 
 @dataclass

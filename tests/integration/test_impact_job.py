@@ -150,7 +150,7 @@ def test_helpers_for_the_board_and_the_notes(app):
     badges = badges_for([measured.id, recent.id, neighbour.id])
     assert set(badges) == {measured.id, neighbour.id}  # the recent one waits for data
     assert badges[measured.id].startswith("CTR +")
-    assert badges[neighbour.id] == "sessions: no clear change"
+    assert badges[neighbour.id] == "sessions: no change"
 
     measured_now = measured_by_task([measured.id, recent.id, neighbour.id])
     mine = measured_now[measured.id]

@@ -21,3 +21,5 @@ def domain_error(error: DomainError):
 
 
 from collab.api import admin, alerts, kpis, views, work  # noqa: E402,F401  (routes register on import)
+
+from collab.api import impact_schema  # noqa: E402,F401  # isort: skip  (amends kpis' Impact schema)

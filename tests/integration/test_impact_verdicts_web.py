@@ -164,3 +164,16 @@ def test_the_materiality_reaches_the_verdict(app):
     run_impact()  # a new materiality is a new fingerprint: measured again
     db.session.commit()
     assert (bounce().verdict, bounce().result["material_pct"]) == ("inconclusive", 0.5)
+
+
+def test_the_openapi_impact_has_the_four_verdicts_and_the_new_fields(client):
+    impact = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Impact"]
+    properties = impact["properties"]
+    assert properties["verdict"]["enum"] == [
+        "improved",
+        "worsened",
+        "no_change",
+        "inconclusive",
+        None,
+    ]
+    assert {"material_pct", "mde_pct", "method"} <= set(properties)

@@ -66,6 +66,10 @@ class RunningSums:
         np.cumsum(sums, axis=0, out=sums)
         self.centre = centre
         self.sums = sums
+        # The impact job asks about the same stretches again and again (tasks completed on
+        # the same day, three metrics a task): each answer is kept.
+        self._parts: dict[tuple[int, int, bool], tuple | None] = {}
+        self._slopes: dict[tuple[int, int], float] = {}
 
     def ar1(self, stretches: list[tuple[int, int]], relative: bool) -> tuple[float, float]:
         """(variance, phi) of the weekday-adjusted noise over the stretches of days [low, high)
@@ -74,7 +78,11 @@ class RunningSums:
         residual_squares = lagged = spread = 0.0
         n = degrees = 0.0
         for low, high in stretches:
-            part = self._ar1_part(low, high, relative)
+            key = (low, high, relative)
+            if key in self._parts:
+                part = self._parts[key]
+            else:
+                part = self._parts[key] = self._ar1_part(low, high, relative)
             if part is None:
                 continue
             residual_squares += part[0]
@@ -125,9 +133,23 @@ class RunningSums:
             )
         return residual_squares, lagged, spread, n
 
+    def mean(self, low: int, high: int, least: int = 1) -> float:
+        """The plain mean over [low, high); NaN with fewer than ``least`` days of data."""
+        stretch = self.sums[high] - self.sums[low]
+        count = float(stretch[0:7].sum())
+        if count < max(least, 1):
+            return math.nan
+        return float(stretch[7:14].sum()) / count + self.centre
+
     def slope(self, low: int, high: int) -> float:
         """Least-squares slope per day of the weekday-adjusted values over [low, high); NaN
         when fewer than three weeks of days have data."""
+        found = self._slopes.get((low, high))
+        if found is None:
+            found = self._slopes[(low, high)] = self._slope(low, high)
+        return found
+
+    def _slope(self, low: int, high: int) -> float:
         stretch = self.sums[high] - self.sums[low]
         count = stretch[0:7]
         n = float(count.sum())

@@ -264,9 +264,9 @@ class DailySeries:
             candidates,
             self._placebo_sums,
         )
-        recent = self.values[max(end - RECENT_DAYS, before_at) : end]
-        seen = recent[~np.isnan(recent)]
-        recent_mean = float(seen.mean()) if seen.size >= RECENT_DAYS // 2 else math.nan
+        recent_mean = self._sums("values").mean(
+            max(end - RECENT_DAYS, before_at), end, least=RECENT_DAYS // 2
+        )
         return Model(found, trend_move, _statistic(recent_mean, table.mean[before_at], relative))
 
     def _sums(self, key: str) -> noise.RunningSums:

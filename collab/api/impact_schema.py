@@ -43,7 +43,7 @@ SCHEMAS["Impact"]["properties"].update(
                     "description": "the move the model expected without the work, taken out "
                     "of change_pct",
                 },
-                "calibration": {"enum": ["placebo", "both", "noise model", None]},
+                "calibration": {"enum": ["placebo", "both", "noise_model", None]},
                 "placebo_dates": {"type": "integer"},
                 "degrees_of_freedom": {"type": ["integer", "null"]},
                 "history_days": {"type": "integer"},

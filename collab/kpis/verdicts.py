@@ -200,7 +200,7 @@ def _describe(
         expected_pct=as_pct(found.expected),
         placebo_dates=found.placebo_dates,
         calibration=(
-            "placebo" if found.calibrated else "both" if found.placebo_dates else "noise model"
+            "placebo" if found.calibrated else "both" if found.placebo_dates else "noise_model"
         ),
         degrees_of_freedom=found.degrees,
     )

@@ -1,5 +1,5 @@
 # Thin targets over scripts/: see README.md.
-.PHONY: setup run test bench lint lock architecture
+.PHONY: setup run test bench lint lock architecture loadtest
 
 setup:
 	@bash scripts/setup.sh
@@ -31,3 +31,9 @@ lock:
 # pyproject.toml's contracts (tests/unit/test_architecture_doc.py fails until it is current).
 architecture: setup
 	@.venv/bin/python scripts/architecture.py
+
+# The production processes of deploy/processes.toml on this machine, under load and faults:
+# prints requests a second and p50/p95/p99 per endpoint, exits 1 if anything was lost.
+# 32 clients for 60 s; LOADTEST_SECONDS, LOADTEST_CLIENTS... change it (bench/loadtest).
+loadtest: setup
+	@.venv/bin/python -m bench.loadtest

@@ -9,7 +9,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from collab.platform.config import ROOT, from_environment
+from collab.http import converters
+from collab.platform.config import ROOT, engine_options, from_environment
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -19,18 +20,22 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_relative_config=False,
     )
+    converters.install(app)  # before any route: ids that fit a column, no control characters
     app.config.update(from_environment())
     if config:
         app.config.update(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    from collab.http import uploads
     from collab.platform.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    uploads.install(app)  # before CSRFProtect, which reads the form: uploads' larger limit
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
@@ -57,7 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies, authenticate the API
 
+    # Webhooks hear of work's changes through its signals, whichever adapter made them.
     from collab.cli import register as register_cli
+    from collab.integrations import announcing, slack  # noqa: F401
 
     register_cli(app)
     return app
@@ -65,8 +72,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    # SQLite ignores foreign keys unless asked, and WAL lets readers work beside one writer.
+    # SQLite ignores foreign keys unless asked, and WAL lets readers work beside one writer;
+    # search folds case with a function of ours (collab.platform.search).
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        from collab.platform.search import install_sqlite
+
+        install_sqlite(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

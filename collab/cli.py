@@ -15,16 +15,37 @@ def _fail(error: DomainError) -> None:
     raise click.ClickException(error.message + (f" ({details})" if details else ""))
 
 
+# Jobs whose messages carry links back into collab (the impact job writes none).
+LINKING_JOBS = ("overdue", "relay", "digest")
+
+
+def _warn_about_links(app: Flask) -> None:
+    """A shell without BASE_URL (and without the PORT `make run` exported) would silently
+    write links to the default port; say so on stderr, where the job's one line is not."""
+    source = app.config.get("BASE_URL_FROM", "BASE_URL")
+    if source == "BASE_URL":
+        return
+    base = app.config["BASE_URL"]
+    where = "PORT" if source == "PORT" else "the default port"
+    advice = "set BASE_URL to the address people open"
+    if app.config.get("PRODUCTION"):
+        advice += " (in production always: only BASE_URL can name the host behind a proxy)"
+    click.echo(f"note: links in messages point at {base} (from {where}); {advice}", err=True)
+
+
 def register(app: Flask) -> None:
     @app.cli.command("create-org")
     @click.argument("slug")
     @click.option("--name", required=True)
     @click.option("--kind", type=click.Choice(["client", "agency"]), default="client")
     @click.option("--timezone", default="UTC", help="IANA name, e.g. Europe/Moscow")
-    def create_org(slug, name, kind, timezone):
+    @click.option("--currency", default="USD", help="ISO code of its money: USD, EUR, RUB...")
+    def create_org(slug, name, kind, timezone, currency):
         """Add an organisation (a client company by default)."""
         try:
-            org = organisations.create_org(slug, name, kind=kind, timezone=timezone)
+            org = organisations.create_org(
+                slug, name, kind=kind, timezone=timezone, currency=currency.upper()
+            )
         except DomainError as exc:
             _fail(exc)
         db.session.commit()
@@ -77,9 +98,14 @@ def register(app: Flask) -> None:
         """Periodic jobs, run here and now (the workers run them on schedule)."""
 
     @jobs_group.command("run")
-    @click.argument("name", type=click.Choice(["overdue", "impact", "relay", "digest"]))
+    @click.argument(
+        "name",
+        type=click.Choice(["overdue", "impact", "relay", "digest", "webhooks", "reports"]),
+    )
     def run_job(name):
         """Run one job in this process and print what it did."""
+        if name in LINKING_JOBS:
+            _warn_about_links(app)
         if name == "overdue":
             from collab.followup.alerts import scan
 
@@ -102,6 +128,15 @@ def register(app: Flask) -> None:
                 f"relay: {jobs} jobs enqueued, {mail['sent']} e-mails sent, "
                 f"{mail['failed']} failed, {mail['pending']} pending"
             )
+        elif name == "webhooks":
+            from collab.integrations import deliveries, slack_relay
+
+            click.echo(deliveries.relay_line(deliveries.relay()))
+            click.echo(slack_relay.relay_line(slack_relay.relay()))
+        elif name == "reports":
+            from collab.reports.mailing import send_monthly_reports
+
+            click.echo(f"monthly reports: {send_monthly_reports()} organisations' reports queued")
         else:
             from collab.followup.digest import send_digests
 

@@ -33,6 +33,8 @@ PROSE = {
     "the daily store, and the before/after statistics.",
     "collab.work": "The agency's recommendations becoming work: filing, routing to IT or "
     "Marketing, each task's life, the shared board, a leaver's tasks handed over.",
+    "collab.audits": "Audit reports becoming work: Lighthouse reports and crawler exports read as "
+    "the tools write them, findings grouped and routed by the audit's own identity.",
     "collab.impacts": "What finished work did to the numbers: which metrics each kind of work "
     "should move, and the job that measures them.",
     "collab.training": "Why the work matters: the shipped training notes, each organisation's "

@@ -91,7 +91,9 @@ if [ ! -f "$INSTANCE/demo-logins.txt" ]; then
 fi
 
 # --with-scheduler: jobs that failed are retried (RQ keeps retries as scheduled jobs).
-supervise worker "$BIN/rq" worker --with-scheduler --url "$REDIS_URL" --path "$PWD" high default low
+# --config workers.settings: the app is built once in the worker, not again for every job.
+supervise worker "$BIN/rq" worker --with-scheduler --config workers.settings --url "$REDIS_URL" \
+  --path "$PWD" high default low
 supervise cron "$BIN/rq" cron --url "$REDIS_URL" --path "$PWD" workers/cron.py
 supervise web "$BIN/flask" run --host 127.0.0.1 --port "$PORT"
 

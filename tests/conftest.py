@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from collab import create_app
 from collab.platform.extensions import db
 from collab.platform.testing import IsolatedClient
+from collab.training.task_notes import forget_facts
 from tests.support.servers import RedisServer, free_port, start_postgres, unavailable
 
 BACKENDS = ("sqlite", "postgresql")
@@ -73,6 +74,7 @@ def backend(request) -> str:
 @pytest.fixture
 def app(backend, schemas, redis_server, tmp_path):
     redis_server.flush()  # rate-limit counters and queues start empty for every test
+    forget_facts()  # the emptied tables reuse organisation ids
     app = create_app(test_config(schemas(backend), redis_server.url, tmp_path))
     app.test_client_class = IsolatedClient
     with app.app_context():

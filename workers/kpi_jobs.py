@@ -8,10 +8,13 @@ from __future__ import annotations
 from workers.jobs import app_context
 
 
-def import_kpis(org_id: int, text: str) -> dict:
-    """A long CSV file, all or nothing, reporting progress in the job's meta.
+def import_kpis(org_id: int, token: str) -> dict:
+    """A long KPI file, kept by the import page under ``token`` in the instance folder this
+    worker shares with the web app: read and written all or nothing, reporting progress in
+    the job's meta.
 
-    Answers the counts, or {"error", "fields"} when the file was refused (nothing written)."""
+    Answers the API's answer for the file, or {"error", "fields"} when it was refused
+    (nothing written)."""
     with app_context():
         from collab.kpis import uploads
         from collab.models import Organization
@@ -24,12 +27,13 @@ def import_kpis(org_id: int, text: str) -> dict:
             return {"error": "the organisation no longer exists", "fields": {}}
         progress = queue.progress_reporter()
         try:
-            counts = uploads.import_in_stages(org, text, progress)
+            counts = uploads.import_in_stages(org, str(token), progress)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
             return {"error": error.message, "fields": error.fields}
-        written = sum(counts.values())
+        uploads.forget(org, str(token))
+        written = counts["inserted"] + counts["updated"] + counts["unchanged"]
         progress(written, written, "done")
         return counts
 

@@ -18,6 +18,7 @@ from collab.models import (
     Organization,
     User,
 )
+from collab.models.accounts import ROLE_LABELS
 from collab.notifications.outbox import queue_email
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound, ValidationFailed
@@ -58,7 +59,7 @@ def invite(
     queue_email(
         email,
         f"You are invited to {org.name} on collab",
-        f"{invited_by.display_name} invited you to join {org.name} as {role}.\n\n"
+        f"{invited_by.display_name} invited you to join {org.name} as {ROLE_LABELS[role]}.\n\n"
         f"Accept within {current_app.config['INVITATION_HOURS']} hours: {link}\n",
         org=org,
     )

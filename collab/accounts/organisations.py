@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from collab.accounts.currencies import CURRENCIES, DEFAULT_CURRENCY, is_currency
 from collab.models import (
     Organization,
 )
@@ -14,6 +15,7 @@ from collab.platform.clock import valid_timezone
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
 
+_CURRENCY_EXPECTED = "a currency code: " + ", ".join(CURRENCIES)
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
@@ -24,7 +26,13 @@ def org_by_slug(slug: str) -> Organization:
     return org
 
 
-def create_org(slug: str, name: str, kind: str = "client", timezone: str = "UTC") -> Organization:
+def create_org(
+    slug: str,
+    name: str,
+    kind: str = "client",
+    timezone: str = "UTC",
+    currency: str = DEFAULT_CURRENCY,
+) -> Organization:
     errors = {}
     if not SLUG.match(slug or ""):
         errors["slug"] = "lower-case letters, digits and dashes, up to 64 characters"
@@ -34,11 +42,27 @@ def create_org(slug: str, name: str, kind: str = "client", timezone: str = "UTC"
         errors["kind"] = f"one of {', '.join(ORG_KINDS)}"
     if not valid_timezone(timezone):
         errors["timezone"] = "an IANA time zone name, e.g. Europe/Moscow"
+    if not is_currency(currency):
+        errors["currency"] = _CURRENCY_EXPECTED
     if not errors and db.session.scalar(select(Organization.id).where(Organization.slug == slug)):
         errors["slug"] = "already taken"
     if errors:
         raise ValidationFailed("organisation not created", errors)
-    org = Organization(slug=slug, name=name.strip(), kind=kind, timezone=timezone)
+    org = Organization(
+        slug=slug, name=name.strip(), kind=kind, timezone=timezone, currency=currency
+    )
     db.session.add(org)
     db.session.flush()
     return org
+
+
+def set_currency(org: Organization, code: str) -> bool:
+    """The currency every amount of the organisation is shown in. Amounts already recorded
+    are not converted: they are read in the new currency from now on. True if it changed."""
+    code = (code or "").strip().upper()
+    if not is_currency(code):
+        raise ValidationFailed("the currency was not changed", {"currency": _CURRENCY_EXPECTED})
+    changed = org.currency != code
+    org.currency = code
+    db.session.flush()
+    return changed

@@ -17,8 +17,9 @@ from collab.models import (
 )
 from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform.clock import utcnow
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 
 
 def normalise_email(email: str) -> str:
@@ -36,6 +37,16 @@ def normalise_email(email: str) -> str:
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def names_by_email(emails) -> dict[str, str]:
+    """Each known address's display name, in one statement: history records the address of
+    whoever was assigned, and people read names."""
+    wanted = sorted({email for email in emails if email})
+    if not wanted:
+        return {}
+    users = db.session.scalars(select(User).where(User.email.in_(wanted)))
+    return {user.email: user.display_name for user in users}
 
 
 def create_user(
@@ -114,10 +125,7 @@ def _active_directors(org: Organization) -> int:
 
 
 def membership_in(org: Organization, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organization_id != org.id:
-        raise NotFound("no such member")
-    return membership
+    return row_of(org.id, Membership, membership_id, "member")
 
 
 def change_role(

@@ -24,12 +24,17 @@ ACTIONS: dict[str, frozenset[str]] = {
     "comment.internal": DIRECTORS | STAFF,
     "people.view": DIRECTORS,
     "people.manage": DIRECTORS,
-    "audit.view": DIRECTORS,
+    "audit.view": DIRECTORS,  # the audit log of sign-ins and rights
+    # Site audits: Lighthouse reports and crawls imported into recommendations.
+    "audit.import": frozenset({"agency"}) | DIRECTORS,
+    "audit.undo": DIRECTORS,
     "settings.edit": DIRECTORS,
     "kpi.view": ALL_ROLES,
     "kpi.write": frozenset({"agency"}) | DIRECTORS,
     "notes.edit": frozenset({"agency"}) | DIRECTORS,
     "notes.mark_read": DIRECTORS | STAFF,
+    "webhook.manage": DIRECTORS,
+    "report.view": frozenset({"agency"}) | DIRECTORS,
 }
 
 

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from collab.accounts import audit
 from collab.models import (
@@ -58,7 +59,12 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 
 
 def user_for_token(raw: str, address: str | None = None) -> User | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
+    # Every API call asks this: the token and its person in one statement.
+    token = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == digest(raw))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

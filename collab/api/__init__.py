@@ -20,6 +20,15 @@ def domain_error(error: DomainError):
     return error_response(error.status, error.code, error.message, error.fields, current)
 
 
-from collab.api import admin, alerts, kpis, views, work  # noqa: E402,F401  (routes register on import)
+from collab.api import (  # noqa: E402,F401  (routes register on import)
+    admin,
+    alerts,
+    audits,
+    kpis,
+    reports,
+    views,
+    webhooks,
+    work,
+)
 
 from collab.api import impact_schema  # noqa: E402,F401  # isort: skip  (amends kpis' Impact schema)

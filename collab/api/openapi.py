@@ -1,381 +1,246 @@
-"""The OpenAPI 3.1 document. A test compares its paths with the registered routes."""
+"""The OpenAPI 3.1 document, generated from the routes and their @operation declarations.
+
+Paths and methods come from the app's URL map, path parameters from the URL converters,
+query parameters and bodies from the request models that collab.api.validation enforces,
+answers from collab.api.responses, the error answers from what each operation can refuse.
+Nothing here is written by hand twice, so the document says what the server does.
+"""
 
 from __future__ import annotations
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                "current": {"type": "object"},
-            },
-        }
-    },
+import re
+from collections.abc import Iterable
+
+from flask import Flask, current_app
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+from werkzeug.routing import Rule
+
+from collab.api.responses import ErrorAnswer
+from collab.api.validation import Operation
+from collab.http.access import Access
+
+API_PREFIX = "/api/"
+_PARAMETER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+_REF = "#/components/schemas/{model}"
+EMPTY = {"type": "string", "maxLength": 0, "description": "empty: as if not given"}
+
+DESCRIPTION = """\
+Agency recommendations, routed tasks, alerts, KPIs and impacts.
+
+Every error answers `{"error": {"code", "message", "fields"?, "current"?}}`. Request bodies
+are JSON objects checked strictly: a field of the wrong type, an unknown field, a lone
+surrogate, a NaN or a body nested deeper than 200 levels answers 422 naming each field;
+a body over the limit (16 MiB; uploads 100 MiB) answers 413. Unknown query parameters are
+ignored, empty ones mean "no filter", and one given twice answers 422. Lists page with
+`cursor` and `limit`. Ids in paths are whole numbers up to 2147483647 (others find nothing:
+404). A method a path does not have answers 405 with an `Allow` header listing the ones it
+has.
+"""
+
+_ERROR_CONTENT = {"application/json": {"schema": {"$ref": _REF.format(model="ErrorAnswer")}}}
+ERROR_ANSWERS = {
+    "Unauthorized": "no token, or an unknown or revoked one (WWW-Authenticate: Bearer)",
+    "Forbidden": "the role may not do this",
+    "NotFound": "no such object in this organisation (another tenant's look the same)",
+    "Conflict": "the object changed meanwhile; error.current is it now",
+    "TooLarge": "the body is over the size limit",
+    "Invalid": "invalid input; error.fields names each bad field or row",
+    "MethodNotAllowed": "the path has no such method; Allow lists those it has",
 }
-
-
-def _error(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _ok(schema: dict, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-COMMON_ERRORS = {"401": _error("missing, unknown or revoked token")}
-
-PATHS: dict[str, dict] = {
-    "/api/v1/openapi.json": {
-        "get": {
-            "summary": "This document",
-            "security": [],
-            "responses": {"200": _ok({"type": "object"})},
-        }
-    },
-    "/api/v1/me": {
-        "get": {
-            "summary": "Who the token belongs to, and their memberships",
-            "responses": {
-                "200": _ok(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "email": {"type": "string"},
-                            "name": {"type": "string"},
-                            "memberships": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "properties": {
-                                        "org": {"type": "string"},
-                                        "role": {
-                                            "enum": ["agency", "cio", "cmo", "it", "marketing"]
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    }
-                ),
-                **COMMON_ERRORS,
-            },
-        }
-    },
-}
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-ORG = {
-    "name": "org",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "organisation slug",
-}
-TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-PAGING = [
-    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-]
-NULLABLE_STRING = {"type": ["string", "null"]}
-NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
-ORG_ERRORS = {
-    **COMMON_ERRORS,
-    "403": _error("the role may not do this"),
-    "404": _error("no such object in this organisation (another tenant's look the same)"),
-}
-WRITE_ERRORS = {
-    **ORG_ERRORS,
-    "413": _error("body too large"),
-    "422": _error("invalid input; error.fields names each bad field or row"),
-}
-
-SCHEMAS = {
-    "Error": ERROR,
-    "Category": {
-        "type": "object",
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "teams": {"type": "array", "items": {"enum": ["it", "marketing"]}},
-            "metrics": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "TrainingNote": {
-        "type": "object",
-        "properties": {
-            "title": {"type": "string"},
-            "why": {"type": "string"},
-            "kpis": {"type": "array", "items": {"type": "string"}},
-            "how_measured": {"type": "string"},
-            "body_html": {"type": "string"},
-        },
-    },
-    "Task": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "recommendation_id": {"type": "integer"},
-            "title": {"type": "string"},
-            "category": {"type": "string"},
-            "team": {"enum": ["it", "marketing", None]},
-            "status": {"enum": ["triage", "todo", "in_progress", "review", "done", "rejected"]},
-            "resolution": {"enum": ["wont_do", "duplicate", None]},
-            "reason": NULLABLE_STRING,
-            "duplicate_of": {"type": ["integer", "null"]},
-            "waiting_on_agency": {"type": "boolean"},
-            "priority": {"enum": ["urgent", "high", "medium", "low"]},
-            "assignee": NULLABLE_STRING,
-            "due_date": NULLABLE_DATE,
-            "started_at": NULLABLE_DATETIME,
-            "completed_at": NULLABLE_DATETIME,
-            "overdue": {"type": "boolean"},
-            "due_soon": {"type": "boolean"},
-            "version": {"type": "integer"},
-            "routing": {
-                "type": "object",
-                "properties": {
-                    "team": NULLABLE_STRING,
-                    "category": {"type": "string"},
-                    "reason": {"type": "string"},
-                },
-            },
-            "training_note": _ref("TrainingNote"),
-            "url": {"type": "string"},
-        },
-    },
-    "TaskChange": {
-        "type": "object",
-        "required": ["version"],
-        "properties": {
-            "version": {"type": "integer", "description": "the version you last saw; stale: 409"},
-            "status": {"enum": ["triage", "todo", "in_progress", "review", "done", "rejected"]},
-            "team": {"enum": ["it", "marketing"]},
-            "category": {"type": "string"},
-            "assignee": NULLABLE_STRING,
-            "priority": {"enum": ["urgent", "high", "medium", "low"]},
-            "due_date": NULLABLE_DATE,
-            "started_at": NULLABLE_DATETIME,
-            "completed_at": NULLABLE_DATETIME,
-            "resolution": {"enum": ["wont_do", "duplicate"]},
-            "reason": {"type": "string"},
-            "duplicate_of": {"type": "integer"},
-            "waiting_on_agency": {"type": "boolean"},
-        },
-    },
-    "RecommendationIn": {
-        "type": "object",
-        "required": ["title"],
-        "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": 200},
-            "description": {"type": "string", "description": "Markdown"},
-            "category": {"type": "string"},
-            "urls": {
-                "type": "array",
-                "maxItems": 10000,
-                "items": {"type": "string", "format": "uri"},
-            },
-            "priority": {"enum": ["urgent", "high", "medium", "low"]},
-            "due_date": {"type": "string", "format": "date"},
-            "external_id": {"type": "string", "maxLength": 200},
-        },
-    },
-    "Recommendation": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "category": NULLABLE_STRING,
-            "priority": {"type": "string"},
-            "due_date": NULLABLE_DATE,
-            "external_id": NULLABLE_STRING,
-            "url_count": {"type": "integer"},
-            "urls": {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "the first 200; the web page pages through all",
-            },
-            "status": {"enum": ["triage", "in_progress", "done", "rejected"]},
-            "filed_by": NULLABLE_STRING,
-            "created_at": {"type": "string", "format": "date-time"},
-            "tasks": {"type": "array", "items": _ref("Task")},
-        },
-    },
-    "Comment": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "task_id": {"type": "integer"},
-            "author": NULLABLE_STRING,
-            "body": {"type": "string"},
-            "internal": {"type": "boolean"},
-            "created_at": {"type": "string", "format": "date-time"},
-        },
-    },
-}
-
-
-def _list_of(name: str, paged: bool = False) -> dict:
-    properties = {"items": {"type": "array", "items": _ref(name)}}
-    if paged:
-        properties["next_cursor"] = NULLABLE_STRING
-    return {"type": "object", "properties": properties}
-
-
-def _body(schema: dict) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-PATHS.update(
-    {
-        "/api/v1/categories": {
-            "get": {
-                "summary": "The category taxonomy: owning teams and the KPIs each moves",
-                "parameters": [{"name": "org", "in": "query", "schema": {"type": "string"}}],
-                "responses": {"200": _ok(_list_of("Category")), **ORG_ERRORS},
-            }
-        },
-        "/api/v1/orgs/{org}/recommendations": {
-            "post": {
-                "summary": "File a recommendation; it is routed into one task per team",
-                "parameters": [ORG],
-                "requestBody": _body(_ref("RecommendationIn")),
-                "responses": {
-                    "201": _ok(_ref("Recommendation"), "filed"),
-                    "200": _ok(_ref("Recommendation"), "external_id already filed: that one"),
-                    **WRITE_ERRORS,
-                },
-            }
-        },
-        "/api/v1/orgs/{org}/recommendations/{recommendation_id}": {
-            "get": {
-                "summary": "A recommendation with its tasks",
-                "parameters": [
-                    ORG,
-                    {
-                        "name": "recommendation_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "integer"},
-                    },
-                ],
-                "responses": {"200": _ok(_ref("Recommendation")), **ORG_ERRORS},
-            }
-        },
-        "/api/v1/orgs/{org}/tasks": {
-            "get": {
-                "summary": "Tasks, filtered and paged by cursor",
-                "parameters": [
-                    ORG,
-                    {
-                        "name": "team",
-                        "in": "query",
-                        "schema": {"enum": ["it", "marketing", "none"]},
-                    },
-                    {"name": "status", "in": "query", "schema": {"type": "string"}},
-                    {"name": "overdue", "in": "query", "schema": {"enum": ["true", "false"]}},
-                    {"name": "category", "in": "query", "schema": {"type": "string"}},
-                    *PAGING,
-                ],
-                "responses": {"200": _ok(_list_of("Task", paged=True)), **WRITE_ERRORS},
-            },
-            "patch": {
-                "summary": "Change several tasks at once, all or nothing",
-                "parameters": [ORG],
-                "requestBody": _body(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "items": {
-                                "type": "array",
-                                "items": {
-                                    "allOf": [
-                                        _ref("TaskChange"),
-                                        {
-                                            "type": "object",
-                                            "required": ["id"],
-                                            "properties": {"id": {"type": "integer"}},
-                                        },
-                                    ]
-                                },
-                            }
-                        },
-                    }
-                ),
-                "responses": {
-                    "200": _ok(_list_of("Task")),
-                    "409": _error("an item's version is stale"),
-                    **WRITE_ERRORS,
-                },
-            },
-        },
-        "/api/v1/orgs/{org}/tasks/{task_id}": {
-            "get": {
-                "summary": "A task",
-                "parameters": [ORG, TASK_ID],
-                "responses": {"200": _ok(_ref("Task")), **ORG_ERRORS},
-            },
-            "patch": {
-                "summary": "Triage or move a task (optimistic concurrency by version)",
-                "parameters": [ORG, TASK_ID],
-                "requestBody": _body(_ref("TaskChange")),
-                "responses": {
-                    "200": _ok(_ref("Task")),
-                    "409": _error("stale version; error.current is the task now"),
-                    **WRITE_ERRORS,
-                },
-            },
-        },
-        "/api/v1/orgs/{org}/tasks/{task_id}/comments": {
-            "get": {
-                "summary": "A task's comments (the agency never sees internal ones)",
-                "parameters": [ORG, TASK_ID],
-                "responses": {"200": _ok(_list_of("Comment")), **ORG_ERRORS},
-            },
-            "post": {
-                "summary": "Comment on a task",
-                "parameters": [ORG, TASK_ID],
-                "requestBody": _body(
-                    {
-                        "type": "object",
-                        "required": ["body"],
-                        "properties": {"body": {"type": "string"}, "internal": {"type": "boolean"}},
-                    }
-                ),
-                "responses": {"201": _ok(_ref("Comment"), "created"), **WRITE_ERRORS},
-            },
-        },
-    }
-)
 
 
 def document() -> dict:
+    """The app's document, built once per app (routes do not change while it runs)."""
+    cache = current_app.extensions.setdefault("collab.openapi", {})
+    if "document" not in cache:
+        cache["document"] = build(current_app)
+    return cache["document"]
+
+
+def build(app: Flask) -> dict:
+    paths: dict[str, dict] = {}
+    bodies: set[type[BaseModel]] = set()
+    answers: set[type[BaseModel]] = {ErrorAnswer}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(API_PREFIX):
+            continue
+        view = app.view_functions[rule.endpoint]
+        declared: Operation | None = getattr(view, "api_operation", None)
+        rule_access: Access | None = getattr(view, "access_rule", None)
+        path, parameters = _path(app, rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                rule, view, declared, rule_access, parameters
+            )
+        if declared is not None:
+            bodies.update(m for m in (declared.body, *declared.extra_schemas) if m)
+            answers.update(m for m, _ in declared.answers.values() if m)
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "collab API",
-            "version": "1",
-            "description": "Agency recommendations, routed tasks, alerts, KPIs and impacts.",
-        },
+        "info": {"title": "collab API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "schemas": _schemas(bodies, answers),
+            "responses": _error_answers(),
         },
     }
+
+
+def _path(app: Flask, rule: Rule) -> tuple[str, list[dict]]:
+    parameters = []
+    for converter, name in _PARAMETER.findall(rule.rule):
+        schema = dict(getattr(app.url_map.converters[converter or "default"], "json_schema", {}))
+        parameter = {"name": name, "in": "path", "required": True, "schema": schema or {}}
+        if name == "org":
+            parameter["description"] = "the organisation's slug"
+        parameters.append(parameter)
+    return _PARAMETER.sub(lambda m: "{" + m.group(2) + "}", rule.rule), parameters
+
+
+def _operation(rule, view, declared, rule_access, path_parameters) -> dict:
+    doc = (view.__doc__ or rule.endpoint).strip().split("\n\n", 1)
+    found: dict = {"operationId": rule.endpoint.replace(".", "_"), "summary": doc[0].strip()}
+    if len(doc) > 1:
+        found["description"] = " ".join(doc[1].split())
+    if rule_access is not None and rule_access.public:
+        found["security"] = []
+    parameters = list(path_parameters)
+    if declared is not None and declared.query is not None:
+        parameters += _query_parameters(declared.query)
+    if parameters:
+        found["parameters"] = parameters
+    content = {}
+    if declared is not None and (declared.form is not None or declared.files):
+        content["multipart/form-data"] = {"schema": _form_schema(declared)}
+    if declared is not None and declared.body is not None:
+        content["application/json"] = {"schema": {"$ref": _ref(declared.body)}}
+    if content:
+        found["requestBody"] = {"required": True, "content": content}
+    found["responses"] = _responses(declared, rule_access, bool(path_parameters))
+    return found
+
+
+def _responses(declared: Operation | None, rule_access: Access | None, has_path: bool) -> dict:
+    responses: dict[str, dict] = {}
+    answers = declared.answers if declared is not None else {200: (None, "OK")}
+    for status, (model, description) in sorted(answers.items()):
+        schema = {"$ref": _ref(model)} if model else {"type": "object"}
+        responses[str(status)] = {
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
+    public = rule_access is not None and rule_access.public
+
+    def error(status: int, name: str) -> None:
+        responses[str(status)] = {"$ref": f"#/components/responses/{name}"}
+
+    if not public:
+        error(401, "Unauthorized")
+    if rule_access is not None and (rule_access.action or rule_access.operator):
+        error(403, "Forbidden")
+    if has_path or (declared is not None and declared.query is not None):
+        error(404, "NotFound")  # an unknown organisation or object; ?org= on categories
+    if declared is not None and declared.conflict:
+        responses["409"] = {"description": declared.conflict, "content": _ERROR_CONTENT}
+    takes_body = declared is not None and (
+        declared.body is not None or declared.form is not None or bool(declared.files)
+    )
+    if takes_body:
+        error(413, "TooLarge")
+    if takes_body or (declared is not None and declared.query is not None):
+        error(422, "Invalid")
+    return dict(sorted(responses.items()))
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema(by_alias=True, ref_template=_REF)
+    if "$defs" in schema:  # a query value is text: nested models have no place in one
+        raise TypeError(f"{model.__name__}: query parameters must be plain values")
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, prop in schema["properties"].items():
+        prop = _tidy(_not_null(prop))
+        parameter = {"name": name, "in": "query", "required": name in required}
+        if "description" in prop:
+            parameter["description"] = prop.pop("description")
+        # An empty value (?status=) means "no filter", as it always has.
+        parameter["schema"] = prop if name in required else {"anyOf": [prop, EMPTY]}
+        parameters.append(parameter)
+    return parameters
+
+
+def _form_schema(declared: Operation) -> dict:
+    """A multipart form: its text fields as the query parameters are, then its files."""
+    properties, required = {}, list(declared.files)
+    if declared.form is not None:
+        for parameter in _query_parameters(declared.form):
+            schema = parameter["schema"]
+            if "description" in parameter:
+                schema = {**schema, "description": parameter["description"]}
+            properties[parameter["name"]] = schema
+            if parameter["required"]:
+                required.append(parameter["name"])
+    for name in declared.files:
+        properties[name] = {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "description": "one file or more, each as its own part",
+        }
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def _not_null(schema: dict) -> dict:
+    """An absent query parameter is how one says "none": the null choice has no spelling."""
+    choices = schema.get("anyOf")
+    if choices and {"type": "null"} in choices:
+        rest = [c for c in choices if c != {"type": "null"}]
+        if len(rest) == 1:
+            outer = {k: v for k, v in schema.items() if k != "anyOf"}
+            return {**rest[0], **outer}
+    return schema
+
+
+def _schemas(bodies: Iterable[type[BaseModel]], answers: Iterable[type[BaseModel]]) -> dict:
+    models = [(m, "validation") for m in sorted(bodies, key=lambda m: m.__name__)]
+    models += [(m, "serialization") for m in sorted(answers, key=lambda m: m.__name__)]
+    _, found = models_json_schema(models, by_alias=True, ref_template=_REF)
+    return {name: _tidy(schema) for name, schema in sorted(found.get("$defs", {}).items())}
+
+
+def _ref(model: type[BaseModel]) -> str:
+    return _REF.format(model=model.__name__)
+
+
+def _tidy(schema):
+    """Drop what pydantic adds for Python's sake: titles, and `default: null` on fields that
+    may be left out but not sent as null."""
+    if isinstance(schema, dict):
+        # A property may be called "title": only the keyword's string value is dropped.
+        return {
+            key: _tidy(value)
+            for key, value in schema.items()
+            if not (key == "title" and isinstance(value, str))
+            and not (key == "default" and value is None)
+        }
+    if isinstance(schema, list):
+        return [_tidy(value) for value in schema]
+    return schema
+
+
+def _error_answers() -> dict:
+    answers = {
+        name: {"description": text, "content": _ERROR_CONTENT}
+        for name, text in ERROR_ANSWERS.items()
+    }
+    answers["Unauthorized"]["headers"] = {
+        "WWW-Authenticate": {"schema": {"type": "string"}, "required": True}
+    }
+    answers["MethodNotAllowed"]["headers"] = {
+        "Allow": {"schema": {"type": "string"}, "required": True}
+    }
+    return answers

@@ -2,74 +2,50 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import select
 
 from collab.api import bp
+from collab.api import responses as answer
+from collab.api.schemas import (
+    CategoryFilter,
+    CommentIn,
+    RecommendationIn,
+    TaskChange,
+    TaskChanges,
+    TaskFilter,
+    id_cursor,
+)
 from collab.api.serializers import comment_json, recommendation_json, task_json
+from collab.api.validation import operation
 from collab.http.access import access
-from collab.models import STATUSES, Task
+from collab.models import Task
 from collab.platform.clock import local_today
-from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.paging import page_of
 from collab.training.task_notes import NoteBook
 from collab.work import recommendations, routing, tasks
 
-MAX_LIMIT = 200
-
-
-def json_body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed(
-            "send a JSON object with Content-Type: application/json", {"body": "a JSON object"}
-        )
-    return data
-
-
-def page_args() -> tuple[int, int | None]:
-    errors = {}
-    try:
-        limit = int(request.args.get("limit", 50))
-        if not 1 <= limit <= MAX_LIMIT:
-            raise ValueError
-    except ValueError:
-        errors["limit"] = f"a whole number from 1 to {MAX_LIMIT}"
-        limit = 50
-    after = None
-    cursor = request.args.get("cursor")
-    if cursor:
-        try:
-            after = int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"])
-        except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError):
-            errors["cursor"] = "not a cursor this API gave"
-    if errors:
-        raise ValidationFailed("bad paging parameters", errors)
-    return limit, after
-
-
-def cursor_for(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode()
+STALE = "the task changed since `version`; error.current is the task now"
 
 
 @bp.route("/categories")
 @access()
-def categories():
-    slug = request.args.get("org")
+@operation(query=CategoryFilter, answers={200: answer.Categories})
+def categories(query: CategoryFilter):
+    """The category taxonomy: owning teams and the KPIs each moves
+
+    With ?org=, the metrics are that organisation's own category -> metrics map."""
     metrics = {c.slug: c.metrics for c in routing.CATEGORIES.values()}
-    if slug:
+    if query.org:
         from collab.accounts.organisations import org_by_slug
         from collab.accounts.people import membership_of
         from collab.impacts.metric_map import category_map
         from collab.platform.errors import NotFound
 
-        org = org_by_slug(slug)
+        org = org_by_slug(query.org)
         if membership_of(g.api_user, org) is None:
-            raise NotFound(f"no organisation {slug!r}")
+            raise NotFound(f"no organisation {query.org!r}")
         metrics.update(category_map(org))  # this organisation's own category -> metrics map
     items = [
         {"slug": c.slug, "name": c.name, "teams": list(c.teams), "metrics": list(metrics[c.slug])}
@@ -81,91 +57,95 @@ def categories():
 
 @bp.route("/orgs/<org>/recommendations", methods=["POST"])
 @access("recommendation.file")
-def file_recommendation(org: str):
-    filing = recommendations.file_recommendation(g.org, g.membership, json_body())
+@operation(
+    body=RecommendationIn,
+    answers={
+        201: (answer.Recommendation, "filed, with its task or tasks"),
+        200: (answer.Recommendation, "external_id already filed here: that one, unchanged"),
+    },
+)
+def file_recommendation(org: str, body: RecommendationIn):
+    """File a recommendation; it is routed into one task per team"""
+    data = body.model_dump(mode="json", exclude_unset=True)
+    filing = recommendations.file_recommendation(g.org, g.membership, data)
     db.session.commit()
     return jsonify(recommendation_json(filing.recommendation)), 201 if filing.created else 200
 
 
 @bp.route("/orgs/<org>/recommendations/<int:recommendation_id>")
 @access("board.view")
+@operation(answers={200: answer.Recommendation})
 def get_recommendation(org: str, recommendation_id: int):
+    """A recommendation with its tasks"""
     return jsonify(recommendation_json(recommendations.recommendation_in(g.org, recommendation_id)))
 
 
 @bp.route("/orgs/<org>/tasks")
 @access("board.view")
-def list_tasks(org: str):
-    errors = {}
-    try:
-        limit, after = page_args()
-    except ValidationFailed as exc:  # reported with the filters' errors, all at once
-        errors.update(exc.fields)
-        limit, after = 50, None
-    query = select(Task).where(Task.organization_id == g.org.id)
-    team = request.args.get("team")
-    if team:
-        if team == "none":
-            query = query.where(Task.team.is_(None))
-        elif team in routing.TEAMS:
-            query = query.where(Task.team == team)
-        else:
-            errors["team"] = "it, marketing or none"
-    status = request.args.get("status")
-    if status:
-        if status in STATUSES:
-            query = query.where(Task.status == status)
-        else:
-            errors["status"] = "one of " + ", ".join(STATUSES)
-    category = request.args.get("category")
-    if category:
-        if category in routing.CATEGORIES:
-            query = query.where(Task.category == category)
-        else:
-            errors["category"] = "unknown category"
+@operation(query=TaskFilter, answers={200: answer.TaskPage})
+def list_tasks(org: str, query: TaskFilter):
+    """Tasks, filtered, in id order, paged by cursor"""
+    found_tasks = select(Task).where(Task.organization_id == g.org.id)
+    if query.team == "none":
+        found_tasks = found_tasks.where(Task.team.is_(None))
+    elif query.team:
+        found_tasks = found_tasks.where(Task.team == query.team)
+    if query.status:
+        found_tasks = found_tasks.where(Task.status == query.status)
+    if query.category:
+        found_tasks = found_tasks.where(Task.category == query.category)
     today = local_today(g.org.timezone)
-    overdue = request.args.get("overdue")
-    if overdue == "true":
-        query = query.where(tasks.overdue_on(today))
-    elif overdue not in (None, "", "false"):
-        errors["overdue"] = "true or false"
-    if errors:
-        raise ValidationFailed("bad filter", errors)
-    if after is not None:
-        query = query.where(Task.id > after)
-    found = list(db.session.scalars(query.order_by(Task.id).limit(limit + 1)))
-    more = len(found) > limit
-    found = found[:limit]
+    if query.overdue == "true":
+        found_tasks = found_tasks.where(tasks.overdue_on(today))
+    if query.cursor is not None:
+        found_tasks = found_tasks.where(Task.id > query.cursor)
+    limit = query.limit
+    found, more = page_of(
+        list(db.session.scalars(found_tasks.order_by(Task.id).limit(limit + 1))), limit
+    )
     notes = NoteBook.for_tasks(g.org, found)  # one load for the whole page's notes
     return jsonify(
         {
             "items": [task_json(task, today, notes) for task in found],
-            "next_cursor": cursor_for(found[-1].id) if more else None,
+            "next_cursor": id_cursor(found[-1].id) if more else None,
         }
     )
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>")
 @access("board.view")
+@operation(answers={200: answer.Task})
 def get_task(org: str, task_id: int):
+    """A task"""
     return jsonify(task_json(tasks.task_in(g.org, task_id)))
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>", methods=["PATCH"])
 @access("task.move")
-def patch_task(org: str, task_id: int):
+@operation(body=TaskChange, answers={200: answer.Task}, conflict=STALE)
+def patch_task(org: str, task_id: int, body: TaskChange):
+    """Triage or move a task (optimistic concurrency by version)
+
+    Directors may record past started_at / completed_at when backfilling history."""
     task = tasks.task_in(g.org, task_id)
-    body = json_body()
-    version = body.pop("version", None)
-    tasks.update_task(g.membership, task, body, version)
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    version = changes.pop("version")
+    tasks.update_task(g.membership, task, changes, version)
     db.session.commit()
     return jsonify(task_json(task))
 
 
 @bp.route("/orgs/<org>/tasks", methods=["PATCH"])
 @access("task.move")
-def patch_tasks(org: str):
-    changed = tasks.update_many(g.membership, g.org, json_body().get("items"))
+@operation(
+    body=TaskChanges,
+    answers={200: answer.Tasks},
+    conflict="an item's version is stale; error.current is that task now",
+)
+def patch_tasks(org: str, body: TaskChanges):
+    """Change several tasks at once, all or nothing"""
+    items = [item.model_dump(mode="json", exclude_unset=True) for item in body.items]
+    changed = tasks.update_many(g.membership, g.org, items)
     db.session.commit()
     notes = NoteBook.for_tasks(g.org, changed)
     return jsonify({"items": [task_json(task, notes=notes) for task in changed]})
@@ -173,16 +153,19 @@ def patch_tasks(org: str):
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>/comments", methods=["POST"])
 @access("comment.create")
-def comment(org: str, task_id: int):
+@operation(body=CommentIn, answers={201: (answer.Comment, "created")})
+def comment(org: str, task_id: int, body: CommentIn):
+    """Comment on a task (the agency may not write internal comments)"""
     task = tasks.task_in(g.org, task_id)
-    body = json_body()
-    created = tasks.add_comment(g.membership, task, body.get("body"), body.get("internal", False))
+    created = tasks.add_comment(g.membership, task, body.body, body.internal)
     db.session.commit()
     return jsonify(comment_json(created)), 201
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>/comments")
 @access("board.view")
+@operation(answers={200: answer.Comments})
 def comments(org: str, task_id: int):
+    """A task's comments (the agency never sees internal ones)"""
     task = tasks.task_in(g.org, task_id)
     return jsonify({"items": [comment_json(c) for c in tasks.comments_for(task, g.membership)]})

@@ -17,8 +17,8 @@ DEMO_PASSWORD = "collab-demo-2026"  # noqa: S105  (published on purpose: demo ac
 
 AGENCY = ("webpartners", "WebPartners Digital Agency", "Europe/Moscow")
 CLIENTS = [
-    ("techsoft", "TechSoft Systems", "Europe/Moscow"),
-    ("cloudline", "Cloudline Software", "Europe/Berlin"),
+    ("techsoft", "TechSoft Systems", "Europe/Moscow", "USD"),
+    ("cloudline", "Cloudline Software", "Europe/Berlin", "EUR"),
 ]
 AGENCY_PEOPLE = [
     ("account@webpartners.example", "Anna Petrova (account manager)"),
@@ -41,9 +41,11 @@ class DemoLogin:
     org: str
 
 
-def _org(slug: str, name: str, kind: str, timezone: str) -> Organization:
+def _org(slug: str, name: str, kind: str, timezone: str, currency: str = "USD") -> Organization:
     org = db.session.scalar(select(Organization).where(Organization.slug == slug))
-    return org or organisations.create_org(slug, name, kind=kind, timezone=timezone)
+    return org or organisations.create_org(
+        slug, name, kind=kind, timezone=timezone, currency=currency
+    )
 
 
 def _person(email: str, name: str, org: Organization, role: str, admin: bool = False):
@@ -57,7 +59,7 @@ def _person(email: str, name: str, org: Organization, role: str, admin: bool = F
 def seed_demo() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     agency = _org(*AGENCY[:2], "agency", AGENCY[2])
-    clients = [_org(slug, name, "client", tz) for slug, name, tz in CLIENTS]
+    clients = [_org(slug, name, "client", tz, money) for slug, name, tz, money in CLIENTS]
     for email, name in AGENCY_PEOPLE:
         _person(email, name, agency, "agency")
         for client in clients:

@@ -342,6 +342,7 @@ def fan_out(now: datetime, batch: int = 2_000) -> int | None:
             Notification.created_at == now,
         )
     )
+    events.alerts_raised.send(None, batch=in_batch)
     db.session.execute(
         update(Alert)
         .where(in_batch)

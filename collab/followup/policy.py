@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from collab.followup.overdue import AlertPolicy
+from collab.followup.overdue import LEVELS, MAX_DAYS, AlertPolicy
 from collab.models import Organization
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
@@ -23,26 +23,43 @@ def policy_of(org: Organization) -> AlertPolicy:
 
 
 def set_alert_policy(org: Organization, form: dict) -> None:
-    """Validated through collab.followup.overdue's own rules, so nonsense never reaches a scan."""
+    """Each field read and checked on its own, so a refusal names the field and what to write
+    (never Python's "month must be in 1..12"); then the pure rules check them together."""
     errors: dict[str, str] = {}
-    try:
-        levels = tuple(int(part) for part in str(form.get("level_days", "")).split(","))
-        holidays = frozenset(
-            date.fromisoformat(part.strip())
-            for part in str(form.get("holidays", "")).replace("\n", ",").split(",")
-            if part.strip()
+    due_soon = _days(form.get("due_soon_days"), 0, "due_soon_days", errors)
+    triage = _days(form.get("triage_days"), 0, "triage_days", errors)
+    parts = [p.strip() for p in str(form.get("level_days") or "").split(",")]
+    levels = tuple(int(p) if p.isdigit() else -1 for p in parts)
+    if len(levels) != len(LEVELS) or not all(1 <= d <= MAX_DAYS for d in levels):
+        errors["level_days"] = (
+            f"write {len(LEVELS)} numbers of days from 1 to {MAX_DAYS}, separated by commas, "
+            "e.g. 1,3,7"
         )
-        policy = AlertPolicy(
-            due_soon_days=int(form.get("due_soon_days", "")),
-            level_days=levels,
-            triage_stale_business_days=int(form.get("triage_days", "")),
-            business_days=form.get("business_days") in ("1", "on", True),
-            holidays=holidays,
-        )
-    except (TypeError, ValueError) as exc:
-        errors["alerts"] = str(exc) or "numbers of days, e.g. 1,3,7; holidays as YYYY-MM-DD"
+    elif not levels[0] < levels[1] < levels[2]:
+        errors["level_days"] = "make each number of days larger than the one before, e.g. 1,3,7"
+    holidays = set()
+    for part in str(form.get("holidays") or "").replace("\n", ",").split(","):
+        if part.strip():
+            try:
+                holidays.add(date.fromisoformat(part.strip()))
+            except ValueError:
+                errors["holidays"] = (
+                    f"“{part.strip()[:40]}” is not a date: write each holiday as YYYY-MM-DD, "
+                    "e.g. 2026-12-25, separated by commas"
+                )
+                break
     if errors:
         raise ValidationFailed("the alert settings were not changed", errors)
+    try:
+        policy = AlertPolicy(
+            due_soon_days=due_soon,
+            level_days=levels,
+            triage_stale_business_days=triage,
+            business_days=form.get("business_days") in ("1", "on", True),
+            holidays=frozenset(holidays),
+        )
+    except ValueError as exc:  # what the pure rules refuse together, said as they say it
+        raise ValidationFailed("the alert settings were not changed", {"alerts": str(exc)}) from exc
     org.alert_due_soon_days = policy.due_soon_days
     org.alert_level_days = ",".join(str(d) for d in policy.level_days)
     org.alert_triage_days = policy.triage_stale_business_days
@@ -50,3 +67,11 @@ def set_alert_policy(org: Organization, form: dict) -> None:
     org.alert_holidays = ",".join(sorted(d.isoformat() for d in policy.holidays))
     org.alert_scanned_on = None  # new thresholds: the next scan looks at every open task
     db.session.flush()
+
+
+def _days(value, low: int, field: str, errors: dict) -> int:
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit() or not low <= int(text) <= MAX_DAYS:
+        errors[field] = f"write a whole number of days from {low} to {MAX_DAYS}"
+        return low
+    return int(text)

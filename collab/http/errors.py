@@ -43,7 +43,10 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if is_api_path():
-            return error_response(error.code or 500, _code(error), error.description)
+            response = error_response(error.code or 500, _code(error), error.description)
+            if getattr(error, "valid_methods", None):  # 405 names what the path has (RFC 9110)
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
         return render_template("error.html", error=error), error.code
 
     @app.errorhandler(DomainError)

@@ -38,10 +38,11 @@ from collab.kpis.materiality import material_pcts
 from collab.kpis.statistics import LOOKBACK_DAYS, DailySeries
 from collab.kpis.totals import daily_totals, data_range
 from collab.kpis.verdicts import DEFAULT_MATERIAL_PCT
-from collab.models import Organization, Task
+from collab.models import Organization, Task, facts_changed
 from collab.models.kpis import TaskImpact
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.work import events
 
 WINDOW_DAYS = 28
 # Part of every fingerprint: a digest of the statistics itself, so a change to the method
@@ -228,6 +229,7 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
         existing = {k: v for k, v in existing.items() if k[0] in wanted_tasks}
 
     inserts, updates, compare = [], [], []
+    became_measured: list[tuple[int, str]] = []
     kept: set[tuple[int, str]] = set()
     for work in plan.works:
         names = plan.metrics.get(work.category, ())
@@ -248,6 +250,8 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
             else:
                 result = plan.measure(work, metric)
                 status = result["status"]
+                if status == "measured" and (old is None or old.status != "measured"):
+                    became_measured.append(key)
                 values = {
                     "status": status,
                     "verdict": result["verdict"],
@@ -302,6 +306,8 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
 
     stale = [row.id for key, row in existing.items() if key not in kept]
     counts.changed += len(stale)
+    if inserts or updates or stale:
+        facts_changed(org.id)  # what earlier work of its kind did
     for start in range(0, len(inserts), _CHUNK):
         db.session.execute(insert(TaskImpact.__table__), inserts[start : start + _CHUNK])
     for start in range(0, len(updates), _CHUNK):
@@ -310,6 +316,8 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
         db.session.execute(
             delete(TaskImpact).where(TaskImpact.id.in_(stale[start : start + _CHUNK]))
         )
+    if became_measured:
+        events.impacts_measured.send(org, impacts=became_measured)
     return counts
 
 
@@ -336,6 +344,8 @@ def measure_org(org: Organization, now: dt.datetime | None = None) -> Counts:
         )
     )
     counts.changed += gone.rowcount or 0
+    if gone.rowcount:
+        facts_changed(org.id)
     db.session.flush()
     return counts
 
@@ -345,7 +355,9 @@ def measure_task_now(task: Task) -> int:
 
     Returns how many impacts the task has stored."""
     if task.status != "done" or task.completed_at is None:
-        db.session.execute(delete(TaskImpact).where(TaskImpact.task_id == task.id))
+        gone = db.session.execute(delete(TaskImpact).where(TaskImpact.task_id == task.id))
+        if gone.rowcount:
+            facts_changed(task.organization_id)
         return 0
     org = db.session.get(Organization, task.organization_id)
     work = task_work(task, ZoneInfo(org.timezone))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from collab.kpis.custom_metrics import metric_definitions
-from collab.models import Membership, Organization
+from collab.models import Membership, Organization, facts_changed
 from collab.models.kpis import CategoryMetrics
 from collab.platform.clock import utcnow
 from collab.platform.errors import ValidationFailed
@@ -104,4 +104,5 @@ def set_metrics_for(
         row.updated_by_id = actor.user_id
         row.updated_at = utcnow()
     db.session.flush()
+    facts_changed(org.id)
     return chosen

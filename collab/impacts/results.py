@@ -33,15 +33,18 @@ def impacts_for_task(task: Task) -> list[dict]:
         result = plan.measure(work, metric)
         if confounders is None:
             confounders = confounders_of(task, result, zone)
-        items.append(
-            {
-                "metric": metric,
-                **{k: v for k, v in result.items() if k != "warnings"},
-                "confounders": confounders,
-                "warnings": result["warnings"] + _confounder_warnings(confounders),
-            }
-        )
+        items.append(impact_object(metric, result, confounders))
     return items
+
+
+def impact_object(metric: str, result: dict, confounders: list[int]) -> dict:
+    """An impact as API.md tells it: the measurement, its metric and its confounders."""
+    return {
+        "metric": metric,
+        **{k: v for k, v in result.items() if k != "warnings"},
+        "confounders": confounders,
+        "warnings": list(result.get("warnings", ())) + _confounder_warnings(confounders),
+    }
 
 
 def _confounder_warnings(confounders: list[int]) -> list[str]:

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from collab.kpis.metrics import DEFAULT_METRICS, UNITS, MetricDef
-from collab.models import Membership, Organization
+from collab.models import Membership, Organization, facts_changed
 from collab.models.kpis import KpiMetric
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
@@ -49,4 +49,5 @@ def define_metric(
     )
     db.session.add(metric)
     db.session.flush()
+    facts_changed(org.id)
     return metric

@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from collab.kpis.metrics import DEFAULT_METRICS, MetricDef
@@ -163,21 +163,6 @@ def parse_csv(
     return result
 
 
-def summarise(observations: Iterable[Observation]) -> dict:
-    """What an import would write, for the preview. ``channels`` lists "" for all-channel rows."""
-    observations = list(observations)
-    if not observations:
-        return {"rows": 0, "metrics": [], "from": None, "to": None, "channels": []}
-    days = [o.date for o in observations]
-    return {
-        "rows": len(observations),
-        "metrics": sorted({o.metric for o in observations}),
-        "from": min(days).isoformat(),
-        "to": max(days).isoformat(),
-        "channels": sorted({o.channel for o in observations}),
-    }
-
-
 # --- shared checks -------------------------------------------------------------------------
 
 _JSON_FIELDS = frozenset({"metric", "date", "value", "channel"})
@@ -250,14 +235,16 @@ class _Checks:
         channel = raw.strip().lower()
         if len(channel) > MAX_CHANNEL_LENGTH:
             return None, f"longer than {MAX_CHANNEL_LENGTH} characters"
+        if "\x00" in channel:  # PostgreSQL cannot store it in text: refused, not a 500
+            return None, "contains a NUL character"
         return channel, None
 
 
 def _checked_sign(value: float, metric: MetricDef | None) -> tuple[float | None, str | None]:
     if not math.isfinite(value):
         return None, "not a finite number"
-    if metric is not None and metric.non_negative and value < 0:
-        return None, f"negative {metric.name}"
+    if metric is not None and (problem := metric.out_of_range(value)):
+        return None, problem
     # Adding zero turns -0.0 into 0.0, which would otherwise come back out of the API as "-0.0".
     return value + 0.0, None
 

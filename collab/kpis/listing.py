@@ -3,10 +3,7 @@ time; derived metrics computed from the daily totals."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 
 import numpy as np
 from sqlalchemy import func, select, tuple_
@@ -18,23 +15,26 @@ from collab.models import Organization
 from collab.models.kpis import KpiObservation
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.paging import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    NOT_A_CURSOR,
+    decode_cursor,
+    encode_cursor,
+    page_of,
+)
 
-MAX_LIMIT = 200
+
+def _row_cursor(key: tuple[str, dt.date, str]) -> str:
+    return encode_cursor({"m": key[0], "d": key[1].isoformat(), "c": key[2]})
 
 
-def encode_cursor(key: tuple[str, dt.date, str]) -> str:
-    raw = json.dumps({"m": key[0], "d": key[1].isoformat(), "c": key[2]})
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[str, dt.date, str]:
+def _row_after(cursor: str) -> tuple[str, dt.date, str]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        data = decode_cursor(cursor)
         return str(data["m"]), dt.date.fromisoformat(data["d"]), str(data["c"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise ValidationFailed(
-            "bad paging parameters", {"cursor": "not a cursor this API gave"}
-        ) from None
+    except (ValueError, KeyError, TypeError):
+        raise ValidationFailed("bad paging parameters", {"cursor": NOT_A_CURSOR}) from None
 
 
 def _parse_day(raw: str | None, field: str, errors: dict) -> dt.date | None:
@@ -54,7 +54,7 @@ def query_kpis(
     date_to: str | None = None,
     channel: str | None = None,
     cursor: str | None = None,
-    limit: int | str | None = 50,
+    limit: int | str | None = DEFAULT_LIMIT,
 ) -> tuple[list[dict], str | None]:
     """Observations in (metric, date, channel) order, one page; derived metrics computed.
 
@@ -70,13 +70,13 @@ def query_kpis(
     if first and last and first > last:
         errors["to"] = "on or after from"
     try:
-        size = int(limit if limit not in (None, "") else 50)
+        size = int(limit if limit not in (None, "") else DEFAULT_LIMIT)
         if not 1 <= size <= MAX_LIMIT:
             raise ValueError
     except ValueError:
         errors["limit"] = f"a whole number from 1 to {MAX_LIMIT}"
-        size = 50
-    after = decode_cursor(cursor) if cursor else None
+        size = DEFAULT_LIMIT
+    after = _row_after(cursor) if cursor else None
     if errors:
         raise ValidationFailed("bad query parameters", errors)
     channel = (channel or "").strip().lower() or None
@@ -107,13 +107,12 @@ def query_kpis(
             KpiObservation.metric, KpiObservation.day, KpiObservation.channel
         ).limit(size + 1)
         page = [tuple(row) for row in db.session.execute(query)]
-    more = len(page) > size
-    page = page[:size]
+    page, more = page_of(page, size)
     items = [
         {"metric": m, "date": d.isoformat(), "value": v, "channel": c or None}
         for m, d, c, v in page
     ]
-    next_cursor = encode_cursor(page[-1][:3]) if more else None
+    next_cursor = _row_cursor(page[-1][:3]) if more else None
     return items, next_cursor
 
 

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from numbers import Real
 
+from collab.kpis.money import format_money
+
 UNITS = ("count", "money", "percent", "ms", "ratio")
 # What each derived metric is computed from (collab.kpis.totals computes it).
 DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
@@ -31,10 +33,70 @@ class MetricDef:
     non_negative: bool = True
     # How it reads in a sentence ("page load time (LCP, ms)"); the name with spaces if unset.
     label: str = ""
+    # The range one day's value may take; None takes the unit's (UNIT_RANGES). Checked on the
+    # way in, so sums over channels, derived metrics and the JSON the API answers stay finite.
+    minimum: float | None = None
+    maximum: float | None = None
+    whole: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.label:
             object.__setattr__(self, "label", _spaced(self.name))
+
+    def bounds(self) -> Range:
+        unit = UNIT_RANGES.get(self.unit, FALLBACK_RANGE)
+        low = unit.minimum if self.minimum is None else self.minimum
+        if self.non_negative:
+            low = max(low, 0.0)
+        return Range(
+            minimum=low,
+            maximum=unit.maximum if self.maximum is None else self.maximum,
+            whole=unit.whole if self.whole is None else self.whole,
+            smallest=unit.smallest,
+        )
+
+    def out_of_range(self, value: float) -> str | None:
+        """Why a finite day's value cannot be this metric's, or None."""
+        if self.non_negative and value < 0:
+            return f"negative {self.name}"
+        bounds = self.bounds()
+        if not bounds.minimum <= value <= bounds.maximum:
+            return (
+                f"out of range for {self.name} ({self.unit}): "
+                f"from {_plain(bounds.minimum)} to {_plain(bounds.maximum)}"
+            )
+        if bounds.whole and not value.is_integer():
+            return f"not a whole number: {self.name} is a count"
+        if value and abs(value) < bounds.smallest:
+            return f"too small for {self.unit}: 0, or at least {_plain(bounds.smallest)}"
+        return None
+
+
+def _plain(number: float) -> str:
+    return f"{number:,.0f}" if number.is_integer() else f"{number:g}"
+
+
+@dataclass(frozen=True)
+class Range:
+    minimum: float
+    maximum: float
+    whole: bool = False
+    # Non-zero magnitudes below this are refused. Money is counted in cents: a spend of 1e-300
+    # would make ROMI (revenue - cost) / cost overflow to infinity.
+    smallest: float = 0.0
+
+
+# Generous bounds: no organisation has a trillion leads or spends a trillion a day, and no
+# page takes a day to paint. Their job is to keep numbers finite, not to judge them.
+# Symmetric, so a metric declared signed (non_negative=False) may go as far below zero.
+UNIT_RANGES: dict[str, Range] = {
+    "count": Range(-1e12, 1e12, whole=True),
+    "money": Range(-1e12, 1e12, smallest=0.01),
+    "percent": Range(-100.0, 100.0),
+    "ms": Range(-86_400_000.0, 86_400_000.0),
+    "ratio": Range(-1e9, 1e9),
+}
+FALLBACK_RANGE = Range(-1e12, 1e12)
 
 
 DEFAULT_METRICS: dict[str, MetricDef] = {
@@ -99,13 +161,16 @@ def unit_of(metric: str) -> str:
     return known.unit if known else ""
 
 
-def format_short(value: float | None, unit: str = "") -> str:
+def format_short(value: float | None, unit: str = "", currency: str | None = None) -> str:
     """A value where space is short (pages, chart axes), its precision following its size:
     1,234 / 123 / 12.3 / 1.23 / 0.123, whole numbers without decimals (14 leads, never
-    14.0), and % for percent metrics. No figure (None, NaN, a flag) reads as a dash."""
+    14.0), and % for percent metrics. Money with a ``currency`` carries it ("$1,234",
+    "$12.50"). No figure (None, NaN, a flag) reads as a dash."""
     if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
         return NO_VALUE
     size = abs(value)
+    if unit == "money" and currency:
+        return format_money(value, currency, places=0 if size >= 100 else None)
     if float(value).is_integer() or size >= 100:
         text = f"{value:,.0f}"
     elif size >= 10:
@@ -117,11 +182,12 @@ def format_short(value: float | None, unit: str = "") -> str:
     return text + ("%" if unit == "percent" else "")
 
 
-def format_full(value: float, unit: str = "") -> str:
-    """A value in a sentence: money with its cents ("1,250.00"), whole numbers without
-    decimals, everything else as precise as it needs to be."""
+def format_full(value: float, unit: str = "", currency: str | None = None) -> str:
+    """A value in a sentence: money with its cents ("1,250.00", or "$1,250.00" with a
+    ``currency``), whole numbers without decimals, everything else as precise as it needs
+    to be."""
     if unit == "money":
-        return f"{value:,.2f}"
+        return format_money(value, currency) if currency else f"{value:,.2f}"
     if float(value).is_integer():
         return f"{value:,.0f}"
     if abs(value) >= 100:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from collab.kpis import input as kpi_input
 from collab.kpis.custom_metrics import metric_definitions
 from collab.kpis.input import Observation, RowErrors
-from collab.models import Organization
+from collab.models import Organization, facts_changed
 from collab.models.kpis import KpiObservation
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import Conflict, ValidationFailed
@@ -38,14 +38,6 @@ def validate_json(org: Organization, items) -> list[Observation]:
         return kpi_input.validate_observations(
             items, local_today(org.timezone), metric_definitions(org)
         )
-    except RowErrors as error:
-        raise _refused(error) from None
-
-
-def parse_upload(org: Organization, text: str) -> list[Observation]:
-    """A CSV upload (long or wide form), checked all or nothing (ValidationFailed)."""
-    try:
-        return parse_upload_rows(org, text)
     except RowErrors as error:
         raise _refused(error) from None
 
@@ -142,6 +134,7 @@ def record_kpis(
     if progress and not new and not changed:
         progress(total, total)
     if new or changed:
+        facts_changed(org.id)  # today's figures may have moved
         # Measured again by a worker; written with the data, so it cannot be forgotten.
         later("workers.kpi_jobs.measure_org", org.id)
     return {"inserted": len(new), "updated": len(changed), "unchanged": unchanged}
@@ -150,11 +143,6 @@ def record_kpis(
 def record_json(org: Organization, items) -> dict:
     """The API's POST: validate every row, then upsert them all (or raise, writing nothing)."""
     return record_kpis(org, validate_json(org, items))
-
-
-def import_csv(org: Organization, text: str, progress: Progress | None = None) -> dict:
-    """A CSV file: validate every line, then upsert them all (or raise, writing nothing)."""
-    return record_kpis(org, parse_upload(org, text), progress)
 
 
 def parse_upload_rows(org: Organization, text: str) -> list[Observation]:

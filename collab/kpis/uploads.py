@@ -1,10 +1,13 @@
 """A KPI file between its preview and its import, and the import of a file too long to wait
 for.
 
-The preview checks every line and keeps the text on disk for a day under a random token, so
-the person confirms what they saw without sending it again. Files of up to SYNC_IMPORT_ROWS
-data rows import while the browser waits; longer ones in a worker (job kpi-import-<token>),
-whose progress the page follows.
+The preview reads the whole file (collab.kpis.file_imports) and keeps its bytes, as they were
+uploaded (ZIPs and workbooks are binary), on disk for a day under a random token, so the
+person confirms what they saw, or chooses metrics for its unmapped columns, without sending it
+again. Files of up to SYNC_IMPORT_ROWS observations import while the browser waits; longer ones
+in a worker (job kpi-import-<token>), whose progress the page follows. The worker reads the
+kept file from the same instance folder (COLLAB_INSTANCE), so the web app and the workers
+must share it, as `make run` and deploy/ arrange.
 
 When the job queue cannot be reached, a long file is not imported inside the request
 instead: that could outlast the web server's timeout and would hold a web worker for a
@@ -14,6 +17,7 @@ queue is back starts the import; the page says so.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -23,11 +27,11 @@ from pathlib import Path
 
 from flask import current_app
 
-from collab.kpis import input as kpi_input
-from collab.kpis import recording
+from collab.kpis import file_imports
+from collab.kpis.files import KpiFile, UnmappedColumn
+from collab.kpis.input import Observation
 from collab.models import Organization
 from collab.platform import queue
-from collab.platform.errors import ValidationFailed
 
 SYNC_IMPORT_ROWS = 5_000
 KEEP_SECONDS = 24 * 3600
@@ -37,80 +41,130 @@ _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
-class Preview:
+class KeptFile:
     token: str
-    summary: dict  # kpi_input.summarise: rows, metrics, from, to, channels
-    plan: dict  # inserted, updated, unchanged, were it imported now
-    first_rows: list[kpi_input.Observation]
-    in_background: bool
+    name: str
+    channel: str | None
+    data: bytes
+    rows: int = 0  # observations found when it was last previewed
+
+    @property
+    def in_background(self) -> bool:
+        return self.rows > SYNC_IMPORT_ROWS
 
 
-def decode(data: bytes) -> str:
-    # Excel on a Russian Windows saves CSV as cp1251; everything else we meet is UTF-8.
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed("the file is not text", {"file": "save it as CSV (UTF-8)"})
+@dataclass(frozen=True)
+class Preview:
+    """What the page shows before anything is written. ``read`` is None when no column of
+    the file maps to a metric yet: ``unmapped`` then says what could, and ``problem`` why."""
+
+    token: str
+    name: str
+    channel: str | None
+    read: KpiFile | None
+    plan: dict | None  # inserted, updated, unchanged, were it imported now
+    unmapped: tuple[UnmappedColumn, ...]
+    problem: str = ""
+
+    @property
+    def first_rows(self) -> list[Observation]:
+        return list(self.read.observations[:PREVIEW_ROWS]) if self.read else []
+
+    @property
+    def rows(self) -> int:
+        return len(self.read.observations) if self.read else 0
+
+    @property
+    def in_background(self) -> bool:
+        return self.rows > SYNC_IMPORT_ROWS
+
+    @property
+    def channels(self) -> list[str]:
+        return sorted({o.channel for o in self.read.observations}) if self.read else []
 
 
-def data_rows(text: str) -> int:
-    return max(sum(1 for line in text.splitlines() if line.strip()) - 1, 0)
-
-
-def imports_in_background(text: str) -> bool:
-    return data_rows(text) > SYNC_IMPORT_ROWS
-
-
-def preview(org: Organization, upload: bytes | str) -> Preview:
-    """Checks every line (ValidationFailed, nothing kept) and keeps the clean file."""
-    text = decode(upload) if isinstance(upload, bytes) else upload
-    if not text.strip():
-        raise ValidationFailed(
-            "Nothing to import.", {"file": "choose a CSV file (or paste its lines)"}
+def preview(
+    org: Organization, name: str, data: bytes, channel: str | None = None, token: str = ""
+) -> Preview:
+    """Reads the whole file and keeps it (under ``token`` again when given). Raises
+    KpiFileRefused, keeping nothing, unless the refusal is only that no column maps to a
+    metric yet: then the file is kept and the preview offers its columns."""
+    if not data.strip():
+        raise file_imports.KpiFileRefused(
+            "Nothing to import: choose a file (or paste its lines).",
+            {"file": "choose a KPI export, or paste the lines of a CSV"},
         )
-    observations = recording.parse_upload(org, text)
+    try:
+        read = file_imports.read_file(org, name, data, channel)
+    except file_imports.KpiFileRefused as refused:
+        if not refused.unmapped:
+            raise
+        token = _keep(org, name, data, channel, 0, token)
+        return Preview(token, name, channel, None, None, refused.unmapped, refused.message)
+    token = _keep(org, name, data, channel, len(read.observations), token)
     return Preview(
-        token=_keep(org, text),
-        summary=kpi_input.summarise(observations),
-        plan=recording.plan_kpis(org, observations),
-        first_rows=observations[:PREVIEW_ROWS],
-        in_background=imports_in_background(text),
+        token, name, channel, read, file_imports.plan_file(org, read), tuple(read.unmapped)
     )
 
 
-def _folder(org: Organization) -> Path:
-    folder = Path(current_app.config["INSTANCE_PATH"]) / "kpi-uploads" / str(org.id)
+def preview_again(org: Organization, upload: KeptFile) -> Preview:
+    """The kept file read again, after choices for its columns were saved."""
+    return preview(org, upload.name, upload.data, upload.channel, upload.token)
+
+
+def _folder(org: Organization | int) -> Path:
+    org_id = org if isinstance(org, int) else org.id
+    folder = Path(current_app.config["INSTANCE_PATH"]) / "kpi-uploads" / str(org_id)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def _keep(org: Organization, text: str) -> str:
+def _keep(
+    org: Organization, name: str, data: bytes, channel: str | None, rows: int, token: str = ""
+) -> str:
+    """Keeps the file (or, for a token already kept, what its last reading found)."""
     folder = _folder(org)
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.glob("*.csv"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.csv").write_text(text, encoding="utf-8")
+    if not token:
+        cutoff = time.time() - KEEP_SECONDS
+        for old in folder.glob("*.upload"):
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+                old.with_suffix(".json").unlink(missing_ok=True)
+        token = secrets.token_hex(16)
+        (folder / f"{token}.upload").write_bytes(data)
+    about = {"name": name, "channel": channel, "rows": rows}
+    (folder / f"{token}.json").write_text(json.dumps(about), encoding="utf-8")
     return token
 
 
-def kept(org: Organization, token: str) -> str | None:
+def kept(org: Organization | int, token: str) -> KeptFile | None:
     """The previewed file, or None when the token is not one of this organisation's kept
     files (expired, imported already, or made up)."""
-    if not _TOKEN.fullmatch(token):
+    if not _TOKEN.fullmatch(token or ""):
         return None
-    path = _folder(org) / f"{token}.csv"
-    if not path.exists() or path.stat().st_mtime < time.time() - KEEP_SECONDS:
+    folder = _folder(org)
+    path, about = folder / f"{token}.upload", folder / f"{token}.json"
+    if not path.exists() or not about.exists():
         return None
-    return path.read_text(encoding="utf-8")
+    if path.stat().st_mtime < time.time() - KEEP_SECONDS:
+        return None
+    meta = json.loads(about.read_text(encoding="utf-8"))
+    name = str(meta.get("name") or "the file")
+    rows = int(meta.get("rows") or 0)
+    return KeptFile(token, name, meta.get("channel"), path.read_bytes(), rows)
 
 
-def forget(org: Organization, token: str) -> None:
-    if _TOKEN.fullmatch(token):
-        (_folder(org) / f"{token}.csv").unlink(missing_ok=True)
+def forget(org: Organization | int, token: str) -> None:
+    if _TOKEN.fullmatch(token or ""):
+        folder = _folder(org)
+        (folder / f"{token}.upload").unlink(missing_ok=True)
+        (folder / f"{token}.json").unlink(missing_ok=True)
+
+
+def import_now(org: Organization, upload: KeptFile) -> dict:
+    """A short file, while the browser waits: the API's answer. The caller commits, then
+    forgets the file."""
+    return file_imports.import_file(org, upload.name, upload.data, upload.channel)
 
 
 # --- a long file, in a worker --------------------------------------------------------------
@@ -120,27 +174,33 @@ def _job_id(token: str) -> str:
     return f"kpi-import-{token}"
 
 
-def start_import(org: Organization, token: str, text: str) -> None:
-    """Hands a kept file to a worker. Confirming twice starts it once. Raises QueueAway
-    (the file stays kept)."""
+def start_import(org: Organization, upload: KeptFile) -> None:
+    """Hands a kept file to a worker, which reads it from the instance folder. Confirming
+    twice starts it once. Raises QueueAway (the file stays kept)."""
     queue.enqueue(
         IMPORT_JOB,
         org.id,
-        text,
-        job_id=_job_id(token),
-        meta={"org_id": org.id, "done": 0, "total": data_rows(text), "stage": "queued"},
+        upload.token,
+        job_id=_job_id(upload.token),
+        meta={"org_id": org.id, "done": 0, "total": upload.rows, "stage": "queued"},
     )
-    forget(org, token)
 
 
-def import_in_stages(org: Organization, text: str, progress: Callable[..., None]) -> dict[str, int]:
-    """The worker's import: every line checked, then every row written, all or nothing
-    (DomainError, no commit). progress(done, total, stage) says where it is."""
+def import_in_stages(org: Organization, token: str, progress: Callable[..., None]) -> dict:
+    """The worker's import of a kept file: read again with the choices saved since the
+    preview, then every row written, all or nothing (DomainError, no commit). progress(done,
+    total, stage) says where it is. The caller commits, then forgets the file."""
+    upload = kept(org, token)
+    if upload is None:
+        raise file_imports.KpiFileRefused(
+            "The uploaded file is no longer kept (a day has passed, or it was imported "
+            "already); nothing was imported. Upload it again.",
+            {"file": "upload it again"},
+        )
     progress(0, 0, "checking")
-    observations = recording.parse_upload(org, text)
-    progress(0, len(observations))
-    counts = recording.record_kpis(org, observations, progress)
-    progress(len(observations), len(observations), "saving")
+    counts = file_imports.import_file(org, upload.name, upload.data, upload.channel, progress)
+    written = counts["inserted"] + counts["updated"] + counts["unchanged"]
+    progress(written, written, "saving")
     return counts
 
 
@@ -150,7 +210,7 @@ class ImportProgress:
     stage: str  # queued, checking, writing, saving, done
     done: int
     total: int
-    result: dict | None = None  # the counts, once imported
+    result: dict | None = None  # the API's answer, once imported
     error: str | None = None  # why nothing was imported
     fields: dict | None = None
 

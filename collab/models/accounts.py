@@ -14,8 +14,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.util import identity_key
 
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
@@ -30,6 +33,16 @@ DIRECTOR_OF_TEAM = {"it": "cio", "marketing": "cmo"}
 # the team) and its director.
 TEAM_ROLES = {team: (team, director) for team, director in DIRECTOR_OF_TEAM.items()}
 ORG_KINDS = ("client", "agency")
+# The words people read for teams and roles, defined once (see STATUS_LABELS).
+TEAM_LABELS = {"it": "IT", "marketing": "Marketing"}
+UNROUTED = "Unrouted"  # a task no rule could give a team: both directors decide
+ROLE_LABELS = {
+    "cio": "CIO (IT director)",
+    "cmo": "CMO (marketing director)",
+    "it": "IT staff",
+    "marketing": "Marketing staff",
+    "agency": "Agency",
+}
 
 
 def one_of(column: str, values) -> str:
@@ -46,6 +59,8 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16), default="client")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The ISO 4217 code every money amount of the organisation is in (collab.kpis.money).
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     # Default due dates by priority, in days from filing (editable by the directors).
     due_days_urgent: Mapped[int] = mapped_column(default=3, server_default="3")
     due_days_high: Mapped[int] = mapped_column(default=14, server_default="14")
@@ -62,6 +77,11 @@ class Organization(db.Model):
     # The local date of the last finished scan: the next one only looks at what came due
     # since (and at tasks marked for a check). None means "look at everything".
     alert_scanned_on: Mapped[date | None] = mapped_column(Date)
+    # Bumped (facts_changed) by every write to what training notes read organisation-wide:
+    # note versions, the category -> metrics map, metric definitions, KPI observations,
+    # measured impacts and the finished tasks they belong to. Processes cache those facts
+    # by (organisation, facts_version).
+    facts_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
@@ -181,3 +201,34 @@ class PasswordReset(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+FACTS_CHANGED = "facts_changed"  # Session.info: organisations bumped in this transaction
+
+
+def facts_changed(org_id: int) -> None:
+    """This transaction changes what the organisation's training notes read: bump its
+    ``facts_version`` with the change, so that no process serves the old facts once it
+    commits. A loaded organisation reads the new number again (never a guessed one)."""
+    db.session.execute(
+        update(Organization)
+        .where(Organization.id == org_id)
+        .values(facts_version=Organization.facts_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    loaded = db.session.identity_map.get(identity_key(Organization, org_id))
+    if loaded is not None:
+        db.session.expire(loaded, ["facts_version"])
+    db.session.info.setdefault(FACTS_CHANGED, set()).add(org_id)
+
+
+def facts_uncommitted(session: Session, org_id: int) -> bool:
+    """Whether this session's open transaction changed the organisation's facts: what it
+    reads then is its own, not yet anybody's, and must not be cached."""
+    return org_id in session.info.get(FACTS_CHANGED, ())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changed_facts(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(FACTS_CHANGED, None)

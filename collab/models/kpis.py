@@ -63,6 +63,30 @@ class KpiObservation(db.Model):
     )
 
 
+class KpiFileMapping(db.Model):
+    """What an organisation chose for a column of a tool's export that no metric takes:
+    a metric, or ``None`` to ignore it. Applied to every later file of the same source, on
+    the import page and through the API.
+
+    ``column_key`` is the column's name with case and spacing folded
+    (``collab.kpis.files.results.column_key``); ``label`` is the name as the tool wrote it."""
+
+    __tablename__ = "kpi_file_mapping"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(32))
+    column_key: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200))
+    metric: Mapped[str | None] = mapped_column(String(64))
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("organization_id", "source", "column_key"),)
+
+
 class CategoryMetrics(db.Model):
     """An organisation's own choice of the metrics a category of work is measured against.
 

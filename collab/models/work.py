@@ -27,6 +27,18 @@ OPEN_STATUSES = STATUSES[:4]
 CLOSED_STATUSES = STATUSES[4:]
 PRIORITIES = ("urgent", "high", "medium", "low")
 RESOLUTIONS = ("wont_do", "duplicate")
+# The words people read for each value, defined once: every page, message and the history
+# say "To do", never "todo" (a translation replaces these, and everything follows).
+STATUS_LABELS = {
+    "triage": "Triage",
+    "todo": "To do",
+    "in_progress": "In progress",
+    "review": "Review",
+    "done": "Done",
+    "rejected": "Rejected",
+}
+PRIORITY_LABELS = {"urgent": "Urgent", "high": "High", "medium": "Medium", "low": "Low"}
+RESOLUTION_LABELS = {"wont_do": "Won't do", "duplicate": "Duplicate"}
 _IS_OPEN = one_of("status", OPEN_STATUSES)
 
 
@@ -66,7 +78,12 @@ class RecommendationUrl(db.Model):
         ForeignKey("recommendation.id", ondelete="CASCADE")
     )
     position: Mapped[int] = mapped_column(Integer)
-    url: Mapped[str] = mapped_column(String(2048))
+    # As long as an audit tool may write one (collab.audits.pages.MAX_URL_LENGTH); a form or
+    # the API files URLs of up to 2,048 characters.
+    url: Mapped[str] = mapped_column(String(4096))
+    # The tool's figures for this page in words ("saves ~1,230 ms, 96 KB; mobile"), when an
+    # audit import listed it.
+    detail: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (UniqueConstraint("recommendation_id", "position"),)
 

@@ -112,3 +112,19 @@ def mark_read(user: User, org: Organization, ids: Iterable[int] | None = None) -
     if ids is not None:
         query = query.where(Notification.id.in_(list(ids)))
     return db.session.execute(query.values(read_at=utcnow())).rowcount
+
+
+def open_notification(user: User, org: Organization, notification_id: int) -> Notification | None:
+    """The person opens one of their notifications: it is read from now on. None when it is
+    not theirs in this organisation (as if it did not exist)."""
+    notification = db.session.get(Notification, notification_id)
+    if (
+        notification is None
+        or notification.user_id != user.id
+        or notification.organization_id != org.id
+    ):
+        return None
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+    return notification

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 
 from collab.models import Membership, Notification, Organization, OutboxEmail, User
 from collab.models.accounts import DIRECTOR_ROLES
+from collab.platform.claims import claim
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
@@ -25,6 +31,9 @@ from collab.platform.mail import deliver, header_text
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claimed row whose sender died is tried again after this
 MAX_ATTEMPTS = 8
+# How long a claimed row waits for the database to come back (a restart takes seconds).
+RIDE_OUT_SECONDS = 60
+T = TypeVar("T")
 
 
 def message_id(row_id: int) -> str:
@@ -119,18 +128,14 @@ def _copies(row: OutboxEmail) -> tuple[str, ...]:
 
 
 def _claim(row_id: int, now: datetime) -> bool:
-    claimed = db.session.execute(
-        update(OutboxEmail)
-        .where(
-            OutboxEmail.id == row_id,
-            OutboxEmail.sent_at.is_(None),
-            or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
-        )
-        .values(claimed_until=now + LEASE, attempts=OutboxEmail.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
+    return claim(
+        OutboxEmail,
+        row_id,
+        OutboxEmail.sent_at.is_(None),
+        or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
+        claimed_until=now + LEASE,
+        attempts=OutboxEmail.attempts + 1,
+    )
 
 
 def relay(limit: int = 500, now: datetime | None = None) -> dict:
@@ -157,27 +162,34 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
         )
     )
     sent = failed = 0
-    gave_up: list[OutboxEmail] = []
+    gave_up: list = []
     for row_id in pending:
         if not _claim(row_id, now):
             continue
-        # Read again: the claim counted this attempt in the database, not in memory.
-        row = db.session.get(OutboxEmail, row_id, populate_existing=True)
+        # The row is ours until its lease ends. What it still needs from the database rides
+        # out a restart of it: a message that went out is marked sent (else it would go
+        # again when the lease ends), and one that did not waits seconds, not the lease.
+        row = _riding_out(_claimed, row_id)
         try:
-            cc = tuple(c for c in row.cc.split(",") if c) or _copies(row)
-            deliver(row.to_address, row.subject, row.body, message_id(row.id), cc)
+            deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc)
         except Exception as exc:  # the row stays pending; the lease lets a later run retry
             failed += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            row.claimed_until = now + timedelta(seconds=30 * row.attempts)
             log.warning("mail outbox %s to %s failed: %s", row.id, row.to_address, exc)
-            if row.attempts >= MAX_ATTEMPTS:
-                row.failed_at = utcnow()
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            retry_at = now + timedelta(seconds=30 * row.attempts)
+            final = row.attempts >= MAX_ATTEMPTS
+            _riding_out(
+                _record,
+                row.id,
+                last_error=error,
+                claimed_until=retry_at,
+                failed_at=utcnow() if final else None,
+            )
+            if final:
                 gave_up.append(row)
         else:
             sent += 1
-            row.sent_at = utcnow()
-        db.session.commit()
+            _riding_out(_record, row.id, sent_at=utcnow())
     gave_up += _abandoned(now)
     if gave_up:
         _tell_directors(gave_up)
@@ -190,6 +202,52 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
         "pending": counts["pending"],
         "failed_for_good": counts["failed"],  # every row waiting for an operator's retry
     }
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A claimed row, read once: plain values survive the rollback that a lost connection
+    forces, where the ORM object would have to be read again from the database."""
+
+    id: int
+    organization_id: int | None
+    to_address: str
+    subject: str
+    body: str
+    cc: tuple[str, ...]
+    attempts: int
+
+
+def _claimed(row_id: int) -> _Claimed:
+    # Read again: the claim counted this attempt in the database, not in memory.
+    row = db.session.get(OutboxEmail, row_id, populate_existing=True)
+    cc = tuple(c for c in row.cc.split(",") if c) or _copies(row)
+    return _Claimed(
+        row.id, row.organization_id, row.to_address, row.subject, row.body, cc, row.attempts
+    )
+
+
+def _record(row_id: int, **values) -> None:
+    db.session.execute(update(OutboxEmail).where(OutboxEmail.id == row_id).values(**values))
+    db.session.commit()
+
+
+def _riding_out(work: Callable[..., T], *args, **kwargs) -> T:
+    """``work(*args, **kwargs)`` (reads, or writes it commits), done again after a lost
+    database connection until RIDE_OUT_SECONDS have passed; then the error stands, and the
+    lease takes over."""
+    deadline = time.monotonic() + RIDE_OUT_SECONDS
+    pause = 0.5
+    while True:
+        try:
+            return work(*args, **kwargs)
+        except OperationalError as exc:  # refused, reset, "terminating connection", ...
+            db.session.rollback()
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("mail outbox: the database is away (%s); again in %.1fs", exc, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def _abandoned(now: datetime) -> list[OutboxEmail]:

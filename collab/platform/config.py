@@ -12,6 +12,10 @@ INSTANCE = Path(os.environ.get("COLLAB_INSTANCE", ROOT / "instance"))
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 
 
+MIB = 1024 * 1024
+DEFAULT_PORT = "5000"
+
+
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable app."""
 
@@ -56,14 +60,17 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # Whether to send is decided by MAIL_SERVER alone, in tests too (Flask-Mail would
         # otherwise stay silent whenever TESTING is on).
         "MAIL_SUPPRESS_SEND": False,
-        "BASE_URL": env.get("BASE_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}"),
+        **base_url(env),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # Bodies beyond these answer 413. Uploads (audits, KPI files) declare the larger one per
+        # endpoint (collab.api.validation, collab.http.uploads); everything else the smaller.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * MIB)),
+        "MAX_UPLOAD_LENGTH": int(env.get("MAX_UPLOAD_LENGTH", 100 * MIB)),
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "collab-limits"),
         # Password-reset requests per client address (Flask-Limiter).
@@ -85,6 +92,49 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", 365 * 24 * 3600)),
         # scrypt is werkzeug's default: memory-hard, and needs no extra dependency.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Webhooks to loopback and private networks: allowed outside production (development,
+        # tests), refused in production unless WEBHOOK_ALLOW_PRIVATE=1 (a self-hosted site
+        # inside the same network); WEBHOOK_ALLOW_PRIVATE=0 refuses them everywhere.
+        "WEBHOOK_ALLOW_PRIVATE": env.get("WEBHOOK_ALLOW_PRIVATE", "0" if production else "1")
+        == "1",
         "INVITATION_HOURS": 72,
         "PASSWORD_RESET_MINUTES": 60,
+        # Each process keeps its own pool (gunicorn.conf.py sizes it to a web worker's
+        # threads); a thread that finds every connection taken waits DATABASE_POOL_TIMEOUT
+        # seconds, then the request fails instead of hanging.
+        "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", 5)),
+        "DATABASE_MAX_OVERFLOW": int(env.get("DATABASE_MAX_OVERFLOW", 5)),
+        "DATABASE_POOL_TIMEOUT": int(env.get("DATABASE_POOL_TIMEOUT", 10)),
+    }
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy engine options for the configured database (SQLite keeps the defaults)."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return {}
+    return {
+        "pool_size": config["DATABASE_POOL_SIZE"],
+        "max_overflow": config["DATABASE_MAX_OVERFLOW"],
+        "pool_timeout": config["DATABASE_POOL_TIMEOUT"],
+        # A connection the pool kept across a database restart is dead: test it when it
+        # is checked out (one round trip) rather than fail the request that gets it.
+        "pool_pre_ping": True,
+        # Closes connections older than this, before a proxy or firewall drops them unsaid.
+        "pool_recycle": 1800,
+    }
+
+
+def base_url(env: dict[str, str]) -> dict:
+    """Where people open collab, for links written outside a request (e-mail, jobs).
+
+    BASE_URL when set; otherwise the address `make run` serves, from the same PORT (default
+    5000), so the web app, its workers and `flask jobs run` agree. Behind a proxy only BASE_URL
+    can be right: BASE_URL_FROM says which rule gave the address, so `jobs run` can warn."""
+    explicit = (env.get("BASE_URL") or "").strip().rstrip("/")
+    if explicit:
+        return {"BASE_URL": explicit, "BASE_URL_FROM": "BASE_URL"}
+    port = (env.get("PORT") or "").strip()
+    return {
+        "BASE_URL": f"http://127.0.0.1:{port or DEFAULT_PORT}",
+        "BASE_URL_FROM": "PORT" if port else "default",
     }

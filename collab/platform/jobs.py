@@ -51,6 +51,21 @@ JOBS: dict[str, Job] = {
         Job("workers.jobs.daily_digest", queue="low", timeout=600, retry=None, cron="0 6 * * *"),
         Job("workers.jobs.impact_run", queue="low", timeout=3600, retry=None, cron="30 2 * * *"),
         Job("workers.jobs.heartbeat", queue="low", timeout=60, retry=None, every=60),
+        # Webhooks and Slack; a run stops taking new rows after 50 + 30 s, inside its time limit.
+        Job(
+            "workers.integration_jobs.deliver_outgoing",
+            timeout=180,
+            retry=None,
+            every=10,
+        ),
+        # Hourly: each organisation's first working day starts at its own 07:00.
+        Job(
+            "workers.integration_jobs.monthly_reports",
+            queue="low",
+            timeout=1800,
+            retry=None,
+            cron="5 * * * *",
+        ),
         # Asked for by a change (through the outbox) or by a person.
         Job("workers.jobs.measure_task_impact", timeout=600),
         Job("workers.kpi_jobs.measure_org", timeout=1800),

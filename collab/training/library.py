@@ -6,8 +6,10 @@ an organisation may replace them with its own text, which is parsed by the same 
 module is pure: no Flask, no database. It parses a note, fills its placeholders with the task's
 facts, appends what the work measurably did, and renders the result to sanitised HTML.
 
-Note text is user-edited, so it is never handed to ``str.format``: only the four known
-placeholders are replaced, by a regular expression, and anything else in braces stays literal.
+Note text is user-edited, so it is never handed to ``str.format``: the four known placeholders
+are replaced by a regular expression. A name in braces that is none of them (a typo, or one
+collab does not know) is left out of what staff read, never shown in its braces; editors are
+warned when they save it (``unknown_placeholders``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import nh3
@@ -34,6 +36,7 @@ DONE = "What done means"
 READING = "Further reading"
 SECTIONS = (WHY, HOW, DONE, READING)
 MEASURED_HEADING = "What it did here"
+AUDIT_HEADING = "What the audit found here"
 HISTORY_HEADING = "What earlier work of this kind did here"
 
 _VERDICTS = {"improved": "improved", "worsened": "worsened", "no_change": "no change"}
@@ -55,7 +58,15 @@ _MONTHS = (
     "December",
 )
 
-_PLACEHOLDER = re.compile(r"\{(url_count|priority|due_date|kpi_figures)\}")
+# The placeholders a note may use, and what each becomes on a task (said to editors).
+PLACEHOLDERS = {
+    "url_count": "how many URLs the task lists",
+    "priority": "its priority",
+    "due_date": "its due date",
+    "kpi_figures": "today's figures for the numbers it should move",
+}
+# Any name in braces: the known ones are filled, the others left out.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n(.*?)^---[ \t]*$\n?(.*)\Z", re.M | re.S)
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -80,10 +91,13 @@ class TaskFacts:
     due_date: date | None = None
     # metric -> current value; may be empty.
     kpi_figures: dict[str, float] = field(default_factory=dict)
+    currency: str | None = None  # the organisation's: amounts carry it
     # This task's measured impacts: {"metric", "change_pct", "verdict"}.
     measured: list[dict] = field(default_factory=list)
     # Earlier tasks of this category in the organisation, one entry per measured metric.
     history: list[dict] = field(default_factory=list)
+    # The audit tool's own figures for this work, in sentences (collab.audits.summaries).
+    audit: list[str] = field(default_factory=list)
 
 
 # --- the library ---------------------------------------------------------------------------
@@ -189,16 +203,19 @@ def _section(lines: list[str], tokens: list, heading: str) -> str:
 
 
 def fill(note: Note, facts: TaskFacts) -> str:
-    """The note's Markdown with the known placeholders replaced and, when there are results,
-    sections on what this task and earlier tasks of its kind measurably did."""
+    """The note's Markdown with the known placeholders replaced and sections on what the
+    audit found (when an audit filed the work) and, when there are results, on what this task
+    and earlier tasks of its kind measurably did."""
     values = {
         "url_count": _url_count(facts.url_count),
         "priority": _priority(facts.priority),
         "due_date": _due_date(facts.due_date),
-        "kpi_figures": kpi_sentence(facts.kpi_figures),
+        "kpi_figures": kpi_sentence(facts.kpi_figures, facts.currency),
     }
-    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], note.body_md).rstrip("\n")
+    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), note.body_md).rstrip("\n")
     parts = [text]
+    if facts.audit:
+        parts.append(f"## {AUDIT_HEADING}\n" + "\n".join(f"- {line}" for line in facts.audit))
     if facts.measured:
         parts.append(f"## {MEASURED_HEADING}\n" + measured_summary(facts.measured))
     if facts.history:
@@ -206,11 +223,27 @@ def fill(note: Note, facts: TaskFacts) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def kpi_sentence(figures: dict[str, float]) -> str:
+def unknown_placeholders(body_md: str) -> list[str]:
+    """The names in braces that are no placeholder collab fills, in the order written."""
+    names = (m.group(1) for m in _PLACEHOLDER.finditer(body_md or ""))
+    return list(dict.fromkeys(name for name in names if name not in PLACEHOLDERS))
+
+
+def describe(body_md: str) -> str:
+    """The note as its category's page shows it, for no task in particular: each known
+    placeholder said in words (in italics: "*its due date*"), unknown ones left out."""
+    return _PLACEHOLDER.sub(
+        lambda m: f"*{PLACEHOLDERS[m.group(1)]}*" if m.group(1) in PLACEHOLDERS else "",
+        body_md or "",
+    )
+
+
+def kpi_sentence(figures: dict[str, float], currency: str | None = None) -> str:
     """The figures as one sentence, in the given order: "Today: cost per lead 1,250.00,
-    leads 42."; a sentence saying there are none when no value is a usable number."""
+    leads 42." (money with the ``currency`` when given: "$1,250.00"); a sentence saying there
+    are none when no value is a usable number."""
     shown = [
-        f"{metric_label(metric)} {format_full(value, unit_of(metric))}"
+        f"{metric_label(metric)} {format_full(value, unit_of(metric), currency)}"
         for metric, value in (figures or {}).items()
         if _is_number(value)
     ]
@@ -381,16 +414,26 @@ def _inline_text(children: list) -> str:
 
 def api_note(note: Note, facts: TaskFacts) -> dict:
     """The ``training_note`` object of the public API."""
-    filled = fill(note, facts)
-    # Parsed once for the sections and the HTML alike: an API list renders a note per task,
-    # and parsing the Markdown is most of what that costs.
+    why, how_measured, body_html = _rendered(fill(note, facts))
+    return {
+        "title": note.title,
+        "why": why,
+        "kpis": list(note.kpis),
+        "how_measured": how_measured,
+        "body_html": body_html,
+    }
+
+
+@lru_cache(maxsize=2048)
+def _rendered(filled: str) -> tuple[str, str, str]:
+    """A filled note's sections and HTML. Parsing Markdown is most of what an API list of
+    tasks costs (a few ms a note), and the same facts fill the same text: each process keeps
+    the last few thousand (a few MB), keyed by the whole text, so nothing can go stale."""
     env: dict = {}
     tokens = _MD.parse(filled, env)
     lines = filled.splitlines()
-    return {
-        "title": note.title,
-        "why": plain_text(_section(lines, tokens, WHY)),
-        "kpis": list(note.kpis),
-        "how_measured": plain_text(_section(lines, tokens, HOW)),
-        "body_html": _html(tokens, env),
-    }
+    return (
+        plain_text(_section(lines, tokens, WHY)),
+        plain_text(_section(lines, tokens, HOW)),
+        _html(tokens, env),
+    )

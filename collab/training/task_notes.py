@@ -9,15 +9,26 @@ whatever its length.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from collab.accounts.roles import role_may
+from collab.audits.summaries import figure_lines
 from collab.impacts.results import PastResult, history_by_category, measured_by_task
 from collab.kpis.totals import current_figures
-from collab.models import Membership, Organization, Recommendation, Task
+from collab.models import (
+    Membership,
+    Organization,
+    Recommendation,
+    Task,
+    User,
+    facts_uncommitted,
+)
+from collab.models.site_audits import AuditIssue
 from collab.platform.extensions import db
 from collab.training import library as training
 from collab.training.reading import read_of, state_of
@@ -39,8 +50,10 @@ class NoteBook:
         results: dict[str, list[PastResult]],
         measured: dict[int, list[dict]],
         url_counts: dict[int, int],
+        audits: dict[int, list[str]] | None = None,
     ):
         self.org = org
+        self._audits = audits or {}
         self._notes = notes
         self._figures = figures
         self._results = results
@@ -52,18 +65,17 @@ class NoteBook:
         foreign = [task.id for task in tasks if task.organization_id != org.id]
         if foreign:
             raise ValueError(f"tasks {foreign} belong to another organisation")
-        notes = current_notes(org)
-        slugs = list(dict.fromkeys(slug_of(task.category) for task in tasks))
-        metrics = list(dict.fromkeys(m for slug in slugs for m in notes[slug].note.kpis))
-        figures = current_figures(org, metrics) if metrics else {}
+        facts = organisation_facts(org)
         done = [task.id for task in tasks if task.status == "done"]
+        _attach_assignees(tasks)
         return cls(
             org,
-            notes,
-            figures,
-            history_by_category(org, slugs),
+            facts.notes,
+            facts.figures,
+            facts.results,
             measured_by_task(done),
             _url_counts(tasks),
+            _audit_facts(tasks),
         )
 
     @classmethod
@@ -98,10 +110,68 @@ class NoteBook:
             priority=task.priority,
             due_date=task.due_date,
             kpi_figures={m: self._figures[m] for m in kpis if m in self._figures},
+            currency=self.org.currency,
             # Only finished work has results; reopened work loses them.
             measured=self._measured.get(task.id, []) if task.status == "done" else [],
             history=self.history(task.category, task),
+            audit=self._audits.get(task.recommendation_id, []),
         )
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """What every task's note in an organisation reads, whatever the task: the notes in use
+    (without their rows: the facts outlive the session that read them), today's figures of
+    every metric a note promises, and the results of every category's earlier work."""
+
+    notes: dict[str, CurrentNote]
+    figures: dict[str, float]
+    results: dict[str, list[PastResult]]
+
+
+# Per process: organisation id -> ((its creation time, facts_version), its facts); the
+# creation time tells a recreated organisation (a reset database) reusing the id. Every
+# write that changes the facts bumps the organisation's facts_version in its own
+# transaction, and a request reads the version with the organisation's row, so a
+# committed write is never served stale.
+_FACTS: dict[int, tuple[tuple, OrgFacts]] = {}
+_FACTS_LOCK = threading.Lock()
+
+
+def organisation_facts(org: Organization) -> OrgFacts:
+    """The organisation's facts at its ``facts_version``: from this process's cache, else
+    read (five statements) and kept. Facts read by a transaction that changed them itself
+    are never kept: they are nobody's until it commits."""
+    version = (org.created_at, org.facts_version)
+    own = facts_uncommitted(db.session, org.id)
+    if not own:
+        with _FACTS_LOCK:
+            found = _FACTS.get(org.id)
+        if found is not None and found[0] == version:
+            return found[1]
+    notes = {
+        slug: CurrentNote(current.note, current.version, None)
+        for slug, current in current_notes(org).items()
+    }
+    metrics = list(dict.fromkeys(m for current in notes.values() for m in current.note.kpis))
+    facts = OrgFacts(
+        notes,
+        current_figures(org, metrics) if metrics else {},
+        history_by_category(org, list(notes)),
+    )
+    if not own:
+        with _FACTS_LOCK:
+            kept = _FACTS.get(org.id)
+            # Never replace newer facts with older ones read by a slower request.
+            if kept is None or kept[0][0] != version[0] or kept[0][1] <= version[1]:
+                _FACTS[org.id] = (version, facts)
+    return facts
+
+
+def forget_facts() -> None:
+    """Empties this process's cache (tests that rebuild the database reuse the ids)."""
+    with _FACTS_LOCK:
+        _FACTS.clear()
 
 
 def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
@@ -120,6 +190,44 @@ def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
     for task in missing:
         set_committed_value(task, "recommendation", found[task.recommendation_id])
     return {task.recommendation_id: task.recommendation.url_count for task in tasks}
+
+
+def _attach_assignees(tasks: Sequence[Task]) -> None:
+    """The tasks' assignees in one statement, attached as an eager load would. Not a fact of
+    the notes: the API names every task's assignee beside its note, and the book is what it
+    builds once per page, so a page of 50 tasks does not read its people one by one."""
+    missing = [
+        task
+        for task in tasks
+        if task.assignee_id is not None and "assignee" in inspect(task).unloaded
+    ]
+    if not missing:
+        return
+    people = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User).where(User.id.in_({task.assignee_id for task in missing}))
+        )
+    }
+    for task in missing:
+        set_committed_value(task, "assignee", people[task.assignee_id])
+
+
+def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
+    """For the tasks an audit import filed, the audit's own figures in sentences (savings,
+    counts, the worst pages), by recommendation, in one statement."""
+    ids = list({task.recommendation_id for task in tasks})
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(AuditIssue.recommendation_id, AuditIssue.figures, AuditIssue.checked_at).where(
+            AuditIssue.recommendation_id.in_(ids)
+        )
+    )
+    return {
+        rid: [*figure_lines(figures), f"Figures of the audit of {checked.date().isoformat()}."]
+        for rid, figures, checked in rows
+    }
 
 
 def note_for_task(task: Task, book: NoteBook) -> dict:

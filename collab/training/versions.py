@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from collab.accounts.roles import role_may
 from collab.impacts.metric_map import category_map, metrics_for
-from collab.models import Membership, Organization
+from collab.models import Membership, Organization, facts_changed
 from collab.models.notes import SHIPPED_VERSION, NoteVersion
 from collab.platform.clock import utcnow
 from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -210,6 +210,8 @@ def _add_version(
     try:
         with savepoint():
             db.session.add(row)
+            db.session.flush()
+            facts_changed(org.id)
     except IntegrityError as exc:
         # (organisation, category, version) is unique: a colleague saved version n + 1 first.
         raise Conflict(

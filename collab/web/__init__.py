@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
         audit,
         auth,
         board,
+        calendar,
         home,
         kpis,
         notes,
@@ -20,8 +21,11 @@ def register(app: Flask) -> None:
         people,
         profile,
         recommendations,
+        reports,
         settings,
+        site_audits,
         tasks,
+        webhooks,
     )
 
     for module in (
@@ -38,6 +42,10 @@ def register(app: Flask) -> None:
         profile,
         admin,
         audit,
+        site_audits,
+        reports,
+        webhooks,
+        calendar,
     ):
         app.register_blueprint(module.bp)
 

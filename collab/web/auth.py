@@ -104,8 +104,8 @@ def logout():
 @limiter.limit(
     _login_limit,
     methods=["POST"],
-    error_message="Too many reset requests from this address. Try again in a minute "
-    "(the Retry-After header says exactly when).",
+    # Said to a person: the Retry-After header gives scripts the exact wait.
+    error_message="Too many reset requests from this address. Wait a minute, then try again.",
 )
 def forgot_password():
     form = ForgotPasswordForm()

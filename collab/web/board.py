@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.impacts.ledger import best_impacts
+from collab.models import PRIORITIES
+from collab.models.accounts import TEAM_LABELS, UNROUTED
+from collab.models.work import STATUS_LABELS
 from collab.platform.clock import local_today
-from collab.web.impact_text import badge_text, verdict_tone
+from collab.web.impact_text import badge_text
 from collab.web.page import is_htmx
 from collab.work import board, lifecycle, routing
 
 bp = Blueprint("board", __name__, url_prefix="/orgs/<org>")
 
-
-STATUS_LABELS = dict(board.COLUMNS) | {"rejected": "Rejected"}
-TEAM_LABELS = {"it": "IT", "marketing": "Marketing", None: "Unrouted"}
+# Asked before a director's drop hands a card to the other team; board.js fills the names in.
+REROUTE_QUESTION = "Hand “{title}” from {from} over to {to}? {to} will own it from now on."
 
 
 def card_kit(org, membership) -> dict:
@@ -44,8 +49,15 @@ def card_kit(org, membership) -> dict:
         "director": director,
         "may_move": role_may(role, "task.move"),
         "moves": moves,
-        "team_labels": TEAM_LABELS,
+        "teams": list(TEAM_LABELS.items()),
     }
+
+
+def board_counts_for(org, today, page_url: str | None) -> board.Board:
+    """The counts of the board a move was made on, with that page's filters (htmx names the
+    page in HX-Current-URL)."""
+    query = MultiDict(parse_qsl(urlsplit(page_url or "").query))
+    return board.count_board(org, board.filters_from(query), today)
 
 
 def _add_badges(cards: list[board.Card]) -> None:
@@ -54,8 +66,9 @@ def _add_badges(cards: list[board.Card]) -> None:
         best = best_impacts(card.id for card in cards)
         for card in cards:
             impact = best.get(card.id)
-            card.badge = badge_text(impact) if impact else None
-            card.badge_tone = verdict_tone(impact["verdict"]) if impact else None
+            if impact is not None:
+                card.badge = badge_text(impact)
+                card.badge_verdict = impact["verdict"]  # "no clear change" is never green
 
 
 @bp.route("/")
@@ -86,6 +99,9 @@ def board_page(org: str):
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         people=members_of(g.org),
         kit=card_kit(g.org, g.membership),
+        team_filter=[*TEAM_LABELS.items(), ("none", UNROUTED)],
+        priorities=PRIORITIES,
+        reroute_question=REROUTE_QUESTION,
     )
 
 

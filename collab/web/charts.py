@@ -54,6 +54,7 @@ class Chart:
     bands: list[Band] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     unit: str = ""
+    currency: str | None = None  # money's axis labels carry it
     width: int = 720
     height: int = 220
 
@@ -111,7 +112,7 @@ def render(chart: Chart) -> Markup:
             f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{LEFT + plot_w}" y2="{ty:.1f}" '
             'stroke="#d8dee4" stroke-width="0.5"/>'
             f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5b6670">{escape(format_short(value, chart.unit))}</text>'
+            f'fill="#5b6670">{escape(format_short(value, chart.unit, chart.currency))}</text>'
         )
     ticks = _ticks(chart.first, chart.last)
     for day in ticks:

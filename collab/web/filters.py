@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
+from collab.kpis.money import format_money
+from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
+from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
+from collab.work.routing import CATEGORIES
 
 MISSING = NO_VALUE
 UTC = ZoneInfo("UTC")
@@ -60,9 +64,27 @@ def signed_percent(value) -> str:
     return f"{sign}{rounded:g}%".replace("-", MINUS)
 
 
-def metric(value, name: str) -> str:
-    """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"."""
-    return format_short(value, unit_of(name))
+def metric(value, name: str, currency: str | None = None) -> str:
+    """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"; money
+    with the organisation's ``currency`` reads "$1,250"."""
+    return format_short(value, unit_of(name), currency)
+
+
+def figure(value, unit: str = "", currency: str | None = None) -> str:
+    """A headline figure: counts without decimals ("1,234"), money with the organisation's
+    currency ("$12,480", "$45.20"), everything else as a KPI value reads."""
+    if not _finite(value):
+        return MISSING
+    if unit == "count":
+        return f"{value:,.0f}".replace("-", MINUS)
+    if unit == "money" and currency:
+        return format_money(value, currency, places=0 if abs(value) >= 1000 else None)
+    return format_short(value, unit)
+
+
+def money(value, currency: str | None) -> str:
+    """An amount in the organisation's currency, with its cents: "$1,250.50", "980.00 ₽"."""
+    return format_money(value, currency) if _finite(value) else MISSING
 
 
 def _in_zone(value: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:
@@ -88,14 +110,68 @@ def datetime(value, zone: ZoneInfo | None = None) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
+def _label(labels: dict[str, str], value) -> str:
+    """The words for a stored value; one unknown to the vocabulary reads as itself, spaced."""
+    if value is None or value == "":
+        return MISSING
+    return labels.get(value) or str(value).replace("_", " ")
+
+
+def status_label(value) -> str:
+    return _label(STATUS_LABELS, value)
+
+
+def team_label(value) -> str:
+    """A task's team; none yet reads "Unrouted"."""
+    return UNROUTED if value in (None, "") else _label(TEAM_LABELS, value)
+
+
+def category_label(value) -> str:
+    return CATEGORIES[value].name if value in CATEGORIES else _label({}, value)
+
+
+def priority_label(value) -> str:
+    return _label(PRIORITY_LABELS, value)
+
+
+def resolution_label(value) -> str:
+    return _label(RESOLUTION_LABELS, value)
+
+
+def role_label(value) -> str:
+    return _label(ROLE_LABELS, value)
+
+
+# A measured impact's verdict as the pages say it (API.md's four values).
+VERDICT_LABELS = {
+    "improved": "improved",
+    "worsened": "worsened",
+    "no_change": "no clear change",
+    "inconclusive": "inconclusive",
+}
+
+
+def verdict_label(value) -> str:
+    return _label(VERDICT_LABELS, value)
+
+
 FILTERS = {
     "number": number,
     "percent": percent,
     "signed_percent": signed_percent,
     "metric": metric,
+    "money": money,
+    "figure": figure,
     "metric_label": metric_label,
     "date": date,
     "datetime": datetime,
+    "status_label": status_label,
+    "team_label": team_label,
+    "category_label": category_label,
+    "priority_label": priority_label,
+    "resolution_label": resolution_label,
+    "role_label": role_label,
+    "verdict_label": verdict_label,
 }
 
 

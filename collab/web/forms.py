@@ -6,16 +6,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from collab.accounts.passwords import MIN_PASSWORD
-from collab.models import ROLES
+from collab.models.accounts import ROLE_LABELS
 
-ROLE_CHOICES = [
-    SelectChoice("cio", "CIO (IT director)"),
-    SelectChoice("cmo", "CMO (marketing director)"),
-    SelectChoice("it", "IT staff"),
-    SelectChoice("marketing", "Marketing staff"),
-    SelectChoice("agency", "Agency"),
-]
-assert {choice.value for choice in ROLE_CHOICES} == set(ROLES)
+ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
 
 
 class LoginForm(FlaskForm):

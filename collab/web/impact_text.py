@@ -1,7 +1,7 @@
-"""How measured impacts read on the pages: the badge on a finished card, the verdict's words
-and tone (only an improvement is green; no change and inconclusive are neutral), and what
-would make an inconclusive measurement conclusive. The core hands out data (the impact); the
-words are chosen here, the signed percentage by the pages' one formatter (collab.web.filters).
+"""How measured impacts read on the pages: the badge on a finished card and what would make
+an inconclusive measurement conclusive. The core hands out data (the impact); the words are
+chosen here, the verdict's words and the signed percentage by the pages' one vocabulary and
+formatter (collab.web.filters). Only an improvement is green: the stylesheet colours by verdict.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 
 from flask import Flask
 
-from collab.web.filters import signed_percent
+from collab.web.filters import VERDICT_LABELS, signed_percent
 
 # A card has room for a word or two.
 SHORT_LABELS = {
@@ -30,27 +30,10 @@ SHORT_LABELS = {
     "search_impressions": "impressions",
     "search_position": "position",
 }
-VERDICT_WORDS = {
-    "improved": "improved",
-    "worsened": "worsened",
-    "no_change": "no change",
-    "inconclusive": "inconclusive",
-}
-# The tone a verdict is shown in: green for better, red for worse, grey for the rest.
-VERDICT_TONES = {"improved": "good", "worsened": "bad"}
 # A year of history and the two windows: from then on last year's weeks can stand for the season.
 YEAR_OF_HISTORY = 364 + 2 * 28
 # Doubling both windows shrinks the standard error of their difference by about this much.
 LONGER_WINDOWS = math.sqrt(2.0)
-
-
-def verdict_words(verdict: str | None) -> str:
-    """The verdict as people read it; "waiting for data" before there is one."""
-    return VERDICT_WORDS.get(verdict or "", "waiting for data")
-
-
-def verdict_tone(verdict: str | None) -> str:
-    return VERDICT_TONES.get(verdict or "", "neutral")
 
 
 def badge_text(impact: dict) -> str:
@@ -63,9 +46,7 @@ def badge_text(impact: dict) -> str:
     verdict = impact.get("verdict")
     if verdict in ("improved", "worsened") and change is not None:
         return f"{label} {signed_percent(change)}"
-    if verdict == "no_change":
-        return f"{label}: no change"
-    return f"{label}: inconclusive"
+    return f"{label}: {VERDICT_LABELS.get(verdict, 'inconclusive')}"
 
 
 def conclusive_hints(impact: dict) -> list[str]:
@@ -111,8 +92,4 @@ def conclusive_hints(impact: dict) -> list[str]:
 
 
 def install(app: Flask) -> None:
-    app.jinja_env.filters.update(
-        verdict_words=verdict_words,
-        verdict_tone=verdict_tone,
-        conclusive_hints=conclusive_hints,
-    )
+    app.jinja_env.filters.update(conclusive_hints=conclusive_hints)

@@ -82,7 +82,10 @@ def show(org: str, category: str):
         org=g.org,
         category=CATEGORIES[category],
         current=current,
-        body_html=training.render_html(current.note.body_md),
+        # Placeholders said in words: nobody reads "{due_date}" or an unknown one in braces.
+        body_html=training.render_html(training.describe(current.note.body_md)),
+        unknown=training.unknown_placeholders(current.note.body_md) if _may("notes.edit") else [],
+        known=list(training.PLACEHOLDERS),
         kpis=[training.metric_label(m) for m in current.note.kpis],
         history_html=training.render_html(training.history_summary(history)) if history else "",
         versions=versions.versions(g.org, category),
@@ -145,6 +148,9 @@ def edit(org: str, category: str):
     db.session.commit()
     missing = [h for h in training.SECTIONS if not training.section(saved.body_md, h)]
     flash(f"Saved as version {saved.version}. Every task of this kind now shows it.")
+    unknown = training.unknown_placeholders(saved.body_md)
+    if unknown:
+        flash(unknown_placeholders_warning(unknown), "warning")
     if missing:
         flash(
             "Worth adding: the note has no section headed "
@@ -153,6 +159,15 @@ def edit(org: str, category: str):
             "warning",
         )
     return redirect(url_for("notes.show", org=org, category=category), code=303)
+
+
+def unknown_placeholders_warning(unknown: list[str]) -> str:
+    names = ", ".join(f"{{{name}}}" for name in unknown)
+    known = ", ".join(f"{{{name}}}" for name in training.PLACEHOLDERS)
+    return (
+        f"Tasks show nothing for {names}: collab fills in no such placeholder. "
+        f"The ones it fills in are {known}; correct the name or remove it."
+    )
 
 
 @bp.route("/<category>/diff")

@@ -41,7 +41,9 @@ class Header:
 _ORG_LINKS = (
     ("Board", "board.board", "board.view", ("board", "tasks", "recommendations")),
     ("File a recommendation", "recommendations.new", "recommendation.file", ()),
+    ("Site audits", "audits.index", "audit.import", ("audits",)),
     ("KPIs", "kpis.dashboard", "kpi.view", ("kpis",)),
+    ("Monthly report", "reports.monthly", "report.view", ("reports",)),
     ("Training notes", "notes.index", "org.view", ("notes",)),
     # The agency keeps no reading record, so it has no training of its own to follow.
     ("My training", "notes.my_training", "notes.mark_read", ()),

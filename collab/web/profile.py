@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -11,6 +11,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from collab.accounts import people, signin, tokens
 from collab.accounts.passwords import MIN_PASSWORD
 from collab.http.access import access
+from collab.integrations import calendar
+from collab.integrations.objects import link
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.web.forms import ConfirmForm, TokenForm
@@ -47,6 +49,8 @@ def index(new_token: str | None = None, status: int = 200, password_form=None):
             confirm_form=ConfirmForm(),
             password_form=password_form or PasswordChangeForm(),
             new_token=new_token,
+            calendar_feed=calendar.feed_of(current_user),
+            calendar_url=_calendar_url(),
         ),
         status,
     )
@@ -103,3 +107,36 @@ def revoke_token(token_id: int):
         db.session.commit()
         flash("Token revoked: scripts using it now get 401.")
     return redirect(url_for("profile.index"))
+
+
+def _calendar_url() -> str | None:
+    feed = calendar.feed_of(current_user)
+    if feed is None:
+        return None
+    return link("calendar.feed", current_app.config["BASE_URL"], token=calendar.token_of(feed))
+
+
+@bp.route("/calendar", methods=["POST"])
+@access()
+def calendar_address():
+    """Turns the feed on, or gives it a new address (the old one stops working)."""
+    if ConfirmForm().validate_on_submit():
+        had = calendar.feed_of(current_user) is not None
+        calendar.new_address(current_user)
+        db.session.commit()
+        flash(
+            "Your calendar feed has a new address: the old one no longer works."
+            if had
+            else "Your calendar feed is on: subscribe to its address in your calendar."
+        )
+    return redirect(url_for("profile.index", _anchor="calendar"), code=303)
+
+
+@bp.route("/calendar/off", methods=["POST"])
+@access()
+def calendar_off():
+    if ConfirmForm().validate_on_submit():
+        calendar.turn_off(current_user)
+        db.session.commit()
+        flash("Your calendar feed is off: its address no longer works.")
+    return redirect(url_for("profile.index", _anchor="calendar"), code=303)

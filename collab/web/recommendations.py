@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from collab.http.access import access
 from collab.models import PRIORITIES
+from collab.models.work import PRIORITY_LABELS
+from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.web.feedback import refuse
+from collab.web.task_forms import PAST_DUE_QUESTION
 from collab.work import recommendations, routing
+from collab.work.deadlines import is_past_due
 
 bp = Blueprint("recommendations", __name__, url_prefix="/orgs/<org>/recommendations")
 
@@ -23,15 +27,15 @@ class RecommendationForm(FlaskForm):
     description = TextAreaField("Description (Markdown)", validators=[Optional()])
     category = SelectField("Category (leave to routing)", validators=[Optional()])
     urls = TextAreaField("Affected URLs, one per line", validators=[Optional()])
-    priority = SelectField(
-        "Priority", choices=[SelectChoice(p, p.title()) for p in PRIORITIES], default="medium"
-    )
+    priority = SelectField("Priority", default="medium")
     due_date = DateField("Proposed due date", validators=[Optional()])
+    past_due_ok = BooleanField("Keep this date, although it has passed")
     external_id = StringField("Your reference (optional)", validators=[Optional(), Length(max=200)])
 
 
 def _form() -> RecommendationForm:
     form = RecommendationForm()
+    form.priority.choices = [SelectChoice(p, PRIORITY_LABELS[p]) for p in PRIORITIES]
     form.category.choices = [SelectChoice("", "— let collab route it —")] + [
         SelectChoice(c.slug, c.name)
         for c in routing.CATEGORIES.values()
@@ -40,12 +44,24 @@ def _form() -> RecommendationForm:
     return form
 
 
+def _asks_past_due(form: RecommendationForm) -> bool:
+    """A proposed due date already past is filed once confirmed (an old audit may carry old
+    dates), never by accident: the form asks, beside the date, and offers the box to tick."""
+    due = form.due_date.data
+    if form.past_due_ok.data or not is_past_due(due, local_today(g.org.timezone)):
+        return False
+    form.due_date.errors = [*form.due_date.errors, PAST_DUE_QUESTION.format(date=due)]
+    return True
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @access("recommendation.file")
 def new(org: str):
     form = _form()
-    status = 200
-    if form.validate_on_submit():
+    status, past_due = 200, False
+    if form.validate_on_submit() and _asks_past_due(form):
+        status, past_due = 422, True
+    elif form.validate_on_submit():
         lines = [line.strip() for line in (form.urls.data or "").splitlines() if line.strip()]
         data = {
             "title": form.title.data,
@@ -68,7 +84,10 @@ def new(org: str):
             )
     elif request.method == "POST":
         status = 422
-    return render_template("recommendations/new.html", org=g.org, form=form), status
+    return (
+        render_template("recommendations/new.html", org=g.org, form=form, past_due=past_due),
+        status,
+    )
 
 
 @bp.route("/<int:recommendation_id>")
@@ -83,7 +102,9 @@ def show(org: str, recommendation_id: int):
         org=g.org,
         recommendation=recommendation,
         status=recommendations.status_of(recommendation),
-        urls=recommendations.urls_page(recommendation, page),
+        # Whoever filed it reads why each rejected part will not be done, not just "Rejected".
+        rejections=[t for t in recommendation.tasks if t.status == "rejected"],
+        urls=recommendations.url_lines_page(recommendation, page),
         page=page,
         description_html=render_markdown(recommendation.description),
     )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from collab.accounts import organisations
+from collab.accounts.currencies import CURRENCIES
 from collab.followup import policy
 from collab.http.access import access
 from collab.models import PRIORITIES
+from collab.models.accounts import TEAM_LABELS
 from collab.platform.errors import DomainError
 from collab.platform.extensions import db
 from collab.web.feedback import refuse
@@ -24,7 +27,9 @@ def index(org: str):
         rules=routing_rules.rules_of(g.org),
         categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
         priorities=PRIORITIES,
+        teams=list(TEAM_LABELS.items()),
         kept=routing_rules.routing_kept(g.org.id),
+        currencies=CURRENCIES.values(),
     )
 
 
@@ -79,4 +84,21 @@ def alert_policy(org: str):
     else:
         db.session.commit()
         flash("Alert settings saved: the next scan uses them.")
+    return redirect(url_for("settings.index", org=org), code=303)
+
+
+@bp.route("/currency", methods=["POST"])
+@access("settings.edit")
+def currency(org: str):
+    try:
+        changed = organisations.set_currency(g.org, request.form.get("currency", ""))
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        db.session.commit()
+        flash(
+            f"Amounts are shown in {g.org.currency} from now on."
+            if changed
+            else "The currency stays as it was."
+        )
     return redirect(url_for("settings.index", org=org), code=303)

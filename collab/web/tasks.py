@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
-from collab.models import STATUSES
+from collab.models.work import STATUS_LABELS
 from collab.platform.clock import local_today
-from collab.platform.errors import DomainError
+from collab.platform.errors import Conflict, DomainError
 from collab.platform.extensions import db
-from collab.web.board import card_kit
+from collab.web.board import board_counts_for, card_kit
 from collab.web.feedback import refuse
+from collab.web.history import history_lines
 from collab.web.kpis.impact_panel import task_impact_panel
 from collab.web.notes import note_for_task_page
 from collab.web.page import is_htmx
-from collab.work import recommendations, routing, tasks
+from collab.web.task_forms import asks_past_due, changes_from, task_form, version_of
+from collab.work import recommendations, tasks
 from collab.work.board import card_for
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
@@ -37,42 +40,59 @@ def _form_changes(names) -> dict:
     for name in names:
         if name in request.form:
             value = request.form.get(name, "").strip()
-            if name in ("assignee", "due_date") and value == "-":
+            if name == "assignee" and value == "-":
                 changes[name] = None
             elif value:
                 changes[name] = value
     return changes
 
 
+def _assignees(task) -> list:
+    return [m for m in members_of(g.org) if m.role in task.team_roles]
+
+
+def _rights(task) -> tuple[bool, bool]:
+    """(may triage, may work on it): staff work on their own team's tasks, directors on all."""
+    role = g.membership.role
+    may_triage = role_may(role, "task.triage")
+    return may_triage, may_triage or (role_may(role, "task.move") and role == task.team)
+
+
+def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str = ""):
+    """The task's page. After a refused save: the form as it was typed, its problems beside
+    the fields and the refusal at the form, not a screen above it."""
+    page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
+    may_triage, may_work = _rights(task)
+    return (
+        render_template(
+            "tasks/show.html",
+            org=g.org,
+            task=task,
+            card=card_for(task, local_today(g.org.timezone)),
+            recommendation=task.recommendation,
+            recommendation_status=recommendations.status_of(task.recommendation),
+            urls=recommendations.url_lines_page(task.recommendation, page),
+            urls_page=page,
+            note=note_for_task_page(task, g.membership),
+            panel=task_impact_panel(task),
+            comments=tasks.comments_for(task, g.membership),
+            history=history_lines(tasks.history(task, g.membership), ZoneInfo(g.org.timezone)),
+            may_triage=may_triage,
+            may_work=may_work,
+            may_comment_internal=role_may(g.membership.role, "comment.internal"),
+            form=form or task_form(task, _assignees(task)),
+            refusal=refusal,
+            past_due=past_due,
+            description_html=render_markdown(task.recommendation.description),
+        ),
+        status,
+    )
+
+
 @bp.route("/<int:task_id>")
 @access("board.view")
 def show(org: str, task_id: int):
-    task = tasks.task_in(g.org, task_id)
-    page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
-    role = g.membership.role
-    may_triage = role_may(role, "task.triage")
-    return render_template(
-        "tasks/show.html",
-        org=g.org,
-        task=task,
-        card=card_for(task, local_today(g.org.timezone)),
-        recommendation=task.recommendation,
-        recommendation_status=recommendations.status_of(task.recommendation),
-        urls=recommendations.urls_page(task.recommendation, page),
-        urls_page=page,
-        note=note_for_task_page(task, g.membership),
-        panel=task_impact_panel(task),
-        comments=tasks.comments_for(task, g.membership),
-        history=tasks.history(task),
-        may_triage=may_triage,
-        # Staff work on their own team's tasks; directors on every task.
-        may_work=may_triage or (role_may(role, "task.move") and role == task.team),
-        may_comment_internal=role_may(role, "comment.internal"),
-        assignees=[m for m in members_of(g.org) if m.role in task.team_roles],
-        statuses=STATUSES,
-        categories=[c for c in routing.CATEGORIES.values() if c.slug != routing.UNCATEGORISED],
-        description_html=render_markdown(task.recommendation.description),
-    )
+    return _page(tasks.task_in(g.org, task_id))
 
 
 def render_markdown(text: str) -> str:
@@ -84,7 +104,9 @@ def render_markdown(text: str) -> str:
 @bp.route("/<int:task_id>/move", methods=["POST"])
 @access("task.move")
 def move(org: str, task_id: int):
-    """A card moved on the board (drag and drop, or the card's own form without JavaScript)."""
+    """A card moved on the board (drag and drop, or the card's own form without JavaScript).
+    To htmx it answers the card as it now is, the board's counts (out of band) and what to
+    say; a refusal answers the card as it really is, to go back in place of the dragged one."""
     task = tasks.task_in(g.org, task_id)
     changes = _form_changes(("status", "team", "assignee"))
     today = local_today(g.org.timezone)
@@ -94,54 +116,66 @@ def move(org: str, task_id: int):
         message = refuse(exc)
         if not is_htmx():
             return redirect(request.referrer or url_for("board.board", org=org))
-        # The card as it really is goes back in place of the one that was dragged.
-        current = db.session.get(type(task), task.id)
-        response = make_response(
-            render_template(
-                "partials/card.html",
-                org=g.org,
-                card=card_for(current, today),
-                kit=card_kit(g.org, g.membership),
-            ),
-            exc.status,
-        )
-        response.headers["HX-Trigger"] = json.dumps({"collab:refused": {"message": message}})
-        return response
+        return _card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
     db.session.commit()
+    moved = f"“{task.title}” is now in {STATUS_LABELS[task.status]}."
     if is_htmx():
-        return render_template(
+        return _card_answer(task, today, 200, moved=moved)
+    flash(moved)
+    return redirect(request.referrer or url_for("board.board", org=org))
+
+
+def _card_answer(task, today, status: int, **said):
+    response = make_response(
+        render_template(
             "partials/card.html",
             org=g.org,
             card=card_for(task, today),
             kit=card_kit(g.org, g.membership),
-        )
-    flash(f"“{task.title}” is now {task.status.replace('_', ' ')}.")
-    return redirect(request.referrer or url_for("board.board", org=org))
+            counts=board_counts_for(g.org, today, request.headers.get("HX-Current-URL")),
+        ),
+        status,
+    )
+    events = {f"collab:{kind}": {"message": text} for kind, text in said.items()}
+    response.headers["HX-Trigger"] = json.dumps(events)
+    return response
 
 
 @bp.route("/<int:task_id>/update", methods=["POST"])
 @access("task.move")
 def update(org: str, task_id: int):
-    """The task page's triage form: team, category, assignee, due date, status, rejection."""
+    """The task page's form: triage (team, category, priority, due date, rejection...) for
+    directors, status and assignee for the team's staff."""
     task = tasks.task_in(g.org, task_id)
-    changes = _form_changes(
-        ("status", "team", "category", "assignee", "due_date", "priority", "resolution", "reason")
-    )
-    if "duplicate_of" in request.form and request.form["duplicate_of"].strip():
-        try:
-            changes["duplicate_of"] = int(request.form["duplicate_of"])
-        except ValueError:
-            changes["duplicate_of"] = request.form["duplicate_of"]
-    if "waiting_on_agency" in request.form:
-        changes["waiting_on_agency"] = request.form["waiting_on_agency"] == "1"
+    form = task_form(task, _assignees(task))
+    if not form.validate_on_submit():  # only the CSRF token can fail here
+        return _page(task, form, 400, refusal="The form expired: save it again.")
+    may_triage, _ = _rights(task)
+    changes = changes_from(form, may_triage)
+    question = asks_past_due(task, changes, local_today(g.org.timezone), form)
+    if may_triage and question:
+        form.due_date.errors = [question]
+        return _page(task, form, 422, past_due=question)
     try:
-        tasks.update_task(g.membership, task, changes, _version())
+        tasks.update_task(g.membership, task, changes, version_of(form))
+    except Conflict as exc:
+        message = refuse(exc, form, inline=True)
+        # Saving again applies what was typed over the colleague's change, knowingly.
+        current = tasks.task_in(g.org, task_id)
+        form.version.data = str(current.version)
+        return _page(current, form, 409, refusal=message + " " + CONFLICT_ADVICE)
     except DomainError as exc:
-        refuse(exc)
-        return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
+        message = refuse(exc, form, inline=True)
+        return _page(tasks.task_in(g.org, task_id), form, exc.status, refusal=message)
     db.session.commit()
     flash("Saved.")
-    return redirect(url_for("tasks.show", org=org, task_id=task_id))
+    return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="main"), code=303)
+
+
+CONFLICT_ADVICE = (
+    "What you chose is still in the form: compare it with the task as it is now (above) and "
+    "save again to apply it."
+)
 
 
 @bp.route("/<int:task_id>/comments", methods=["POST"])
@@ -190,7 +224,9 @@ def bulk(org: str):
     try:
         changed = tasks.update_many(g.membership, g.org, items)
     except DomainError as exc:
-        refuse(exc)
+        known = tasks.titles_of(g.org, [item["id"] for item in items])
+        titles = {i: known.get(item["id"], f"task #{item['id']}") for i, item in enumerate(items)}
+        refuse(exc, titles=titles)
     else:
         db.session.commit()
         flash(f"{len(changed)} task(s) updated.")

@@ -13,18 +13,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, literal, or_, select, union_all
 
 from collab.models import PRIORITIES, Organization, Task, User
+from collab.models.accounts import TEAM_LABELS, UNROUTED
+from collab.models.work import OPEN_STATUSES, STATUS_LABELS
 from collab.platform.extensions import db
+from collab.platform.search import folded, like_pattern
 from collab.work import board_counts, tasks
 from collab.work.deadlines import is_due_soon, is_overdue
 
-COLUMNS = (
-    ("triage", "Triage"),
-    ("todo", "To do"),
-    ("in_progress", "In progress"),
-    ("review", "Review"),
-    ("done", "Done"),
-)
-LANES = (("it", "IT"), ("marketing", "Marketing"), (None, "Unrouted"))
+# The board's columns and lanes, named with the one vocabulary of statuses and teams.
+COLUMNS = tuple((status, STATUS_LABELS[status]) for status in (*OPEN_STATUSES, "done"))
+LANES = (*TEAM_LABELS.items(), (None, UNROUTED))
 PAGE = 50  # cards a column shows before "show more", shared between its lanes
 DONE_DAYS = 30
 
@@ -95,7 +93,7 @@ class Card:
     overdue: bool = False
     due_soon: bool = False
     badge: str | None = None  # the measured impact of finished work, e.g. "leads +12%"
-    badge_tone: str | None = None  # good, bad or neutral (no change, inconclusive)
+    badge_verdict: str | None = None  # its verdict, which gives the badge its colour
 
 
 @dataclass
@@ -140,10 +138,8 @@ def _conditions(org: Organization, filters: Filters, today: date) -> list:
     if filters.overdue:
         conditions.append(tasks.overdue_on(today))
     if filters.q:
-        pattern = (
-            "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        conditions.append(Task.title.ilike(pattern, escape="\\"))
+        # Case-blind in every alphabet ("Мета" finds "мета"), on SQLite and PostgreSQL.
+        conditions.append(folded(Task.title).like(like_pattern(filters.q), escape="\\"))
     return conditions
 
 
@@ -207,6 +203,15 @@ def load_board(org: Organization, filters: Filters, today: date) -> Board:
     for row in rows:
         status, _, team = row.cell.partition(":")
         cells[(status, team or None)].cards.append(_card(row, today, org.alert_due_soon_days))
+    _fill_counts(org, filters, today, cells)
+    return Board(columns=list(COLUMNS), lanes=lanes, cells=cells, today=today)
+
+
+def count_board(org: Organization, filters: Filters, today: date) -> Board:
+    """The board's numbers without its cards: every (column, lane) count these filters show.
+    A move answers them, so a board's counts follow its cards without a reload."""
+    lanes = filters.lanes()
+    cells = {(status, team): Lane(status, team) for status, _ in COLUMNS for team, _ in lanes}
     _fill_counts(org, filters, today, cells)
     return Board(columns=list(COLUMNS), lanes=lanes, cells=cells, today=today)
 

@@ -35,3 +35,10 @@ def is_due_soon(status: str, due_date: date | None, today: date, window_days: in
         return False
     first, last = due_soon_dates(today, window_days)
     return first <= due_date <= last
+
+
+def is_past_due(due_date: date | None, today: date) -> bool:
+    """A due date already behind us when it is set: the task would be overdue from the start.
+    Accepted (backfilling history needs it), but the web forms ask first and the task's
+    history keeps a warning."""
+    return due_date is not None and due_date < today

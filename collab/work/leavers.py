@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from collab.accounts import people
 from collab.models import Event, Membership, Organization, Task, User
 from collab.models.work import OPEN_STATUSES
+from collab.notifications.inbox import notify
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.work import board_counts
+
+
+def open_task_count(org: Organization, user: User) -> int:
+    """How many open tasks would go with this person: what a director confirms first."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Task)
+        .where(
+            Task.organization_id == org.id,
+            Task.assignee_id == user.id,
+            Task.status.in_(OPEN_STATUSES),
+        )
+    )
 
 
 def hand_over_open_tasks(
@@ -39,6 +53,15 @@ def hand_over_open_tasks(
                 old=leaver.email,
                 new=colleague.user.email,
             )
+            notify(
+                [colleague.user],
+                org,
+                "task_assigned",
+                f"{actor.user.display_name} handed you “{task.title}” from {leaver.display_name}.",
+                task=task,
+                recommendation=task.recommendation,
+                skip=actor.user,
+            )
             continue
         old_status = task.status
         task.assignee = None
@@ -66,6 +89,11 @@ def deactivate_member(
     their open tasks go to `colleague`, or back to triage."""
     if not membership.active:
         return membership
+    if actor is not None and actor.user_id == membership.user_id:
+        raise ValidationFailed(
+            "you cannot deactivate yourself",
+            {"member": "ask another director to do it, once your work is handed over"},
+        )
     people.check_removable(org, membership)
     if colleague is not None and (
         colleague.organization_id != org.id or not colleague.active or colleague.id == membership.id

@@ -21,10 +21,13 @@ from collab.models import (
 )
 from collab.notifications.inbox import directors, notify
 from collab.platform.clock import local_today
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
+from collab.platform.text import has_visible_text
 from collab.platform.transactions import savepoint
-from collab.work import board_counts, routing
+from collab.work import board_counts, events, routing
+from collab.work.deadlines import is_past_due
 from collab.work.lifecycle import recommendation_status
 
 MAX_URLS = 10_000
@@ -53,7 +56,10 @@ def clean_urls(urls) -> list[str]:
             errors[key] = "not a URL"
             continue
         url = raw.strip()
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "http://[" : an unclosed IPv6 host
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             errors[key] = "not an absolute http(s) URL"
         elif len(url) > MAX_URL_LENGTH:
@@ -90,7 +96,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
     """Validates, routes and stores a recommendation with its tasks, all or nothing."""
     errors: dict[str, str] = {}
     title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if not isinstance(title, str) or not has_visible_text(title):
         errors["title"] = "required"
     elif len(title.strip()) > 200:
         errors["title"] = "at most 200 characters"
@@ -182,6 +188,9 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         db.session.flush()
         board_counts.add(org.id, "triage", task.team, +1)
         Event.on_task(task, filer.user_id, "created", field="team", new=task.team or "unrouted")
+        if is_past_due(due, local_today(org.timezone)):
+            # Filed as asked (imports and backfills need it), never silently.
+            Event.on_task(task, filer.user_id, "warning", field="due_date", new=due.isoformat())
     notify(
         directors(org),
         org,
@@ -191,6 +200,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         task=recommendation.tasks[0],
         skip=filer.user,
     )
+    events.recommendation_filed.send(recommendation)
     return Filing(recommendation, created=True)
 
 
@@ -203,10 +213,7 @@ def _by_external_id(org: Organization, external_id: str) -> Recommendation | Non
 
 
 def recommendation_in(org: Organization, recommendation_id: int) -> Recommendation:
-    recommendation = db.session.get(Recommendation, recommendation_id)
-    if recommendation is None or recommendation.organization_id != org.id:
-        raise NotFound("no such recommendation")
-    return recommendation
+    return row_of(org.id, Recommendation, recommendation_id, "recommendation")
 
 
 def status_of(recommendation: Recommendation) -> str:
@@ -224,3 +231,20 @@ def urls_page(recommendation: Recommendation, page: int = 1, per_page: int = 100
             .limit(per_page)
         )
     )
+
+
+def url_lines_page(
+    recommendation: Recommendation, page: int = 1, per_page: int = 100
+) -> list[tuple[str, str | None]]:
+    """A page of the URLs with what the audit tool said about each ("saves ~1,230 ms")."""
+    page = max(page, 1)
+    return [
+        (url, detail)
+        for url, detail in db.session.execute(
+            select(RecommendationUrl.url, RecommendationUrl.detail)
+            .where(RecommendationUrl.recommendation_id == recommendation.id)
+            .order_by(RecommendationUrl.position)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    ]

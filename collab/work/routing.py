@@ -11,14 +11,20 @@ How a route is chosen, strongest signal first:
 1. A category picked by the filer is trusted as is.
 2. The organisation's own rules, in the order given; the first whose phrase occurs in the title
    or the description decides.
-3. The built-in phrase tables (collab.work.routing_phrases). Title and description are
-   normalised (lower case, ``ё`` read as ``е``, every run of punctuation and whitespace read as
-   one space) and searched with whole-word patterns. A hit in the title beats any hit in the
-   description; within the same field the longest hit wins, because a longer phrase says more
-   ("meta description" is about snippets, "description" alone says nothing); remaining ties go
-   to the earlier hit, then to the category listed first.
+3. The built-in phrase tables (collab.work.routing_phrases and the modules it names). Title
+   and description are normalised (lower case, ``ё`` read as ``е``, every run of punctuation
+   and whitespace read as one space) and searched with whole-word patterns. A hit in the title
+   beats any hit in the description. Within the same field a category that PRECEDENCE puts
+   above another beats it outright; otherwise the longest hit wins, because a longer phrase says
+   more ("meta description" is about snippets, "description" alone says nothing); remaining
+   ties go to the earlier hit, then to the category listed first. Some phrases name a topic
+   within their category ("accessibility" within technical SEO), and the reason shows it.
 4. Nothing recognised: one route without a team, so the work waits for both directors instead
    of landing silently on one team's desk.
+
+Links are addresses, not words: before steps 2 and 3 every link is taken out of the text
+(strip_links), so a "Learn more" link to ``https://web.dev/articles/...`` neither says "HTTPS"
+nor "articles". A Markdown link keeps its visible text.
 """
 
 import re
@@ -27,14 +33,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from collab.models.accounts import TEAMS
-from collab.work.routing_phrases import PHRASES
+from collab.models.accounts import TEAM_LABELS, TEAMS
+from collab.work.routing_phrases import VOCABULARY
 
 UNCATEGORISED = "uncategorised"
 
 TRIAGE_REASON = "no rule recognised this text; waiting for both directors in triage"
-
-_TEAM_LABELS = {"it": "IT", "marketing": "Marketing"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,24 @@ _SHARES = {
 }
 
 
+# A hit for the first category beats any hit for the second in the same field, however short.
+# The second names where the work happens or what it is for (a blog post, a webinar, an event);
+# the first names the work itself: "Write the copy for the webinar landing page" is copy,
+# "Merge thin and duplicate blog posts" is thin content, "Blog posts load slowly" is speed.
+# Length alone would let the longer place-name win. A new landing page includes its copy, so
+# landing_page (both teams, marketing's share being the copy) beats landing_copy. The pairs
+# must never form a cycle (a test holds that), so some category always stands.
+PRECEDENCE: tuple[tuple[str, str], ...] = (
+    ("landing_page", "landing_copy"),
+    ("landing_copy", "content_marketing"),
+    ("thin_content", "content_marketing"),
+    ("meta_tags", "content_marketing"),
+    ("page_speed", "content_marketing"),
+    ("broken_links", "content_marketing"),
+    ("redirects", "content_marketing"),
+)
+
+
 def _whole_words(phrase: str) -> re.Pattern[str]:
     # Normalised text starts with a space and separates words by one, so a literal leading
     # space marks a word start. That is much cheaper than a look-behind, which would stop the
@@ -97,9 +119,13 @@ def _whole_words(phrase: str) -> re.Pattern[str]:
     return re.compile(rf" ({phrase})(?!\w)")
 
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (slug, _whole_words(phrase)) for slug, phrases in PHRASES.items() for phrase in phrases
+# (category slug, topic or None, pattern), in the order that breaks the last ties.
+_PATTERNS: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
+    (slug, topic, _whole_words(phrase)) for slug, topic, phrases in VOCABULARY for phrase in phrases
 )
+_BEATEN_BY: dict[str, frozenset[str]] = {
+    loser: frozenset(w for w, lost in PRECEDENCE if lost == loser) for _, loser in PRECEDENCE
+}
 
 
 class UnknownCategory(ValueError):
@@ -183,7 +209,7 @@ def route(
         chosen = CATEGORIES[category]
         return _routes(chosen, chosen.teams, "category chosen by the filer", None)
 
-    fields = (_normalise(title or ""), _normalise(description or ""))
+    fields = tuple(_normalise(strip_links(text or "")) for text in (title, description))
 
     for rule in rules:
         pattern = _phrase_pattern(rule.phrase)
@@ -193,9 +219,41 @@ def route(
     hit = _best_hit(fields)
     if hit is None:
         return [Route(None, UNCATEGORISED, TRIAGE_REASON, None)]
-    slug, matched = hit
-    chosen = CATEGORIES[slug]
-    return _routes(chosen, chosen.teams, f"matched '{matched}'", matched)
+    chosen = CATEGORIES[hit.slug]
+    return _routes(chosen, chosen.teams, f"matched '{hit.words}'", hit.words, hit.topic)
+
+
+# Links, as agencies paste them: a Markdown link (its text is kept), anything with a scheme
+# (https://, chrome-error://), www. addresses, e-mail addresses, bare domains with or without a
+# path (web.dev/articles/..., example.com), and bare paths of two or more segments
+# (/articles/legacy-javascript). A one-segment path ("/pricing") names a page in the filer's
+# own words and stays. Only common top-level domains count, so file names and code that look
+# like domains ("robots.txt", "document.write()", "Node.js", "Yandex.Metrica") stay words.
+# Schema.org is a vocabulary's name as well as a site, and stays a word.
+_TLDS = (
+    "com|net|org|info|biz|io|co|ai|app|dev|tv|uk|de|fr|es|nl|eu|ru|su|by|kz|ua|pl|cz|ch|se|"
+    "dk|fi|pt|br|ca|au|jp|cn|edu|gov|online|site|store|shop|tech|pro|xyz|рф"
+)
+_URL_CHARS = r"[^\s<>\"'`]"
+_LINKS = re.compile(
+    rf"""
+    \[(?P<text>[^\[\]\n]*)\]\(\s*[^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"]*")?\s*\)
+    | (?<![\w.+-])[a-z][a-z0-9+.-]*://{_URL_CHARS}*
+    | (?<![\w.-])www\.{_URL_CHARS}*
+    | (?<![\w.+-])[\w.+-]+@[^\W_][\w-]*(?:\.[\w-]+)+
+    | (?<![\w.@/-])(?!schema\.org(?![\w-]))(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:{_TLDS})(?![\w-])
+      (?::\d+)?(?:/{_URL_CHARS}*)?
+    | (?<![\w/.:~-])(?:/[^\s<>"'`/()\[\]]+){{2,}}/?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def strip_links(text: str) -> str:
+    """The text with every link replaced by a space (a Markdown link by its visible text), so
+    routing reads the filer's words and never the insides of an address."""
+    # A Markdown link's text may itself be an address ("[web.dev/articles](https://...)").
+    return _LINKS.sub(lambda m: f" {_LINKS.sub(' ', m.group('text') or '')} ", text)
 
 
 # A normalised field: the searchable text (led by one space, see _whole_words), the position
@@ -234,21 +292,30 @@ def _quote(field: _Field, start: int, end: int) -> str:
     return _GAPS.sub(lambda m: m.group() if m.group() in _JOINS else " ", span)
 
 
-def _best_hit(fields: Sequence[_Field]) -> tuple[str, str] | None:
-    """The winning (category slug, quoted words), or None; see the module docstring."""
+@dataclass(frozen=True)
+class _Hit:
+    slug: str
+    topic: str | None
+    words: str
+
+
+def _best_hit(fields: Sequence[_Field]) -> _Hit | None:
+    """The winning hit, or None; see the module docstring."""
     for field in fields:
         text = field[0]
-        best: tuple[int, int, int] | None = None
-        winner: tuple[str, int, int] | None = None
-        for order, (slug, pattern) in enumerate(_PATTERNS):
+        # Per category, its best hit: (sort key, topic, start, end).
+        best: dict[str, tuple[tuple[int, int, int], str | None, int, int]] = {}
+        for order, (slug, topic, pattern) in enumerate(_PATTERNS):
             for m in pattern.finditer(text):
                 start, end = m.span(1)
                 key = (start - end, start, order)
-                if best is None or key < best:
-                    best, winner = key, (slug, start, end)
-        if winner is not None:
-            slug, start, end = winner
-            return slug, _quote(field, start, end)
+                if slug not in best or key < best[slug][0]:
+                    best[slug] = (key, topic, start, end)
+        standing = [s for s in best if not _BEATEN_BY.get(s, frozenset()) & best.keys()]
+        if standing:
+            slug = min(standing, key=lambda s: best[s][0])
+            _, topic, start, end = best[slug]
+            return _Hit(slug, topic, _quote(field, start, end))
     return None
 
 
@@ -264,23 +331,31 @@ def _apply_rule(rule: Rule, fields: Sequence[_Field]) -> list[Route]:
         teams = chosen.teams if rule.team is None else (rule.team,)
         return _routes(chosen, teams, why, rule.phrase)
     guess = _best_hit(fields)
-    if guess is not None and rule.team in CATEGORIES[guess[0]].teams:
-        chosen = CATEGORIES[guess[0]]
-    else:
-        chosen = CATEGORIES[UNCATEGORISED]
-    return _routes(chosen, (rule.team,), why, rule.phrase)
+    if guess is not None and rule.team in CATEGORIES[guess.slug].teams:
+        return _routes(CATEGORIES[guess.slug], (rule.team,), why, rule.phrase, guess.topic)
+    return _routes(CATEGORIES[UNCATEGORISED], (rule.team,), why, rule.phrase)
 
 
-def _routes(chosen: Category, teams: Sequence[str], why: str, matched: str | None) -> list[Route]:
-    return [Route(team, chosen.slug, _reason(chosen, team, why), matched) for team in teams]
+def _routes(
+    chosen: Category,
+    teams: Sequence[str],
+    why: str,
+    matched: str | None,
+    topic: str | None = None,
+) -> list[Route]:
+    return [Route(team, chosen.slug, _reason(chosen, team, why, topic), matched) for team in teams]
 
 
-def _reason(chosen: Category, team: str, why: str) -> str:
+def _reason(chosen: Category, team: str, why: str, topic: str | None) -> str:
     share = _SHARES.get(chosen.slug, {}).get(team)
-    owner = f"owned by {_TEAM_LABELS[team]}"
+    owner = f"owned by {TEAM_LABELS[team]}"
     if share:
         owner = f"{share} {owner}"
-    return f"{_lower_name(chosen.name)}, {owner}: {why}"
+    name = _lower_name(chosen.name)
+    if topic:
+        # The part of the category the words belong to ("technical SEO (accessibility)").
+        name = f"{name} ({topic})"
+    return f"{name}, {owner}: {why}"
 
 
 def _lower_name(name: str) -> str:

@@ -1,7 +1,14 @@
 """The built-in phrase tables: the words agencies write for each kind of work, in English and
 Russian, as routing (collab.work.routing) reads them. Data only; the matching rules are
 routing's. Keys are category slugs (collab.work.routing.CATEGORIES); the order of the keys
-breaks the last ties, so a category listed earlier wins an otherwise equal hit."""
+breaks the last ties, so a category listed earlier wins an otherwise equal hit.
+
+This module holds the words of SEO, content and marketing work; the words of web-platform work
+(performance, best practices, security headers) and of accessibility have modules of their
+own, and VOCABULARY at the end puts the three together in the order routing reads them."""
+
+from collab.work import routing_phrases_accessibility as accessibility
+from collab.work import routing_phrases_web as web
 
 # Patterns run against normalised text: lower case, letters and digits only, single spaces.
 # So "robots.txt" is written "robots txt", "meta-теги" is "мета теги", and "\w*" stands in for
@@ -127,19 +134,27 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"title (?:tags?|elements?|length|too (?:long|short))", r"page titles?",
         r"(?:duplicate|missing|empty|multiple|long|short) (?:page )?titles?", r"titles?",
         r"(?:missing|duplicate|empty|multiple) (?:meta )?descriptions?", r"h1s?",
-        r"h[1-6] (?:tags?|headings?)", r"(?:missing|multiple|duplicate|empty) h1s?",
+        r"h[1-6] (?:tags?|headings?)", r"h[2-6]s?", r"(?:missing|multiple|duplicate|empty) h1s?",
         r"headings? (?:structure|hierarchy|tags?)", r"open graph(?: tags?)?", r"og tags?",
+        r"empty headings?", r"heading elements (?:do not )?contain content",
+        r"alt text (?:over|longer than|too long)(?: \d+ characters?)?",
         r"snippets?", r"(?:search |organic )?ctr", r"click through rates?",
         r"мета ?тег\w*", r"мета ?(?:описани|заголов)\w*", r"метаописани\w*",
         r"тег\w* (?:title|description|h1)", r"тайтл\w*", r"заголов\w* h1", r"сниппет\w*",
+        r"элемент\w* заголовк\w* (?:\w+ )?(?:нет|есть) содержим\w*",
         r"дубл\w* (?:мета ?тег\w* )?(?:title|тайтл\w*|description|заголов\w*|h1)",
         r"(?:дублирующ|повторяющ)\w* (?:\w+ ){0,2}(?:title|тайтл|description|заголов)\w*",
     ),
     "thin_content": (
         r"thin (?:content|pages?)", r"low (?:content|word count)(?: pages?)?",
         r"low quality (?:content|pages?)", r"duplicated? (?:content|pages?|texts?)",
-        r"(?:exact|near) duplicates?", r"content duplicates?",
-        r"merge (?:\w+ ){0,3}(?:pages?|content|articles|posts)",
+        r"(?:exact|near) duplicates?", r"content duplicates?", r"semantically similar",
+        r"low relevance content", r"spelling errors?", r"grammar errors?", r"readability(?: \w+)?",
+        r"lorem ipsum(?: placeholder)?",
+        r"merge (?:\w+ ){0,4}(?:pages?|content|articles|posts)",
+        r"(?:thin|duplicated?|low quality|low value)"
+        r"(?: (?:and|or) (?:thin|duplicated?|low quality))?"
+        r"(?: (?:blog|product|service|category|news))? (?:content|pages?|posts?|articles?|texts?)",
         r"consolidate (?:\w+ ){0,3}(?:pages?|content)",
         r"тонк\w* контент\w*", r"дубл\w* (?:\w+ )?(?:контент|страниц|текст)\w*",
         r"(?:малоинформативн|некачественн|слаб|неуникальн)\w* (?:контент|страниц|текст)\w*",
@@ -161,6 +176,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:page|website|site|homepage|landing) copy", r"copy on (?:the )?(?:\w+ ){0,2}pages?",
         r"copywriting",
         r"rewrite (?:\w+ ){0,3}(?:copy|texts?|ctas?|calls? to action|offer)",
+        r"(?:write|rewrite|draft|prepare|update) (?:the |a |an |new )?copy",
+        r"copy (?:for|on) (?:the |a |an |our )?(?:\w+ ){0,2}(?:landing )?pages?",
         r"calls? to action", r"ctas?", r"value proposition",
         r"unique selling (?:point|proposition)", r"usp", r"hero (?:section|text|banner)",
         r"(?:improve|increase|boost|raise) (?:the )?conversions?(?: rates?)?",
@@ -204,6 +221,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"drip (?:campaigns?|e ?mails?|sequences?)", r"(?:e ?mail|nurture) sequences?",
         r"marketing automation", r"follow up (?:e ?mails?|sequences?)",
         r"lead (?:stages?|lifecycle|handoff|routing)",
+        r"response times? to (?:\w+ ){0,2}"
+        r"(?:leads?|enquiries|inquiries|requests|customers|clients)",
+        r"врем\w* ответа на (?:\w+ )?(?:заявк|обращени|лид|запрос|клиент)\w*",
         r"прогрев\w*", r"скоринг\w*",
         r"(?:оценк|квалификац|прогрев|взращивани|скоринг)\w* (?:\w+ )?лид\w*",
         r"лид\w* скоринг\w*", r"цепочк\w* (?:\w+ )?писем", r"автоворонк\w*",
@@ -226,3 +246,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 # fmt: on
+
+# Every table, as (category slug, topic, phrases), in the order that breaks the last ties. A
+# topic names the part of a category the words belong to, and the reason shows it.
+VOCABULARY: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    *((slug, None, phrases) for slug, phrases in PHRASES.items()),
+    *((slug, None, phrases) for slug, phrases in web.PHRASES.items()),
+    (accessibility.CATEGORY, accessibility.TOPIC, accessibility.PHRASES),
+)

@@ -6,8 +6,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from collab.models import PRIORITIES, Event, Membership, Organization, RoutingRule, Task
-from collab.platform.errors import NotFound, ValidationFailed
+from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
 from collab.work import routing
 
@@ -24,11 +25,24 @@ def rules_of(org: Organization) -> list[RoutingRule]:
 
 def add_rule(org: Organization, actor: Membership, phrase: str, category=None, team=None):
     phrase = (phrase or "").strip()
+    if not (category or team):
+        raise ValidationFailed(
+            "the rule was not added", {"team": "choose a category, a team, or both"}
+        )
     try:
         routing.Rule(phrase=phrase, category=category or None, team=team or None)
     except ValueError as exc:
         raise ValidationFailed("the rule was not added", {"phrase": str(exc)}) from exc
-    exists = ValidationFailed("the rule was not added", {"phrase": "a rule for it exists"})
+    if routing.strip_links(phrase) != phrase:
+        # Routing reads words and skips links, so a rule naming an address would never match.
+        raise ValidationFailed(
+            "the rule was not added",
+            {"phrase": "routing skips links and addresses; name the words of the work instead"},
+        )
+    exists = ValidationFailed(
+        "the rule was not added",
+        {"phrase": "there is already a rule for this phrase; remove it first to change it"},
+    )
     if db.session.scalar(
         select(RoutingRule.id).where(
             RoutingRule.organization_id == org.id, func.lower(RoutingRule.phrase) == phrase.lower()
@@ -54,10 +68,7 @@ def add_rule(org: Organization, actor: Membership, phrase: str, category=None, t
 
 
 def delete_rule(org: Organization, rule_id: int) -> None:
-    rule = db.session.get(RoutingRule, rule_id)
-    if rule is None or rule.organization_id != org.id:
-        raise NotFound("no such rule")
-    db.session.delete(rule)
+    db.session.delete(row_of(org.id, RoutingRule, rule_id, "rule"))
     db.session.flush()
 
 

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from collab.models import PRIORITIES, RESOLUTIONS, Membership, Organization, Task, User
-from collab.models.accounts import TEAM_ROLES
+from collab.models.accounts import TEAM_LABELS, TEAM_ROLES
+from collab.models.work import RESOLUTION_LABELS, STATUS_LABELS
 from collab.platform.clock import utcnow
 from collab.platform.errors import Conflict, PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
@@ -43,6 +44,22 @@ DIRECTOR_ONLY = {
     "duplicate_of",
     "waiting_on_agency",
 }
+# What each field is called where people read it: refusals and the task's history.
+FIELD_LABELS = {
+    "status": "Status",
+    "team": "Team",
+    "category": "Category",
+    "assignee": "Assignee",
+    "due_date": "Due date",
+    "priority": "Priority",
+    "started_at": "Started",
+    "completed_at": "Completed",
+    "resolution": "Resolution",
+    "reason": "Reason",
+    "duplicate_of": "Duplicate of",
+    "waiting_on_agency": "Waiting on the agency",
+    "version": "Version",
+}
 STALE = "someone else changed this task; here it is as it is now"
 _UNSET = object()
 
@@ -70,7 +87,10 @@ def wanted_changes(
 def _check_request(
     actor: Membership, task: Task, changes: dict, version: int | None, prefix: str
 ) -> None:
-    errors = {prefix + name: "unknown field" for name in sorted(set(changes) - set(FIELDS))}
+    errors = {
+        prefix + name: "leave it out (a task has no such field)"
+        for name in sorted(set(changes) - set(FIELDS))
+    }
     if version is None or not isinstance(version, int) or isinstance(version, bool):
         errors[prefix + "version"] = "required: the version you last saw"
     if errors:
@@ -92,7 +112,8 @@ def _check_request(
             )
         )
         if refused:
-            raise PermissionDenied("only a director may change " + ", ".join(refused))
+            named = ", ".join(FIELD_LABELS[name].lower() for name in refused)
+            raise PermissionDenied(f"only a director may change the {named}")
 
 
 def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: dict) -> dict:
@@ -101,12 +122,13 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
     status = changes.get("status", _UNSET)
     if status is not _UNSET and status != task.status:
         if status not in lifecycle.TRANSITIONS:
-            errors[prefix + "status"] = "one of " + ", ".join(lifecycle.TRANSITIONS)
+            errors[prefix + "status"] = "choose one of " + ", ".join(lifecycle.TRANSITIONS)
         elif not lifecycle.is_allowed(task.status, status):
-            allowed = ", ".join(sorted(lifecycle.TRANSITIONS[task.status]))
+            here, there = STATUS_LABELS[task.status], STATUS_LABELS[status]
+            allowed = _either(STATUS_LABELS[s] for s in sorted(lifecycle.TRANSITIONS[task.status]))
             raise ValidationFailed(
-                f"a task cannot move from {task.status} to {status}",
-                {prefix + "status": f"from {task.status}: {allowed}"},
+                f"a task cannot go from {here} to {there}",
+                {prefix + "status": f"from {here} choose {allowed}"},
             )
         else:
             why = lifecycle.refusal(actor.role, task.team, task.status, status)
@@ -117,20 +139,20 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
     team = changes.get("team", _UNSET)
     if team is not _UNSET and team != task.team:
         if team not in routing.TEAMS:
-            errors[prefix + "team"] = "one of " + ", ".join(routing.TEAMS)
+            errors[prefix + "team"] = "choose " + _either(routing.TEAMS)
         else:
             wanted["team"] = team
     category = changes.get("category", _UNSET)
     if category is not _UNSET and category != task.category:
         if category not in routing.CATEGORIES or category == routing.UNCATEGORISED:
             allowed = [s for s in routing.CATEGORIES if s != routing.UNCATEGORISED]
-            errors[prefix + "category"] = "unknown category; one of " + ", ".join(allowed)
+            errors[prefix + "category"] = "choose one of " + ", ".join(allowed)
         else:
             wanted["category"] = category
     priority = changes.get("priority", _UNSET)
     if priority is not _UNSET and priority != task.priority:
         if priority not in PRIORITIES:
-            errors[prefix + "priority"] = "one of " + ", ".join(PRIORITIES)
+            errors[prefix + "priority"] = "choose " + _either(PRIORITIES)
         else:
             wanted["priority"] = priority
     due = changes.get("due_date", _UNSET)
@@ -140,7 +162,7 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
             try:
                 parsed = date.fromisoformat(str(due))
             except ValueError:
-                errors[prefix + "due_date"] = "a date as YYYY-MM-DD"
+                errors[prefix + "due_date"] = "write the date as YYYY-MM-DD, e.g. 2026-03-31"
         if prefix + "due_date" not in errors and parsed != task.due_date:
             wanted["due_date"] = parsed
     for field in ("started_at", "completed_at"):
@@ -152,7 +174,7 @@ def _fields(actor: Membership, task: Task, changes: dict, prefix: str, errors: d
     waiting = changes.get("waiting_on_agency", _UNSET)
     if waiting is not _UNSET:
         if not isinstance(waiting, bool):
-            errors[prefix + "waiting_on_agency"] = "true or false"
+            errors[prefix + "waiting_on_agency"] = "answer true or false"
         elif waiting != task.waiting_on_agency:
             wanted["waiting_on_agency"] = waiting
     return wanted
@@ -170,15 +192,20 @@ def _assignee(
             if task.assignee_id is not None:
                 wanted["assignee"] = None
         elif not isinstance(assignee, str):
-            errors[prefix + "assignee"] = "an e-mail address of a team member"
+            errors[prefix + "assignee"] = "give the e-mail address of a member of the team"
         else:
             member = _member_by_email(org, assignee)
             if member is None:
-                errors[prefix + "assignee"] = "not an active member of this organisation"
+                errors[prefix + "assignee"] = (
+                    f"choose someone who works here ({assignee.strip()} does not)"
+                )
             elif new_team is None:
                 errors[prefix + "assignee"] = "route the task to a team before assigning it"
             elif member.role not in TEAM_ROLES[new_team]:
-                errors[prefix + "assignee"] = f"not a member of the {new_team} team"
+                errors[prefix + "assignee"] = (
+                    f"choose someone from {TEAM_LABELS[new_team]} "
+                    f"({member.user.display_name} is not in it)"
+                )
             elif member.user_id != task.assignee_id:
                 wanted["assignee"] = member.user
     elif "team" in wanted and task.assignee is not None:
@@ -203,20 +230,31 @@ def _rejection(
     if target == "rejected" and "status" in wanted:
         resolution = None if resolution is _UNSET else resolution
         if resolution not in RESOLUTIONS:
-            errors[prefix + "resolution"] = "required to reject: wont_do or duplicate"
+            choices = _either(f"“{label}”" for label in RESOLUTION_LABELS.values())
+            errors[prefix + "resolution"] = f"to reject a task, choose {choices}"
         elif resolution == "wont_do":
             if not isinstance(reason, str) or not reason.strip():
-                errors[prefix + "reason"] = "say why, for the agency"
+                errors[prefix + "reason"] = "say why it will not be done (the agency reads it)"
             else:
                 wanted.update(resolution="wont_do", reason=reason.strip()[:5000])
         else:
             original = None
-            if isinstance(duplicate_of, int) and not isinstance(duplicate_of, bool):
+            number = isinstance(duplicate_of, int) and not isinstance(duplicate_of, bool)
+            if number:
                 original = db.session.get(Task, duplicate_of)
-            if original is None or original.organization_id != org.id:
-                errors[prefix + "duplicate_of"] = "the id of the task this one duplicates"
+            if duplicate_of in (_UNSET, None, ""):
+                errors[prefix + "duplicate_of"] = "give the number of the task this one duplicates"
+            elif not number:
+                errors[prefix + "duplicate_of"] = "write the task's number, e.g. 42"
+            elif original is None or original.organization_id != org.id:
+                errors[prefix + "duplicate_of"] = (
+                    f"there is no task #{duplicate_of} here; check the number of the task "
+                    "this one duplicates"
+                )
             elif original.id == task.id:
-                errors[prefix + "duplicate_of"] = "a task cannot duplicate itself"
+                errors[prefix + "duplicate_of"] = (
+                    "give another task's number (a task cannot duplicate itself)"
+                )
             else:
                 text = reason.strip()[:5000] if isinstance(reason, str) and reason.strip() else None
                 wanted.update(
@@ -225,9 +263,21 @@ def _rejection(
                     duplicate_of=original,
                 )
     elif any(value is not _UNSET for value in (resolution, duplicate_of)):
-        errors[prefix + "resolution"] = "only given when rejecting (status: rejected)"
+        errors[prefix + "resolution"] = ONLY_WHEN_REJECTING
     elif reason is not _UNSET and reason != task.reason:
-        errors[prefix + "reason"] = "only given when rejecting (status: rejected)"
+        errors[prefix + "reason"] = ONLY_WHEN_REJECTING
+
+
+ONLY_WHEN_REJECTING = (
+    f"set the status to {STATUS_LABELS['rejected']} too, or leave this empty "
+    "(it is only for rejections)"
+)
+
+
+def _either(words) -> str:
+    """The choices a message offers, as a sentence says them: "a, b or c"."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _parse_datetime(value, field: str, errors: dict) -> datetime | None:
@@ -236,13 +286,13 @@ def _parse_datetime(value, field: str, errors: dict) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        errors[field] = "an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00"
+        errors[field] = "write an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00"
         return None
     if parsed.tzinfo is None:
-        errors[field] = "give a time zone offset (e.g. +00:00)"
+        errors[field] = "add a time zone offset, e.g. +00:00"
         return None
     if parsed > utcnow():
-        errors[field] = "cannot be in the future"
+        errors[field] = "give a moment that has passed, not one in the future"
         return None
     return parsed
 

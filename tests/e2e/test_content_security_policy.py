@@ -26,6 +26,8 @@ PAGES = (
     "/orgs/acme/people/",
     "/orgs/acme/settings/",
     "/orgs/acme/audit/",
+    "/orgs/acme/audits/",
+    "/orgs/acme/audits/settings",
     "/profile/",
     "/no-such-page",
 )

@@ -79,7 +79,7 @@ def test_permission_changes_are_logged_with_who_did_them(client, app):
         client,
         "/orgs/acme/people/",
         f"/orgs/acme/people/{membership(leaver, org).id}/deactivate",
-        {},
+        {"confirmed": "yes"},
     )
     invited = form_post(
         client,

@@ -1,12 +1,17 @@
 """The board in the browser's shape: lanes, counts, filters, moves with and without htmx."""
 
+import json
 import re
 from datetime import timedelta
 
-from collab.models import Task
+from sqlalchemy import select
+
+from collab.accounts.people import membership_of
+from collab.models import Event, Task
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 from collab.work import board_counts
+from collab.work.tasks import update_task
 from tests.support.factories import csrf_from, login, make_org, make_recommendation, make_user
 
 
@@ -34,7 +39,7 @@ def test_board_shows_cards_in_their_column_and_lane_with_counts(client):
     assert "Compress images" in _lane(html, "triage", "it")
     assert "Rewrite meta descriptions" in _lane(html, "triage", "marketing")
     assert "Discuss the audit" in _lane(html, "triage", "")
-    assert re.search(r'id="col-triage">Triage <span class="count">3</span>', html)
+    assert re.search(r'id="col-triage">Triage <span class="count" id="count-triage">3</span>', html)
 
 
 def test_filters_live_in_the_url(client):
@@ -56,7 +61,9 @@ def test_a_column_shows_its_first_fifty_cards_and_show_more(client):
     html = client.get("/orgs/acme/board").text
     lane = _lane(html, "triage", "it")
     assert lane.count('class="card-title"') == 17  # 50 shared by three lanes
-    assert re.search(r'id="col-triage">Triage <span class="count">80</span>', html)
+    assert re.search(
+        r'id="col-triage">Triage <span class="count" id="count-triage">80</span>', html
+    )
     more = re.search(r'href="([^"]+/board/more[^"]+)"', lane).group(1).replace("&amp;", "&")
     rest = client.get(more, headers={"HX-Request": "true"}).text
     assert rest.count('class="card-title"') == 50 and "Show more" in rest
@@ -95,7 +102,7 @@ def test_move_form_works_without_javascript(client):
     assert response.status_code == 302
     html = client.get("/orgs/acme/board").text
     assert "Compress images" in _lane(html, "todo", "it")
-    assert "is now todo" in html
+    assert "“Compress images” is now in To do." in html
 
 
 def test_htmx_move_answers_the_card_and_a_stale_card_reloads(client):
@@ -222,7 +229,7 @@ def test_task_page_shows_reason_note_comments_and_history(client):
     )
     page = client.get(f"/orgs/acme/tasks/{task.id}").text
     assert "internal budget note" in page
-    assert "changed status: triage → todo" in page
+    assert "moved it from Triage to To do" in page
     agency = client.application.test_client()
     login(agency, p["agency"].email)
     seen = agency.get(f"/orgs/acme/tasks/{task.id}").text
@@ -269,11 +276,137 @@ def test_the_task_page_offers_the_statuses_and_the_people_who_work_its_team(clie
     task = make_recommendation(org, p["agency"], title="Fix 1,000+ 404 errors").tasks[0]
     login(client, p["cmo"].email)
     page = client.get(f"/orgs/acme/tasks/{task.id}").text
-    status = re.search(r'<select name="status">(.*?)</select>', page, re.S).group(1)
-    assert re.findall(r'<option value="(\w+)"', status) == [
+    status = re.search(r'<select id="status" name="status">(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option (?:selected )?value="(\w+)"', status) == [
         "triage", "todo", "in_progress", "review", "done", "rejected"
     ]  # fmt: skip
-    assignee = re.search(r'<select name="assignee">(.*?)</select>', page, re.S).group(1)
+    assignee = re.search(r'<select id="assignee" name="assignee">(.*?)</select>', page, re.S).group(
+        1
+    )
     offered = set(re.findall(r'<option value="([^"]+@[^"]+)"', assignee))
     assert offered == {p["it"].email, p["cio"].email}  # IT's staff and IT's director
     assert "Triage</h2>" in page
+
+
+def test_search_ignores_case_in_cyrillic_too(client):
+    org, p = _world()
+    make_recommendation(org, p["agency"], title="Дублирующиеся мета-теги title")
+    make_recommendation(org, p["agency"], title="Мета-описания для каталога")
+    make_recommendation(org, p["agency"], title="Compress images")
+    login(client, p["cio"].email)
+    for query in ("мета", "Мета", "МЕТА", "мЕтА"):
+        html = client.get("/orgs/acme/board", query_string={"q": query}).text
+        assert html.count('class="card-title"') == 2, query
+    assert client.get("/orgs/acme/board?q=COMPRESS").text.count('class="card-title"') == 1
+    # LIKE's wildcards are text to look for, not patterns.
+    assert client.get("/orgs/acme/board?q=%25").text.count('class="card-title"') == 0
+
+
+def test_saving_triage_on_an_uncategorised_task_keeps_it_uncategorised(client):
+    org, p = _world()
+    task = make_recommendation(org, p["agency"], title="Discuss the audit results").tasks[0]
+    assert (task.category, task.team) == ("uncategorised", None)
+    login(client, p["cio"].email)
+    page = client.get(f"/orgs/acme/tasks/{task.id}").text
+    category = re.search(r'<select id="category" name="category">(.*?)</select>', page, re.S)
+    assert '<option selected value="">Uncategorised: choose one</option>' in category.group(1)
+    saved = client.post(
+        f"/orgs/acme/tasks/{task.id}/update",
+        data={
+            "status": "triage",
+            "team": "it",
+            "category": "",
+            "priority": "medium",
+            "assignee": "-",
+            "version": str(task.version),
+            "csrf_token": csrf_from(page),
+        },
+    )
+    assert saved.status_code == 303
+    db.session.expire_all()
+    task = db.session.get(Task, task.id)
+    assert (task.category, task.team) == ("uncategorised", "it")
+    overrides = db.session.scalars(
+        select(Event.field).where(Event.task_id == task.id, Event.kind == "routing_override")
+    ).all()
+    assert overrides == []  # routing chose neither: filling them in overrides nothing
+
+
+def _oob(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<span class="count" id="([\w-]+)" hx-swap-oob="true">(\d+)</span>', html)
+    )
+
+
+def test_a_moves_answer_carries_the_boards_new_counts(client):
+    org, p = _world()
+    tasks = [
+        make_recommendation(org, p["agency"], title=f"Compress images {i}").tasks[0]
+        for i in range(2)
+    ]
+    make_recommendation(org, p["agency"], title="Rewrite meta descriptions")
+    login(client, p["cio"].email)
+    token = csrf_from(client.get("/orgs/acme/board").text)
+    moved = client.post(
+        f"/orgs/acme/tasks/{tasks[0].id}/move",
+        data={"status": "todo", "version": str(tasks[0].version)},
+        headers={
+            "HX-Request": "true",
+            "X-CSRFToken": token,
+            "HX-Current-URL": "http://x/orgs/acme/board",
+        },
+    )
+    counts = _oob(moved.text)
+    assert (counts["count-triage"], counts["nav-count-triage"], counts["count-todo"]) == (
+        "2",
+        "2",
+        "1",
+    )
+    assert (
+        counts["count-triage-it"],
+        counts["count-triage-marketing"],
+        counts["count-todo-it"],
+    ) == ("1", "1", "1")
+    said = json.loads(moved.headers["HX-Trigger"])
+    assert said == {"collab:moved": {"message": "“Compress images 0” is now in To do."}}
+    # With the page's filters: the counts of the board as that page shows it.
+    filtered = client.post(
+        f"/orgs/acme/tasks/{tasks[1].id}/move",
+        data={"status": "todo", "version": str(tasks[1].version)},
+        headers={
+            "HX-Request": "true",
+            "X-CSRFToken": token,
+            "HX-Current-URL": "http://x/orgs/acme/board?team=it&q=compress",
+        },
+    )
+    counts = _oob(filtered.text)
+    assert counts["count-todo"] == "2" and counts["count-triage"] == "0"
+    assert "count-triage-marketing" not in counts  # that lane is not on the page
+
+
+def test_only_the_cards_a_person_may_move_can_be_picked_up(client):
+    org, p = _world()
+    it_task = make_recommendation(org, p["agency"], title="Compress images").tasks[0]
+    mk_task = make_recommendation(org, p["agency"], title="Rewrite meta descriptions").tasks[0]
+    cio = membership_of(p["cio"], org)
+    for task in (it_task, mk_task):
+        update_task(cio, task, {"status": "todo"}, task.version)
+    db.session.commit()
+
+    def card(client, task):
+        html = client.get("/orgs/acme/board").text
+        return re.search(rf'<li class="([^"]*)"\s+id="card-{task.id}"[^>]*>', html).group(0)
+
+    login(client, p["it"].email)
+    assert "movable" in card(client, it_task) and 'data-moves="in_progress "' in card(
+        client, it_task
+    )
+    assert "movable" not in card(client, mk_task) and "data-moves" not in card(client, mk_task)
+    director = client.application.test_client()
+    login(director, p["cmo"].email)
+    assert "movable" in card(director, it_task) and "movable" in card(director, mk_task)
+    board = director.get("/orgs/acme/board").text
+    assert 'data-reroute-question="Hand “{title}” from {from} over to {to}?' in board
+    agency = client.application.test_client()
+    login(agency, p["agency"].email)
+    assert "movable" not in agency.get("/orgs/acme/board").text

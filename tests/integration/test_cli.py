@@ -146,3 +146,20 @@ def test_jobs_run_relay_with_redis_away_sends_mail_and_keeps_jobs(app, runner):
     assert (kept.enqueued_at, kept.failed) == (None, False)  # the next relay hands it over
     with open(app.config["MAIL_LOG"], encoding="utf-8") as log:
         assert "Subject: A recommendation waits" in log.read()
+
+
+def test_jobs_run_says_where_links_point_when_base_url_is_not_set(app, runner):
+    # `flask jobs run` in a shell without BASE_URL (or the PORT `make run` exports) used to
+    # write links to port 5000 without a word.
+    app.config.update(BASE_URL="http://127.0.0.1:5000", BASE_URL_FROM="default")
+    result = runner.invoke(args=["jobs", "run", "overdue"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("overdue: ")  # the job's one line stays alone on stdout
+    assert "links in messages point at http://127.0.0.1:5000" in result.stderr
+    assert "set BASE_URL" in result.stderr
+
+    impact = runner.invoke(args=["jobs", "run", "impact"])  # writes no links: no note
+    assert impact.exit_code == 0 and impact.stderr == ""
+    app.config.update(BASE_URL="https://collab.example.com", BASE_URL_FROM="BASE_URL")
+    quiet = runner.invoke(args=["jobs", "run", "overdue"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""

@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from collab.models import Notification, Recommendation, RecommendationUrl, RoutingRule, Task
@@ -59,6 +60,23 @@ def test_work_for_both_teams_becomes_linked_tasks(client):
     tasks = response.json["tasks"]
     assert sorted(t["team"] for t in tasks) == ["it", "marketing"]
     assert {t["recommendation_id"] for t in tasks} == {response.json["id"]}
+
+
+def test_a_pasted_audit_finding_is_routed_by_its_words_not_its_learn_more_link(client):
+    org, cio, cmo, agency = _setup()
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={
+            "title": "Avoid serving legacy JavaScript to modern browsers",
+            "description": "Polyfills and transforms enable older browsers to use new features. "
+            "[Learn more](https://web.dev/articles/publish-modern-javascript)",
+        },
+        headers=bearer(agency),
+    )
+    assert response.status_code == 201, response.json
+    [task] = response.json["tasks"]
+    assert task["team"] == "it" and task["category"] == "page_speed"
+    assert task["routing"]["reason"] == "page speed, owned by IT: matched 'legacy javascript'"
 
 
 def test_unrecognised_text_waits_in_triage_for_both_directors(client):
@@ -234,6 +252,17 @@ def test_the_same_external_id_filed_twice_at_once_makes_one_recommendation(app):
     assert db.session.scalar(select(func.count()).select_from(Recommendation)) == 1
 
 
+@pytest.mark.parametrize(
+    "phrase", ["https://acme.example/pricing", "shop.example.com", "/articles/legacy-js"]
+)
+def test_a_rule_naming_a_link_is_refused_because_routing_skips_links(app, phrase):
+    org, cio, cmo, agency = _setup()
+    with pytest.raises(ValidationFailed) as refused:
+        add_rule(org, membership(cio, org), phrase, team="it")
+    assert "skips links" in refused.value.fields["phrase"]
+    assert db.session.scalar(select(func.count()).select_from(RoutingRule)) == 0
+
+
 def test_the_same_rule_added_twice_at_once_is_kept_once(app):
     org, cio, cmo, agency = _setup()
     org_id, cio_id, cmo_id = org.id, cio.id, cmo.id
@@ -251,5 +280,8 @@ def test_the_same_rule_added_twice_at_once_is_kept_once(app):
         db.session.commit()
         return "added"
 
-    assert sorted(_at_once(app, add)) == ["a rule for it exists", "added"]
+    assert sorted(_at_once(app, add)) == [
+        "added",
+        "there is already a rule for this phrase; remove it first to change it",
+    ]
     assert db.session.scalar(select(func.count()).select_from(RoutingRule)) == 1

@@ -4,6 +4,8 @@ measured again, and the helpers the board and the training notes read."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -19,7 +21,7 @@ from collab.platform.extensions import db
 from collab.web.impact_text import badge_text
 from collab.work.tasks import update_task
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
-from tests.support.factories import make_org, make_user, membership
+from tests.support.factories import login, make_org, make_user, membership
 
 DAYS = 400
 FIRST = TODAY - dt.timedelta(days=DAYS - 1)
@@ -150,7 +152,7 @@ def test_helpers_for_the_board_and_the_notes(app):
     badges = badges_for([measured.id, recent.id, neighbour.id])
     assert set(badges) == {measured.id, neighbour.id}  # the recent one waits for data
     assert badges[measured.id].startswith("CTR +")
-    assert badges[neighbour.id] == "sessions: no change"
+    assert badges[neighbour.id] == "sessions: no clear change"
 
     measured_now = measured_by_task([measured.id, recent.id, neighbour.id])
     mine = measured_now[measured.id]
@@ -212,3 +214,29 @@ def test_a_reopened_task_loses_its_badge_before_the_next_run(app):
     assert measured_by_task([measured.id]) == {}
     ledger, total = impact_ledger(org)
     assert total == 1 and all(row["task_id"] != measured.id for row in ledger)
+
+
+def test_no_clear_change_is_never_dressed_as_an_improvement(app):
+    org, director, measured, _, neighbour = _arrange()
+    run_impact()
+    client = app.test_client()
+    login(client, director.email)
+    board = client.get("/orgs/acme/board?done=all").text
+    card = board.split(f'id="card-{measured.id}"', 1)[1].split("</li>", 1)[0]
+    assert 'class="tag impact verdict-improved">CTR +' in card
+    card = board.split(f'id="card-{neighbour.id}"', 1)[1].split("</li>", 1)[0]
+    assert 'class="tag impact verdict-no_change">sessions: no clear change' in card
+    ledger = client.get("/orgs/acme/kpis/").text
+    assert '<td class="verdict-no_change" data-label="Verdict">no clear change <small>' in ledger
+    # The stylesheet gives success's green to improvements alone: neutral for the rest.
+    css = re.sub(
+        r"/\*.*?\*/", "", (Path(app.static_folder) / "css" / "app.css").read_text(), flags=re.S
+    )
+    green = [rule.split("{")[0] for rule in css.split("}") if "var(--ok)" in rule]
+    # Green is for improvements (and a headline trend going the right way), never for a
+    # result that shows no clear change.
+    assert any("verdict-improved" in selectors for selectors in green), green
+    assert not any("no_change" in s or "inconclusive" in s for s in green), green
+    muted = [rule.split("{")[0] for rule in css.split("}") if "color: var(--muted)" in rule]
+    assert any(".verdict-no_change" in s and ".verdict-inconclusive" in s for s in muted)
+    assert any(s.strip() == ".tag.impact" for s in muted)

@@ -61,20 +61,21 @@ def test_no_change_and_inconclusive_are_neutral_and_the_page_says_what_would_dec
 
     page = client.get(f"/orgs/acme/tasks/{task.id}").text.split('id="impact-h"')[1]
     assert 'class="verdict-improved"' in page
-    assert 'class="verdict-no_change">no change <small>(within ±10%)</small>' in page
-    assert 'class="verdict-inconclusive">inconclusive' in page
+    no_change = 'class="verdict-no_change" data-label="Verdict">no clear change'
+    assert f"{no_change} <small>(within ±10%)</small>" in page
+    assert 'class="verdict-inconclusive" data-label="Verdict">inconclusive' in page
     assert "What would make it conclusive:" in page
     hints = page.split("What would make it conclusive:")[1].split("</ul>")[0]
     assert "A longer after window" in hints and "A control metric" in hints
 
     ledger = client.get("/orgs/acme/kpis/").text
-    assert 'class="verdict-inconclusive">inconclusive' in ledger
-    assert 'class="verdict-no_change">no change' in ledger
+    assert 'class="verdict-inconclusive" data-label="Verdict">inconclusive' in ledger
+    assert 'class="verdict-no_change" data-label="Verdict">no clear change' in ledger
 
     board = client.get("/orgs/acme/board?done=all").text
     card = board.split(f'id="card-{task.id}"')[1].split("</li>")[0]
     # The card shows the most significant impact: the improvement, in green.
-    assert 'class="tag impact tone-good">LCP \u2212' in card
+    assert 'class="tag impact verdict-improved">LCP \u2212' in card
 
 
 def test_an_inconclusive_card_is_neutral(app):
@@ -90,7 +91,7 @@ def test_an_inconclusive_card_is_neutral(app):
     db.session.commit()
     board = client.get("/orgs/acme/board?done=all").text
     card = board.split(f'id="card-{task.id}"')[1].split("</li>")[0]
-    assert 'class="tag impact tone-neutral">CTR: inconclusive</span>' in card
+    assert 'class="tag impact verdict-inconclusive">CTR: inconclusive</span>' in card
 
 
 def test_directors_set_each_metrics_materiality(app):

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from collab.kpis.custom_metrics import define_metric, metric_definitions
+from collab.kpis.file_imports import import_file
 from collab.kpis.input import Observation
 from collab.kpis.month_grid import record_month
-from collab.kpis.recording import import_csv, record_kpis
+from collab.kpis.recording import record_kpis
 from collab.models import Organization
 from collab.models.kpis import KpiObservation
 from collab.platform.errors import Conflict, ValidationFailed
@@ -28,7 +29,8 @@ def _two_figures_for_one_day(org):
 
 
 def _a_bad_csv_line(org):
-    import_csv(org, f"date,metric,value\n{DAY.isoformat()},leads,4\n{DAY.isoformat()},leads,x\n")
+    text = f"date,metric,value\n{DAY.isoformat()},leads,4\n{DAY.isoformat()},leads,x\n"
+    import_file(org, "kpis.csv", text.encode())
 
 
 def _a_bad_grid_cell(org):

@@ -37,7 +37,8 @@ def _run_worker(app, redis_server, tmp_path) -> str:
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": redis_server.url,
-        "COLLAB_INSTANCE": str(tmp_path / "worker-instance"),
+        # The web app and the workers share the instance folder: kept uploads live there.
+        "COLLAB_INSTANCE": app.config["INSTANCE_PATH"],
     }
     rq = Path(sys.executable).parent / "rq"
     done = subprocess.run(

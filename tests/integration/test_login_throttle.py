@@ -115,4 +115,5 @@ def test_too_many_reset_requests_say_when_to_retry(client):
     )
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
-    assert "Try again in a minute" in refused.text
+    assert "Wait a minute, then try again." in refused.text  # to a person, in words
+    assert "header" not in refused.text.split("<main", 1)[1].lower()

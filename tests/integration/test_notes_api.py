@@ -11,6 +11,7 @@ from sqlalchemy import event
 from collab.impacts.job import measure_task
 from collab.kpis.recording import record_json
 from collab.platform.extensions import db
+from collab.training.task_notes import forget_facts
 from collab.training.versions import save_version
 from collab.work.tasks import update_task
 from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
@@ -47,8 +48,9 @@ def _board(tasks: int = 60):
             {
                 "metric": metric,
                 "date": (today - timedelta(days=back)).isoformat(),
-                # Everything improves for good 60 days ago, with a weekly wobble.
-                "value": (120 if back > 60 else 100) + back % 7 + number,
+                # Everything improves for good 60 days ago, with a weekly wobble (small
+                # enough for search_ctr, a percent, to stay within 0-100).
+                "value": (60 if back > 60 else 50) + back % 7 + number,
             }
             for number, metric in enumerate(METRICS)
             for back in range(1, 365)
@@ -103,6 +105,7 @@ def test_a_page_of_50_tasks_costs_the_statements_of_a_page_of_10(app, client):
     client.get("/api/v1/me", headers=auth)  # a token's first use is written down once
     counts = {}
     for limit in (10, 50):
+        forget_facts()  # both read the organisation's facts (a second list would not)
         with _statements() as seen:
             page = client.get(f"/api/v1/orgs/acme/tasks?limit={limit}", headers=auth)
         assert page.status_code == 200, page.text

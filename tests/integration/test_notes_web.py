@@ -421,7 +421,7 @@ def test_a_colleagues_newer_version_is_never_overwritten(app, client):
         },
     )
     assert clash.status_code == 409
-    assert "someone saved version 1 of this note while you were editing" in clash.text
+    assert "Someone saved version 1 of this note while you were editing" in clash.text
     assert "The CMO&#39;s words" in clash.text  # the text typed is still there
     assert 'name="base_version" type="hidden" value="1"' in clash.text
     titles = [v.title for v in db.session.query(NoteVersion).order_by(NoteVersion.version)]
@@ -561,3 +561,29 @@ def test_measured_work_shows_in_its_note_and_in_its_kinds_history(app, client):
     other = _note_section(client.get(f"/orgs/acme/tasks/{waiting.id}").text)
     assert "What it did here" not in other
     assert re.search(r"1 earlier task measured 404 count: -\d+\.\d% \(improved\)\.", other)
+
+
+def test_an_unknown_placeholder_is_named_on_save_and_never_shown_in_braces(app, client):
+    org, p = _world()
+    task = _assigned_task(org, p)
+    login(client, p["cio"].email)
+    body = BODY.replace("Scope: {url_count}.", "Scope: {url_count}. Owner: {unknown_placeholder}.")
+    saved = _edit(client, "acme", "broken_links", "Dead links cost leads", body)
+    assert saved.status_code == 303
+    said = client.get(saved.headers["Location"]).text
+    assert (
+        "Tasks show nothing for {unknown_placeholder}: collab fills in no such placeholder. "
+        "The ones it fills in are {url_count}, {priority}, {due_date}, {kpi_figures}; "
+        "correct the name or remove it."
+    ) in unescape(said)
+    staff = _signed_in(app, p["it"])
+    for url in (f"/orgs/acme/tasks/{task.id}", "/orgs/acme/notes/broken_links"):
+        text = unescape(staff.get(url).text)
+        assert "unknown_placeholder" not in text, url
+        assert "{url_count}" not in text and "{due_date}" not in text, url
+    note = _note_section(staff.get(f"/orgs/acme/tasks/{task.id}").text)
+    assert "Scope: no URLs listed yet. Owner: ." in note  # left out, not in braces
+    note_page = staff.get("/orgs/acme/notes/broken_links").text
+    assert "<em>how many URLs the task lists</em>" in note_page
+    api = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(p["it"])).json
+    assert "{" not in api["training_note"]["body_html"]

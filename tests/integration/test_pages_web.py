@@ -207,7 +207,8 @@ def test_someone_in_two_organisations_switches_between_them(client):
     html = client.get("/orgs/beta/board").text
     header = Header(html)
     assert header.org == "Beta"
-    assert header.links["Acme (cio)"] is None and header.links["Beta (cmo)"] == "page"
+    assert header.links["Acme · CIO (IT director)"] is None
+    assert header.links["Beta · CMO (marketing director)"] == "page"
     assert 'href="/orgs/acme/board"' in html
 
 

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from collab.models import Invitation
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
@@ -137,7 +139,12 @@ def test_deactivating_a_leaver_ends_sessions_and_tokens_at_once(app, client):
 
     login(client, cio.email)
     member_id = leaver.memberships[0].id
-    done = form_post(client, "/orgs/acme/people/", f"/orgs/acme/people/{member_id}/deactivate", {})
+    done = form_post(
+        client,
+        "/orgs/acme/people/",
+        f"/orgs/acme/people/{member_id}/deactivate",
+        {"confirmed": "yes"},
+    )
     assert done.status_code == 302
 
     assert leaver_client.get("/orgs/acme/board").status_code == 302  # back to sign-in
@@ -188,7 +195,12 @@ def test_a_leavers_open_tasks_go_back_to_triage(client):
     task = _open_task_of(org, leaver, agency)
     login(client, cio.email)
     member_id = leaver.memberships[0].id
-    form_post(client, "/orgs/acme/people/", f"/orgs/acme/people/{member_id}/deactivate", {})
+    form_post(
+        client,
+        "/orgs/acme/people/",
+        f"/orgs/acme/people/{member_id}/deactivate",
+        {"confirmed": "yes"},
+    )
     db.session.refresh(task)
     assert (task.status, task.assignee_id) == ("triage", None)
     assert {k: v for k, v in board_counts.counts(org.id).items() if v} == board_counts.recount(
@@ -209,8 +221,67 @@ def test_a_leavers_open_tasks_go_to_the_colleague_the_director_picks(client):
         client,
         "/orgs/acme/people/",
         f"/orgs/acme/people/{member_id}/deactivate",
-        {"colleague": str(colleague.memberships[0].id)},
+        {"colleague": str(colleague.memberships[0].id), "confirmed": "yes"},
     )
     assert response.status_code == 302
     db.session.refresh(task)
     assert (task.status, task.assignee_id) == ("in_progress", colleague.id)
+
+
+def test_deactivating_asks_first_and_says_what_happens_to_the_work(client):
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    agency = make_user(org, "agency")
+    leaver = make_user(org, "it", email="dana@acme.example")
+    colleague = make_user(org, "it", email="sam@acme.example")
+    _open_task_of(org, leaver, agency)
+    login(client, cio.email)
+    member_id = leaver.memberships[0].id
+    picked = {"colleague": str(colleague.memberships[0].id)}
+    asked = form_post(
+        client, "/orgs/acme/people/", f"/orgs/acme/people/{member_id}/deactivate", picked
+    )
+    assert asked.status_code == 200
+    assert "Deactivate dana?" in asked.text
+    assert "Their 1 open task goes" in " ".join(asked.text.split())
+    assert "to sam" in asked.text
+    db.session.refresh(leaver.memberships[0])
+    assert leaver.memberships[0].active  # nothing happened yet
+    done = client.post(
+        f"/orgs/acme/people/{member_id}/deactivate",
+        data={**picked, "confirmed": "yes", "csrf_token": csrf_from(asked.text)},
+    )
+    assert done.status_code == 302
+    db.session.refresh(leaver.memberships[0])
+    assert not leaver.memberships[0].active
+    handed = client.application.test_client()
+    login(handed, colleague.email)
+    assert "handed you “Fix broken links” from dana" in handed.get("/orgs/acme/notifications/").text
+
+
+def test_a_director_cannot_deactivate_themself(client):
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    make_user(org, "cmo")  # another director: the last-director rule is not what refuses
+    login(client, cio.email)
+    page = client.get("/orgs/acme/people/").text
+    mine = cio.memberships[0].id
+    assert f"/orgs/acme/people/{mine}/deactivate" not in page
+    refused = client.post(
+        f"/orgs/acme/people/{mine}/deactivate",
+        data={"confirmed": "yes", "csrf_token": csrf_from(page)},
+    )
+    assert refused.status_code == 422
+    assert "You cannot deactivate yourself. Member: ask another director to do it" in refused.text
+    db.session.refresh(cio.memberships[0])
+    assert cio.memberships[0].active
+
+
+@pytest.mark.parametrize(("director", "staff"), [("cio", "it"), ("cmo", "marketing")])
+def test_the_invitation_offers_the_directors_own_staff_role_first(client, director, staff):
+    org = make_org("acme")
+    login(client, make_user(org, director).email)
+    page = client.get("/orgs/acme/people/").text
+    invite = page.split('action="/orgs/acme/people/invite"', 1)[1]
+    assert re.search(rf'<option selected value="{staff}">', invite)
+    assert '<option selected value="cio">' not in invite

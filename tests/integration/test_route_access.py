@@ -14,6 +14,7 @@ PUBLIC = {
     "auth.accept_invitation",
     "home.healthz",
     "api.openapi",
+    "calendar.feed",  # the token in its URL is the credential
     "static",
 }
 SAMPLE = {"int": "1", "default": "x", "string": "x", "path": "x"}

@@ -53,8 +53,12 @@ def redis_server_binary() -> str | None:
 
 @dataclass
 class RedisServer:
+    """A throw-away Redis. ``persistent``: as production runs it, with an append-only file, so
+    a restart keeps queued jobs (the load-and-fault run restarts it mid-run)."""
+
     port: int
     directory: Path
+    persistent: bool = False
     process: subprocess.Popen | None = None
 
     @property
@@ -75,9 +79,11 @@ class RedisServer:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.persistent else "no",
                 "--dir",
                 str(self.directory),
+                "--logfile",
+                str(self.directory / "redis.log") if self.persistent else "",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -90,9 +96,10 @@ class RedisServer:
         redis.Redis.from_url(self.url).flushall()
 
     def stop(self) -> None:
+        """A clean shutdown (TERM), as `systemctl restart redis` does: the file is flushed."""
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=30)
             self.process = None
 
 
@@ -133,6 +140,10 @@ class PostgresCluster:
             "--locale",
             "C",
         )
+        self.serve()
+
+    def serve(self) -> None:
+        """Starts the server of the initialised cluster (again, after halt())."""
         options = (
             f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -140,7 +151,7 @@ class PostgresCluster:
         self._run(
             "pg_ctl",
             "-D",
-            str(data),
+            str(self.directory / "data"),
             "-o",
             options,
             "-l",
@@ -149,8 +160,13 @@ class PostgresCluster:
             "start",
         )
 
+    def halt(self, mode: str = "fast") -> None:
+        """Stops the server, keeping the cluster: "fast" ends every session as a restart
+        does, "immediate" as a crash does."""
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", mode, "-w", "stop")
+
     def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "immediate", "stop")
+        self.halt("immediate")
 
     def create_database(self, name: str) -> str:
         import psycopg

@@ -22,6 +22,8 @@ CAPABILITIES = (
     "training",
     "followup",
     "demo",
+    "integrations",
+    "reports",
     "models",
     "platform",
 )

@@ -37,3 +37,19 @@ def test_defaults_are_a_local_sqlite_file_and_local_redis():
     assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert config["SQLALCHEMY_DATABASE_URI"].endswith("instance/collab.db")
     assert config["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_base_url_is_given_or_follows_port():
+    given = from_environment({"BASE_URL": "https://collab.example.com/", "PORT": "8000"})
+    assert (given["BASE_URL"], given["BASE_URL_FROM"]) == ("https://collab.example.com", "BASE_URL")
+    port = from_environment({"PORT": "8000"})
+    assert (port["BASE_URL"], port["BASE_URL_FROM"]) == ("http://127.0.0.1:8000", "PORT")
+    default = from_environment({})
+    assert (default["BASE_URL"], default["BASE_URL_FROM"]) == ("http://127.0.0.1:5000", "default")
+
+
+def test_body_limits_default_to_16_and_100_mib():
+    config = from_environment({})
+    assert config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
+    assert config["MAX_UPLOAD_LENGTH"] == 100 * 1024 * 1024
+    assert from_environment({"MAX_UPLOAD_LENGTH": "1000"})["MAX_UPLOAD_LENGTH"] == 1000

@@ -16,7 +16,7 @@ from collab.platform import jobs
 from collab.platform.config import ROOT
 
 JOB_NAME = re.compile(r"workers\.[a-z_]+\.[a-z_]+")
-ENTRY_MODULES = ("workers/jobs.py", "workers/kpi_jobs.py")
+ENTRY_MODULES = ("workers/jobs.py", "workers/kpi_jobs.py", "workers/integration_jobs.py")
 NOT_JOBS = {"app_context"}  # helpers of the entry points, never enqueued
 
 # Run in a fresh process as a worker would: RQ's own import of each name, and the schedule

@@ -20,7 +20,6 @@ from collab.kpis.input import (
     Observation,
     RowErrors,
     parse_csv,
-    summarise,
     validate_observations,
 )
 
@@ -375,7 +374,7 @@ def test_csv_russian_excel_export():
     text = (
         "\ufeffDate;leads;spend;search_ctr;conversion_rate\r\n"
         + "01.03.2026;12;1 234,5;2,5%;3,25 %\r\n"
-        + "02.03.2026;7;1\u00a0000\u00a0000;12%;1234,5\r\n"
+        + "02.03.2026;7;1\u00a0000\u00a0000;12%;34,5\r\n"
     )
     assert parse_csv(text, TODAY) == [
         obs("leads", "2026-03-01", 12),
@@ -385,7 +384,7 @@ def test_csv_russian_excel_export():
         obs("leads", "2026-03-02", 7),
         obs("spend", "2026-03-02", 1_000_000),
         obs("search_ctr", "2026-03-02", 12),
-        obs("conversion_rate", "2026-03-02", 1234.5),
+        obs("conversion_rate", "2026-03-02", 34.5),
     ]
 
 
@@ -627,50 +626,33 @@ def test_csv_100000_rows_long_form():
         lines.append(f"{day.isoformat()},{names[i % 4]},{i * 1.5},ch{(i // 4) % 25}")
     observations = parse_csv("\n".join(lines), TODAY)
     assert len(observations) == 100_000
-    assert summarise(observations) == {
-        "rows": 100_000,
-        "metrics": ["lcp_ms", "leads", "revenue", "spend"],
-        "from": "2023-01-01",
-        "to": (start + dt.timedelta(days=999)).isoformat(),
-        "channels": sorted(f"ch{n}" for n in range(25)),
-    }
-
-
-# --- summary -------------------------------------------------------------------------------
-
-
-def test_summarise():
-    observations = [
-        obs("spend", "2026-03-04", 1, "paid"),
-        obs("leads", "2026-03-01", 1),
-        obs("leads", "2026-03-02", 1, "email"),
-    ]
-    assert summarise(observations) == {
-        "rows": 3,
-        "metrics": ["leads", "spend"],
-        "from": "2026-03-01",
-        "to": "2026-03-04",
-        "channels": ["", "email", "paid"],
-    }
-    assert summarise(iter([])) == {
-        "rows": 0,
-        "metrics": [],
-        "from": None,
-        "to": None,
-        "channels": [],
-    }
+    assert sorted({o.metric for o in observations}) == ["lcp_ms", "leads", "revenue", "spend"]
+    assert min(o.date for o in observations) == start
+    assert max(o.date for o in observations) == start + dt.timedelta(days=999)
+    assert {o.channel for o in observations} == {f"ch{n}" for n in range(25)}
 
 
 # --- properties ----------------------------------------------------------------------------
 
 STORED = sorted(name for name, m in DEFAULT_METRICS.items() if not m.derived)
 
+
+def valid_values(metric: str):
+    """Values the metric accepts: whole counts, percents up to 100, cents for money."""
+    bounds = DEFAULT_METRICS[metric].bounds()
+    top = min(bounds.maximum, 10**9)
+    places = 0 if bounds.whole else 2
+    return st.decimals(0, top, places=places, allow_nan=False, allow_infinity=False)
+
+
 batches = st.lists(
-    st.tuples(
-        st.sampled_from(STORED),
-        st.dates(dt.date(2000, 1, 1), TODAY + dt.timedelta(days=1)),
-        st.sampled_from(["", "email", "paid search", "organic"]),
-        st.decimals(0, 10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(STORED).flatmap(
+        lambda metric: st.tuples(
+            st.just(metric),
+            st.dates(dt.date(2000, 1, 1), TODAY + dt.timedelta(days=1)),
+            st.sampled_from(["", "email", "paid search", "organic"]),
+            valid_values(metric),
+        )
     ),
     min_size=1,
     max_size=30,
@@ -705,4 +687,55 @@ def test_a_repeated_row_is_always_named_as_a_duplicate_of_its_first(rows, data):
     items.append(dict(items[first], value=2, channel=items[first]["channel"].upper()))
     assert refused(validate_observations, items, TODAY) == {
         f"observations[{len(rows)}]": f"duplicate of observations[{first}]"
+    }
+
+
+# --- ranges: finite, whole counts, percents 0-100, money in cents (issue 13, finding 10) ----
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "reason"),
+    [
+        ("leads", 2.5, "not a whole number: leads is a count"),
+        ("bounce_rate", 150, "out of range for bounce_rate (percent): from 0 to 100"),
+        ("search_ctr", 100.5, "out of range for search_ctr (percent): from 0 to 100"),
+        ("spend", 1e308, "out of range for spend (money): from 0 to 1,000,000,000,000"),
+        ("spend", 1e-300, "too small for money: 0, or at least 0.01"),
+        ("lcp_ms", 90_000_000, "out of range for lcp_ms (ms): from 0 to 86,400,000"),
+    ],
+)
+def test_values_outside_the_metrics_range_are_refused_in_json_and_csv(metric, value, reason):
+    item = {"metric": metric, "date": "2026-03-05", "value": value}
+    assert refused(validate_observations, [item], TODAY) == {"observations[0].value": reason}
+    text = f"date,metric,value\n2026-03-05,{metric},{value!r}\n"
+    assert refused(parse_csv, text, TODAY) == {"line 2, value": reason}
+
+
+def test_the_edges_of_each_range_are_accepted():
+    items = [
+        {"metric": "bounce_rate", "date": "2026-03-05", "value": 100},
+        {"metric": "search_ctr", "date": "2026-03-05", "value": 0},
+        {"metric": "leads", "date": "2026-03-05", "value": 3.0},
+        {"metric": "spend", "date": "2026-03-05", "value": 1e12},
+        {"metric": "revenue", "date": "2026-03-05", "value": 0.01},
+    ]
+    assert [o.value for o in validate_observations(items, TODAY)] == [100, 0, 3, 1e12, 0.01]
+
+
+def test_a_signed_metric_of_the_organisation_may_go_as_far_below_zero():
+    nps = MetricDef("nps", "count", lower_is_better=False, non_negative=False)
+    metrics = {**DEFAULT_METRICS, "nps": nps}
+    low = {"metric": "nps", "date": "2026-03-05", "value": -1e12}
+    assert validate_observations([low], TODAY, metrics=metrics)[0].value == -1e12
+    lower = dict(low, value=-1e13)
+    assert (
+        "out of range"
+        in refused(validate_observations, [lower], TODAY, metrics=metrics)["observations[0].value"]
+    )
+
+
+def test_a_channel_with_nul_is_refused_before_it_reaches_postgresql():
+    item = {"metric": "leads", "date": "2026-03-05", "value": 1, "channel": "e\x00mail"}
+    assert refused(validate_observations, [item], TODAY) == {
+        "observations[0].channel": "contains a NUL character"
     }

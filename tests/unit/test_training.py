@@ -22,11 +22,13 @@ from collab.training.library import (
     Note,
     TaskFacts,
     api_note,
+    describe,
     fill,
     parse_note,
     render_html,
     section,
     shipped_note,
+    unknown_placeholders,
 )
 from collab.work.routing import CATEGORIES, UNCATEGORISED
 
@@ -312,16 +314,30 @@ def test_placeholders_in_user_text_never_execute(text):
 
     filled = fill(note, TaskFacts(url_count=3, priority="low"))
 
-    assert f"Before {text.replace('{url_count}', '3 affected URLs')} after." in filled
+    # Known names are filled, an unknown name ({facts}) is left out; nothing else changes.
+    expected = text.replace("{url_count}", "3 affected URLs").replace("{facts}", "")
+    assert f"Before {expected} after." in filled
     assert "class" not in filled.replace(text, "")
 
 
-def test_only_known_names_are_filled_next_to_unknown_ones():
+def test_only_known_names_are_filled_and_unknown_ones_left_out():
     note = make_note("{url_count} {unknown} {priority} {0} {due_date}")
 
     filled = fill(note, TaskFacts(url_count=1, priority="urgent", due_date=date(2026, 1, 5)))
 
-    assert filled == "1 affected URL {unknown} urgent {0} 5 January 2026\n"
+    assert filled == "1 affected URL  urgent {0} 5 January 2026\n"
+
+
+def test_unknown_placeholders_are_named_once_each_in_order():
+    body = "{due_date} {owner} {url_count} {Owner} {owner} {0} {a.b} {kpi_figures}"
+    assert unknown_placeholders(body) == ["owner", "Owner"]
+    assert all(unknown_placeholders(shipped_note(slug).body_md) == [] for slug in SLUGS)
+
+
+def test_a_category_page_says_placeholders_in_words():
+    assert describe("Scope: {url_count}. Due: {due_date}. {owner}") == (
+        "Scope: *how many URLs the task lists*. Due: *its due date*. "
+    )
 
 
 # --- rendering -----------------------------------------------------------------------------

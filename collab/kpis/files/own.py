@@ -119,16 +119,25 @@ def _long(table, keys, chosen, settings, read):
     metric_at = keys.index("metric")
     value_at = keys.index("value")
     refused: dict[str, list[str]] = {}
+    targets: dict[str, tuple[str | None, str]] = {}  # a file repeats each metric name often
     rows = []
     for line, cells in table.rows:
-        raw = cells[metric_at].strip() if metric_at < len(cells) else ""
-        name, why = _target(column_key(raw), chosen, settings) if raw else (raw, "")
-        if raw and name is None:
-            examples = refused.setdefault(raw, [why])
+        written = cells[metric_at] if metric_at < len(cells) else ""
+        target = targets.get(written)
+        if target is None:
+            raw = written.strip()
+            target = _target(column_key(raw), chosen, settings) if raw else (raw, "")
+            targets[written] = target
+        name, why = target
+        if name is None:
+            examples = refused.setdefault(written.strip(), [why])
             if len(examples) < 4 and value_at < len(cells):
                 examples.append(cells[value_at].strip())
             continue
-        rows.append((line, [name if i == metric_at else c for i, c in enumerate(cells)]))
+        if metric_at < len(cells) and name != written:
+            cells = cells.copy()
+            cells[metric_at] = name
+        rows.append((line, cells))
     for raw, (why, *examples) in refused.items():
         if why == "unknown":
             read.unmapped.append(

@@ -13,6 +13,7 @@ from collab.http.access import access
 from collab.impacts.completed_work import completed_between
 from collab.impacts.ledger import impact_ledger
 from collab.kpis import totals
+from collab.kpis.headlines import MIN_DAYS, PERIOD_DAYS, headlines
 from collab.kpis.metrics import unit_of
 from collab.platform import queue
 from collab.platform.clock import local_today
@@ -75,6 +76,7 @@ def dashboard(org: str):
                 lines=lines[metric],
                 markers=markers,
                 unit=unit_of(metric),
+                currency=g.org.currency,
             )
         )
         for metric in DASHBOARD_METRICS
@@ -95,8 +97,10 @@ def dashboard(org: str):
         ledger_total=total,
         page=page,
         per_page=LEDGER_PAGE,
-        current=totals.current_figures(g.org, DASHBOARD_METRICS),
+        headlines=headlines(g.org),
         may_write=role_may(g.membership.role, "kpi.write"),
+        period_days=PERIOD_DAYS,
+        min_days=MIN_DAYS,
     )
 
 

@@ -64,14 +64,23 @@ def task_impact_panel(task: Task) -> dict:
             ],
             markers=[charts.Marker(completed, f"task #{task.id} completed")],
             unit=units.get(item["metric"], ""),
+            currency=_currency_of(task),
             height=180,
         )
         panel["charts"].append(charts.render(chart))
     return panel
 
 
-def _zone_of(task: Task) -> ZoneInfo:
+def _org_of(task: Task) -> Organization:
     org = g.get("org")
     if org is None or org.id != task.organization_id:
         org = db.session.get(Organization, task.organization_id)
-    return ZoneInfo(org.timezone)
+    return org
+
+
+def _zone_of(task: Task) -> ZoneInfo:
+    return ZoneInfo(_org_of(task).timezone)
+
+
+def _currency_of(task: Task) -> str:
+    return _org_of(task).currency

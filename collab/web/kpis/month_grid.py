@@ -43,6 +43,7 @@ def _grid_context(month: dt.date, channel: str, typed: dict | None = None, error
         "channel": channel,
         "channels": totals.channels_of(g.org.id),
         "metrics": metrics,
+        "units": {name: definitions[name].unit for name in metrics},
         "days": month_grid.month_days(month),
         "values": values,
         "errors": errors or {},

@@ -1,0 +1,239 @@
+"""What the API answers, as pydantic models: the OpenAPI document's response schemas.
+
+collab.api.serializers builds the JSON; these models describe it for clients and for the
+schemathesis run in CI, which fails on any answer that does not match them. Answers may gain
+fields (extra="allow"), so a field added to a serializer never breaks a client; a field
+renamed or retyped does, and the schemathesis test says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from collab.followup.overdue import KINDS as ALERT_KINDS
+from collab.models import PRIORITIES, RESOLUTIONS, STATUSES
+from collab.work import routing
+
+Role = Literal["agency", "cio", "cmo", "it", "marketing"]
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class UnmappedColumn(BaseModel):
+    source: str = Field(description="the tool: search_console, ga4, google_ads, ...")
+    column: str = Field(description="as the tool wrote it")
+    file: str
+    examples: list[str]
+    unit: Literal["count", "percent", "ms"] = Field(description="a guess, for a new metric")
+    lower_is_better: bool
+
+
+class ApiError(BaseModel):
+    code: str = Field(description="e.g. validation_failed, not_found, conflict")
+    message: str
+    fields: dict[str, str] | None = Field(
+        None, description="each bad field or row: {'observations[3].value': 'not a number'}"
+    )
+    current: dict | None = Field(None, description="on 409: the object as it is now")
+    unmapped: list[UnmappedColumn] | None = Field(
+        None, description="a refused KPI file: the columns of numbers no metric takes yet"
+    )
+
+
+class ErrorAnswer(BaseModel):
+    error: ApiError
+
+
+class Membership(Answer):
+    org: str
+    role: Role
+
+
+class Me(Answer):
+    email: str
+    name: str
+    memberships: list[Membership]
+
+
+class Category(Answer):
+    slug: str
+    name: str
+    teams: list[Literal[routing.TEAMS]]
+    metrics: list[str]
+
+
+class Categories(Answer):
+    items: list[Category]
+
+
+class TrainingNote(Answer):
+    title: str | None = None
+    why: str | None = None
+    kpis: list[str] | None = None
+    how_measured: str | None = None
+    body_html: str | None = None
+
+
+class Routing(Answer):
+    team: Literal[routing.TEAMS] | None = Field(description="the team routing chose")
+    category: str
+    reason: str | None = None
+
+
+class Task(Answer):
+    id: int
+    recommendation_id: int
+    title: str
+    category: str
+    team: Literal[routing.TEAMS] | None = Field(description="null: waits in triage, unrouted")
+    status: Literal[STATUSES]
+    resolution: Literal[RESOLUTIONS] | None
+    reason: str | None
+    duplicate_of: int | None
+    waiting_on_agency: bool
+    priority: Literal[PRIORITIES]
+    assignee: str | None = Field(description="the assignee's e-mail")
+    due_date: dt.date | None
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    overdue: bool
+    due_soon: bool
+    version: int = Field(description="send it back with a change; 409 when stale")
+    routing: Routing
+    training_note: TrainingNote | None = Field(None, description="why this work matters")
+    url: str = Field(description="the task's page")
+
+
+class Tasks(Answer):
+    items: list[Task]
+
+
+class TaskPage(Answer):
+    items: list[Task]
+    next_cursor: str | None = Field(description="null on the last page")
+
+
+class Recommendation(Answer):
+    id: int
+    title: str
+    description: str
+    category: str | None
+    priority: Literal[PRIORITIES]
+    due_date: dt.date | None
+    external_id: str | None
+    url_count: int
+    urls: list[str] = Field(description="the first 200; the web page pages through all")
+    status: Literal["triage", "in_progress", "done", "rejected"]
+    filed_by: str | None
+    created_at: dt.datetime
+    tasks: list[Task]
+
+
+class Comment(Answer):
+    id: int
+    task_id: int
+    author: str | None
+    body: str
+    internal: bool
+    created_at: dt.datetime
+
+
+class Comments(Answer):
+    items: list[Comment]
+
+
+class Alert(Answer):
+    id: int
+    task_id: int
+    kind: Literal[ALERT_KINDS]
+    level: int
+    due_date: dt.date
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class AlertPage(Answer):
+    items: list[Alert]
+    next_cursor: str | None
+
+
+class ObservationOut(Answer):
+    metric: str
+    date: dt.date
+    value: float
+    channel: str | None = Field(description="null: all channels")
+
+
+class ObservationPage(Answer):
+    items: list[ObservationOut]
+    next_cursor: str | None
+
+
+class RecordedCounts(Answer):
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+class KpiFileImported(RecordedCounts):
+    source: Literal[
+        "search_console", "ga4", "google_ads", "bing_webmaster", "yandex_metrica", "csv", "mixed"
+    ]
+    metrics: list[str]
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    skipped: list[str] = Field(description="what was not imported, and why, a sentence each")
+
+
+class Window(Answer):
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    mean: float | None
+    n: int = Field(description="days of the window with data")
+
+
+Percent = Annotated[float, Field(description="percent: 12.0 means +12%")]
+
+
+class Impact(Answer):
+    metric: str
+    status: Literal["waiting_for_data", "measured"]
+    before: Window
+    after: Window
+    change_abs: float | None
+    change_pct: Percent | None
+    ci95_pct: Annotated[list[float], Field(min_length=2, max_length=2)] | None
+    p_value: float | None
+    verdict: Literal["improved", "worsened", "no_change", "inconclusive"] | None
+    confounders: list[int] = Field(description="other tasks completed in either window")
+    warnings: list[str]
+
+
+class Impacts(Answer):
+    items: list[Impact]
+
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class EmailDepths(Answer):
+    pending: Count
+    failed: Count
+
+
+class JobDepths(Answer):
+    queued: Count | None
+    scheduled: Count | None
+    failed: Count | None
+
+
+class QueueDepths(Answer):
+    email: EmailDepths
+    jobs: JobDepths = Field(description="null figures while Redis is away")
+    workers: Count | None
+    redis: Literal["ok", "down"]

@@ -1,0 +1,112 @@
+"""The objects of API.md (task, recommendation, alert, impact), built from models in one
+place: the JSON API answers them and webhooks send them, so the two never differ.
+
+In a request a task's link follows url_for; a webhook, built in a request or in a job alike,
+links from BASE_URL, never from a request's Host header."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app, url_for
+
+from collab.impacts.completed_work import confounders_of
+from collab.impacts.results import impact_object
+from collab.models import Alert, Recommendation, Task
+from collab.models.kpis import TaskImpact
+from collab.platform.clock import local_today
+from collab.training.task_notes import NoteBook, note_for_task
+from collab.work import recommendations
+from collab.work.deadlines import is_due_soon, is_overdue
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def link(endpoint: str, base_url: str | None = None, **values) -> str:
+    """An absolute link: from ``base_url`` when given (what webhooks and e-mail use, in or
+    out of a request), else url_for's own."""
+    if base_url is None:
+        return url_for(endpoint, _external=True, **values)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return base_url.rstrip("/") + path
+
+
+def task_json(
+    task: Task,
+    today: date | None = None,
+    notes: NoteBook | None = None,
+    base_url: str | None = None,
+) -> dict:
+    """``notes``: the note book of a list's tasks; a single task gets one of its own."""
+    org = task.recommendation.organization
+    today = today or local_today(org.timezone)
+    if notes is None:
+        notes = NoteBook.for_tasks(org, [task])
+    return {
+        "id": task.id,
+        "recommendation_id": task.recommendation_id,
+        "title": task.title,
+        "category": task.category,
+        "team": task.team,
+        "status": task.status,
+        "resolution": task.resolution,
+        "reason": task.reason,
+        "duplicate_of": task.duplicate_of_id,
+        "waiting_on_agency": task.waiting_on_agency,
+        "priority": task.priority,
+        "assignee": task.assignee.email if task.assignee else None,
+        "due_date": iso(task.due_date),
+        "started_at": iso(task.started_at),
+        "completed_at": iso(task.completed_at),
+        "overdue": is_overdue(task.status, task.due_date, today),
+        "due_soon": is_due_soon(task.status, task.due_date, today, org.alert_due_soon_days),
+        "version": task.version,
+        "routing": {
+            "team": task.routed_team,
+            "category": task.routed_category,
+            "reason": task.routing_reason,
+        },
+        "training_note": note_for_task(task, notes),
+        "url": link("tasks.show", base_url, org=org.slug, task_id=task.id),
+    }
+
+
+def recommendation_json(recommendation: Recommendation, base_url: str | None = None) -> dict:
+    org = recommendation.organization
+    today = local_today(org.timezone)
+    notes = NoteBook.for_tasks(org, recommendation.tasks)
+    return {
+        "id": recommendation.id,
+        "title": recommendation.title,
+        "description": recommendation.description,
+        "category": recommendation.category,
+        "priority": recommendation.priority,
+        "due_date": iso(recommendation.proposed_due_date),
+        "external_id": recommendation.external_id,
+        "url_count": recommendation.url_count,
+        "urls": recommendations.urls_page(recommendation, 1, 200),
+        "status": recommendations.status_of(recommendation),
+        "filed_by": recommendation.filed_by.email if recommendation.filed_by else None,
+        "created_at": iso(recommendation.created_at),
+        "tasks": [task_json(task, today, notes, base_url) for task in recommendation.tasks],
+    }
+
+
+def alert_json(alert: Alert) -> dict:
+    return {
+        "id": alert.id,
+        "task_id": alert.task_id,
+        "kind": alert.kind,
+        "level": alert.level,
+        "due_date": alert.due_date.isoformat(),
+        "created_at": alert.created_at.isoformat(),
+        "closed_at": alert.closed_at.isoformat() if alert.closed_at else None,
+    }
+
+
+def stored_impact_json(impact: TaskImpact, task: Task, zone) -> dict:
+    """A stored impact as the API tells it, with the task it belongs to."""
+    confounders = confounders_of(task, impact.result, zone)
+    return {**impact_object(impact.metric, impact.result, confounders), "task_id": task.id}

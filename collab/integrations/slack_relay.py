@@ -1,0 +1,103 @@
+"""Posting Slack messages: the webhook deliveries' outbox discipline (claimed rows, the same
+back-off for a day, the same checks on where a URL points) without their signing. A message
+still failing after a day gives up and the directors get a notice in collab."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from collab.integrations import addresses, transport
+from collab.integrations.deliveries import GIVE_UP_AFTER, LEASE, TIMEOUT_SECONDS, pause_after
+from collab.models import Notification, Organization
+from collab.models.integrations import SlackChannel, SlackMessage
+from collab.notifications.inbox import directors
+from collab.platform.claims import claim
+from collab.platform.clock import utcnow
+from collab.platform.extensions import db
+
+PENDING = (SlackMessage.sent_at.is_(None), SlackMessage.failed_at.is_(None))
+
+
+def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float = 30.0) -> dict:
+    now = now or utcnow()
+    started = time.monotonic()
+    due = list(
+        db.session.scalars(
+            select(SlackMessage.id)
+            .where(*PENDING, SlackMessage.next_attempt_at <= now)
+            .order_by(SlackMessage.next_attempt_at, SlackMessage.id)
+            .limit(limit)
+        )
+    )
+    counts = {"sent": 0, "failed": 0, "gave_up": 0}
+    for row_id in due:
+        if time.monotonic() - started > budget_seconds:
+            break
+        won = claim(
+            SlackMessage,
+            row_id,
+            *PENDING,
+            SlackMessage.next_attempt_at <= now,
+            next_attempt_at=now + LEASE,
+            attempts=SlackMessage.attempts + 1,
+        )
+        if not won:
+            continue
+        row = db.session.get(SlackMessage, row_id, populate_existing=True)
+        channel = db.session.get(SlackChannel, row.channel_id) if row is not None else None
+        if channel is None:
+            db.session.rollback()
+            continue
+        outcome = _post(row, channel, now)
+        try:
+            db.session.commit()
+        except StaleDataError:  # the channel was removed meanwhile
+            db.session.rollback()
+            continue
+        counts[outcome] += 1
+    return counts
+
+
+def relay_line(counts: dict) -> str:
+    return f"slack: {counts['sent']} sent, {counts['failed']} failed, {counts['gave_up']} gave up"
+
+
+def _post(row: SlackMessage, channel: SlackChannel, now: datetime) -> str:
+    if row.first_attempt_at is None:
+        row.first_attempt_at = now
+    body = row.body.encode("utf-8")
+    try:
+        target = addresses.parse(channel.url)
+        address = addresses.resolve(target, current_app.config["WEBHOOK_ALLOW_PRIVATE"])[0]
+    except addresses.Refused as refused:
+        answer = transport.Answer(None, 0, "", f"refused: {refused}")
+    else:
+        headers = {"content-type": "application/json"}
+        answer = transport.post(target, address, headers, body, TIMEOUT_SECONDS)
+    if answer.ok:
+        row.sent_at = utcnow()
+        row.last_error = None
+        return "sent"
+    row.last_error = answer.error
+    deadline = row.first_attempt_at + GIVE_UP_AFTER
+    if now >= deadline:
+        row.failed_at = now
+        org = db.session.get(Organization, row.organization_id)
+        db.session.add_all(
+            Notification(
+                user_id=user.id,
+                organization_id=org.id,
+                kind="slack_failed",
+                text=f"A Slack message to the {channel.audience} channel could not be posted "
+                f"for a day ({answer.error}); check its URL on the webhook settings page.",
+            )
+            for user in directors(org)
+        )
+        return "gave_up"
+    row.next_attempt_at = min(now + pause_after(row.attempts), deadline)
+    return "failed"

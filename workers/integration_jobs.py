@@ -1,0 +1,33 @@
+"""RQ entry points for what collab tells others: webhook deliveries and the monthly report
+e-mail. Declared in collab/platform/jobs.py."""
+
+from __future__ import annotations
+
+import logging
+
+from workers.jobs import app_context
+
+log = logging.getLogger("collab.jobs")
+
+
+def deliver_outgoing() -> str:
+    """Webhook deliveries and Slack messages that are due go out (first tries and retries)."""
+    from collab.integrations import deliveries, slack_relay
+
+    with app_context():
+        line = (
+            f"{deliveries.relay_line(deliveries.relay())}; "
+            f"{slack_relay.relay_line(slack_relay.relay())}"
+        )
+        log.info(line)
+        return line
+
+
+def monthly_reports() -> str:
+    """Last month's report e-mail, for the organisations whose first working day it is."""
+    from collab.reports.mailing import send_monthly_reports
+
+    with app_context():
+        line = f"monthly reports: {send_monthly_reports()} organisations' reports queued"
+        log.info(line)
+        return line

@@ -16,7 +16,6 @@ _.has_more  # work.board.Lane: templates/board/board.html
 _.columns  # work.board.Board: templates/board/board.html
 _.column_count  # work.board.Board: templates/board/board.html
 _.badge  # work.board.Card: templates/partials/cards.html
-_.badge_tone  # work.board.Card: templates/partials/cards.html
 _.percent  # training.reading.ReadRate: templates/notes/index.html
 _.confirm  # web.forms.NewPasswordForm: templates/auth/reset.html
 
@@ -75,6 +74,11 @@ _.inserted  # RecordedCounts
 _.updated  # RecordedCounts
 _.from_  # Window (as "from")
 _.ci95_pct  # Impact
+_.change_abs  # Impact
+_.mde_pct  # Impact
+_.expected_pct  # ImpactMethod
+_.calibration  # ImpactMethod
+_.degrees_of_freedom  # ImpactMethod
 _.scheduled  # JobDepths
 _.median_days_to_done  # api.reports.TeamFigures
 _.it  # api.reports.ByTeam

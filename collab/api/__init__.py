@@ -30,5 +30,3 @@ from collab.api import (  # noqa: E402,F401  (routes register on import)
     webhooks,
     work,
 )
-
-from collab.api import impact_schema  # noqa: E402,F401  # isort: skip  (amends kpis' Impact schema)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
+from collab.impacts.wording import clear
 from collab.kpis.custom_metrics import metric_definitions
 from collab.models import Organization, Task
 from collab.models.kpis import TaskImpact
@@ -39,7 +40,7 @@ def best_impacts(task_ids: Iterable[int]) -> dict[int, dict]:
     best: dict[int, tuple] = {}
     for task_id, metric, change, verdict, p_value in rows:
         rank = (
-            verdict not in ("improved", "worsened"),  # an unclear result never outranks a clear one
+            not clear(verdict),  # an unclear result never outranks a clear one
             p_value if p_value is not None else 2.0,
             -abs(change) if change is not None else 0.0,
             metric,

@@ -10,7 +10,8 @@ import math
 
 from flask import Flask
 
-from collab.web.filters import VERDICT_LABELS, signed_percent
+from collab.impacts.wording import VERDICT_LABELS, clear
+from collab.web.filters import signed_percent
 
 # A card has room for a word or two.
 SHORT_LABELS = {
@@ -44,7 +45,7 @@ def badge_text(impact: dict) -> str:
     label = SHORT_LABELS.get(metric, metric.replace("_", " "))
     change = impact.get("change_pct")
     verdict = impact.get("verdict")
-    if verdict in ("improved", "worsened") and change is not None:
+    if clear(verdict) and change is not None:
         return f"{label} {signed_percent(change)}"
     return f"{label}: {VERDICT_LABELS.get(verdict, 'inconclusive')}"
 

@@ -189,13 +189,11 @@ def _measured(org: Organization, *, impacts: list[tuple[int, str]], **_) -> None
         summary = impact_summary(result)
         # Only a clear change is said as a move, in bold; no clear change and an inconclusive
         # result lead with those words, so a small or uncertain figure never reads as a win.
-        said = (
-            f"moved {metric_label(impact.metric)} *{summary}*"
-            if clear(impact.verdict)
-            else f"{metric_label(impact.metric)}: {summary}"
-        )
+        metric = metric_label(impact.metric)
+        plain = f"{metric} {summary}" if clear(impact.verdict) else f"{metric}: {summary}"
+        said = f"moved {metric} *{summary}*" if clear(impact.verdict) else plain
         message = blocks(
-            f"Measured: {task.title}: {metric_label(impact.metric)} {summary}",
+            f"Measured: {task.title}: {plain}",
             f"*Measured:* <{_task_url(org, task)}|{escape(task.title)}> {said}",
             [
                 f"95% interval {format_change(interval[0])} to {format_change(interval[1])}"

@@ -25,6 +25,7 @@ from importlib import resources
 import nh3
 from markdown_it import MarkdownIt
 
+from collab.impacts.wording import VERDICT_LABELS, clear
 from collab.kpis.metrics import format_change, format_full, metric_label, unit_of
 from collab.work.routing import CATEGORIES, UNCATEGORISED
 
@@ -39,10 +40,6 @@ MEASURED_HEADING = "What it did here"
 AUDIT_HEADING = "What the audit found here"
 HISTORY_HEADING = "What earlier work of this kind did here"
 
-_VERDICTS = {"improved": "improved", "worsened": "worsened", "no_change": "no change"}
-# Verdicts that claim no effect: their figure follows the words, never leads them, so a
-# "+5%" that could be noise does not read as a result.
-_NEUTRAL = {"no_change": "no change", "inconclusive": "inconclusive"}
 _MONTHS = (
     "January",
     "February",
@@ -265,14 +262,17 @@ def _one_result(label: str, item: dict, joiner: str) -> str:
     """ "leads +12.0% (improved)", "leads: inconclusive (+3.0%)", "leads: no figure yet";
     ``joiner`` goes between the label and a leading figure."""
     change = item.get("change_pct")
-    neutral = _NEUTRAL.get(item.get("verdict") or "")
-    if neutral:
+    verdict = item.get("verdict")
+    # No clear change and inconclusive: the figure follows the words, never leads them, so a
+    # "+5%" that could be noise does not read as a result.
+    if verdict in VERDICT_LABELS and not clear(verdict):
+        neutral = VERDICT_LABELS[verdict]
         figure = f" ({format_change(change)})" if _is_number(change) else ""
         return f"{label}: {neutral}{figure}"
     if not _is_number(change):
         return f"{label}: no figure yet"
-    verdict = _VERDICTS.get(item.get("verdict") or "")
-    return f"{label}{joiner}{format_change(change)}" + (f" ({verdict})" if verdict else "")
+    said = f" ({VERDICT_LABELS[verdict]})" if clear(verdict) else ""
+    return f"{label}{joiner}{format_change(change)}{said}"
 
 
 def history_summary(history: list[dict]) -> str:
@@ -292,11 +292,8 @@ def history_summary(history: list[dict]) -> str:
             lines.append(f"- 1 earlier task measured {label}: {detail}.")
             continue
         detail = f"{improved} of {count} improved"
-        for verdict, words in (
-            ("worsened", "worsened"),
-            ("no_change", "no change"),
-            ("inconclusive", "inconclusive"),
-        ):
+        for verdict in ("worsened", "no_change", "inconclusive"):
+            words = VERDICT_LABELS[verdict]
             others = sum(1 for i in items if i.get("verdict") == verdict)
             if others:
                 detail += f", {others} {words}"

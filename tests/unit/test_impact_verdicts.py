@@ -220,3 +220,16 @@ def test_the_interval_narrows_as_history_grows(kind):
     for shorter, longer in zip(medians, medians[1:], strict=False):
         assert longer <= 1.1 * shorter, medians
     assert medians[-1] < medians[0], medians
+
+
+def test_texts_without_colour_lead_with_the_verdict_unless_the_change_is_clear():
+    from collab.impacts.wording import impact_summary
+
+    base = {"change_pct": 4.04, "ci95_pct": [-6.0, 14.1], "material_pct": 5.0}
+    assert impact_summary({**base, "verdict": "improved"}) == "+4.0% (improved)"
+    assert impact_summary({**base, "verdict": "worsened"}) == "+4.0% (worsened)"
+    assert impact_summary({**base, "verdict": "no_change"}) == "no clear change (+4.0%, within ±5%)"
+    assert impact_summary({**base, "verdict": "inconclusive"}) == (
+        "inconclusive (+4.0%, 95% interval -6.0% to +14.1%)"
+    )
+    assert impact_summary({**base, "verdict": None}) == "waiting for data"

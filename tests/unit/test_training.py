@@ -238,7 +238,7 @@ def test_fill_appends_what_this_task_did():
         "## What it did here\n"
         "- leads +12.0% (improved)\n"
         "- cost per lead -8.0% (improved)\n"
-        "- conversion rate: no change (0.0%)\n"
+        "- conversion rate: no clear change (0.0%)\n"
         "- page load time (LCP, ms) +3.5% (worsened)\n"
         "- bounce rate: inconclusive (-6.2%)\n"
         "- ROMI: no figure yet\n"
@@ -265,9 +265,9 @@ def test_fill_summarises_earlier_work_per_metric():
 
     assert section(filled, HISTORY_HEADING) == (
         "- 3 earlier tasks measured organic sessions: median +6.0%; 2 of 3 improved, "
-        "1 no change.\n"
+        "1 no clear change.\n"
         "- 1 earlier task measured bounce rate: -4.0% (improved).\n"
-        "- 2 earlier tasks measured leads: median +5.0%; 0 of 2 improved, 1 no change, "
+        "- 2 earlier tasks measured leads: median +5.0%; 0 of 2 improved, 1 no clear change, "
         "1 inconclusive.\n"
         "- 1 earlier task measured search click-through rate: inconclusive (+14.0%).\n"
         "- 2 earlier tasks measured ROMI: 0 of 2 improved."
@@ -287,7 +287,10 @@ def test_fill_puts_measured_before_history():
     filled = fill(make_note(BODY), facts)
 
     assert filled.index(MEASURED_HEADING) < filled.index(HISTORY_HEADING)
-    assert "- 2 earlier tasks measured leads: median +2.0%; 1 of 2 improved, 1 no change." in filled
+    assert (
+        "- 2 earlier tasks measured leads: median +2.0%; 1 of 2 improved, 1 no clear change."
+        in filled
+    )
 
 
 # --- user text is never a format string ----------------------------------------------------

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
         calendar,
         home,
         kpis,
+        language,
         notes,
         notifications,
         people,
@@ -46,9 +47,11 @@ def register(app: Flask) -> None:
         reports,
         webhooks,
         calendar,
+        language,
     ):
         app.register_blueprint(module.bp)
 
     filters.install(app)
     impact_text.install(app)
     page.install(app)
+    language.install(app)

@@ -1,7 +1,7 @@
 """metric materiality; a fourth verdict, inconclusive, and no verdict while waiting for data
 
-Revision ID: 0012
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 19:00:00.000000
 
 """
@@ -13,8 +13,8 @@ import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
-revision = "0012"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

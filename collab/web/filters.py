@@ -19,6 +19,7 @@ from flask_babel import get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from collab.impacts.wording import VERDICT_LABELS
 from collab.kpis.metrics import DEFAULT_METRICS, NO_VALUE, format_short, unit_of
 from collab.kpis.metrics import metric_label as base_metric_label
 from collab.kpis.money import format_money
@@ -205,17 +206,14 @@ def role_label(value) -> str:
     return _label(ROLE_LABELS, value)
 
 
-# A measured impact's verdict as the pages say it (API.md's four values).
-VERDICT_LABELS = {
-    "improved": _l("improved"),
-    "worsened": _l("worsened"),
-    "no_change": _l("no clear change"),
-    "inconclusive": _l("inconclusive"),
-}
+# collab.impacts.wording's verdicts, marked here for the catalogue.
+_VERDICT_WORDS = (_l("improved"), _l("worsened"), _l("no clear change"), _l("inconclusive"))
 
 
 def verdict_label(value) -> str:
-    return _label(VERDICT_LABELS, value)
+    """A measured impact's verdict as the pages say it (API.md's four values), in the
+    reader's language."""
+    return gettext(_label(VERDICT_LABELS, value))
 
 
 def placeholder_list(names) -> Markup:

@@ -14,17 +14,16 @@ from datetime import date
 
 from flask_babel import format_date, gettext, ngettext
 
+from collab.impacts.wording import VERDICT_LABELS, clear
 from collab.kpis.metrics import DEFAULT_METRICS, format_full, metric_label, unit_of
 from collab.models.work import PRIORITY_LABELS
 from collab.platform import numbers
 from collab.platform.i18n import current_language
 from collab.training import library
 
-_VERDICTS = {
-    "improved": lambda: gettext("improved"),
-    "worsened": lambda: gettext("worsened"),
-    "no_change": lambda: gettext("no clear change"),
-}
+
+def _verdict_words(verdict: str) -> str:
+    return gettext(VERDICT_LABELS[verdict])
 
 
 def label(metric: str) -> str:
@@ -40,16 +39,25 @@ def change(change_pct: float) -> str:
     return sign + numbers.percent(abs(rounded), 1, current_language())
 
 
-def _verdict(item: dict) -> str | None:
-    said = _VERDICTS.get(item.get("verdict") or "")
-    return said() if said else None
+def _one_result(words: str, item: dict, joiner: str) -> str:
+    """As library._one_result: a figure that could be noise follows the words, never leads."""
+    figure = item.get("change_pct")
+    verdict = item.get("verdict")
+    if verdict in VERDICT_LABELS and not clear(verdict):
+        said = f" ({change(figure)})" if library._is_number(figure) else ""
+        return f"{words}: {_verdict_words(verdict)}{said}"
+    if not library._is_number(figure):
+        return gettext("%(metric)s: no figure yet", metric=words)
+    said = f" ({_verdict_words(verdict)})" if clear(verdict) else ""
+    return f"{words}{joiner}{change(figure)}{said}"
 
 
 def url_count(count: int | None) -> str:
     count = int(count or 0)
     if count <= 0:
         return gettext("no URLs listed yet")
-    return ngettext("%(num)s affected URL", "%(num)s affected URLs", count)
+    shown = numbers.decimal(count, 0, current_language())
+    return ngettext("%(shown)s affected URL", "%(shown)s affected URLs", count, shown=shown)
 
 
 def priority(value: str | None) -> str:
@@ -75,18 +83,7 @@ def kpi_sentence(figures: dict, currency: str | None = None) -> str:
 
 
 def measured(items: list[dict]) -> str:
-    lines = []
-    for item in items:
-        words = label(item.get("metric", ""))
-        if library._is_number(item.get("change_pct")):
-            line = f"{words} {change(item['change_pct'])}"
-            verdict = _verdict(item)
-            if verdict:
-                line += f" ({verdict})"
-        else:
-            line = gettext("%(metric)s: no figure yet", metric=words)
-        lines.append(f"- {line}")
-    return "\n".join(lines)
+    return "\n".join(f"- {_one_result(label(i.get('metric', '')), i, ' ')}" for i in items)
 
 
 def history(items: list[dict]) -> str:
@@ -95,36 +92,38 @@ def history(items: list[dict]) -> str:
         by_metric.setdefault(item.get("metric", ""), []).append(item)
     lines = []
     for metric, group in by_metric.items():
-        changes = [float(i["change_pct"]) for i in group if library._is_number(i.get("change_pct"))]
+        words = label(metric)
         if len(group) == 1:
-            verdict = _verdict(group[0])
-            if changes:
-                detail = change(changes[0]) + (f" ({verdict})" if verdict else "")
-            else:
-                detail = gettext("no figure yet")
-            line = gettext(
-                "1 earlier task measured %(metric)s: %(detail)s.",
-                metric=label(metric),
+            detail = _one_result("", group[0], "").removeprefix(": ")
+            lines.append(
+                "- "
+                + gettext(
+                    "1 earlier task measured %(metric)s: %(detail)s.", metric=words, detail=detail
+                )
+            )
+            continue
+        improved = sum(1 for i in group if i.get("verdict") == "improved")
+        detail = gettext("%(improved)s of %(count)s improved", improved=improved, count=len(group))
+        for verdict in ("worsened", "no_change", "inconclusive"):
+            others = sum(1 for i in group if i.get("verdict") == verdict)
+            if others:
+                detail += f", {others} {_verdict_words(verdict)}"
+        changes = [float(i["change_pct"]) for i in group if library._is_number(i.get("change_pct"))]
+        if changes:
+            detail = gettext(
+                "median %(change)s; %(detail)s",
+                change=change(statistics.median(changes)),
                 detail=detail,
             )
-        else:
-            improved = sum(1 for i in group if i.get("verdict") == "improved")
-            detail = gettext(
-                "%(improved)s of %(count)s improved", improved=improved, count=len(group)
-            )
-            if changes:
-                detail = gettext(
-                    "median %(change)s, %(detail)s",
-                    change=change(statistics.median(changes)),
-                    detail=detail,
-                )
-            line = gettext(
+        lines.append(
+            "- "
+            + gettext(
                 "%(count)s earlier tasks measured %(metric)s: %(detail)s.",
                 count=len(group),
-                metric=label(metric),
+                metric=words,
                 detail=detail,
             )
-        lines.append(f"- {line}")
+        )
     return "\n".join(lines)
 
 

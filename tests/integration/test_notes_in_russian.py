@@ -101,3 +101,33 @@ def test_the_api_answers_the_note_in_the_asking_persons_language(app, client):
     assert russian["training_note"]["title"] == "Почему быстрая страница окупается"
     assert russian["training_note"]["why"].startswith("Largest Contentful Paint показывает")
     assert russian["status"] == english["status"] == "triage"  # the machine's words never change
+
+
+def test_what_a_note_fills_in_reads_as_the_library_writes_it_in_english_and_russian(app):
+    from collab.training import library, phrases
+
+    results = [
+        {"metric": "leads", "change_pct": 12.0, "verdict": "improved"},
+        {"metric": "leads", "change_pct": -3.0, "verdict": "inconclusive"},
+        {"metric": "bounce_rate", "change_pct": 1.0, "verdict": "no_change"},
+        {"metric": "demo_requests", "change_pct": None, "verdict": None},
+    ]
+    with app.test_request_context():
+        refresh()
+        assert phrases.measured(results) == library.measured_summary(results)
+        assert phrases.history(results) == library.history_summary(results)
+        assert [phrases.url_count(n) for n in (0, 1, 1234)] == [
+            library._url_count(n) for n in (0, 1, 1234)
+        ]
+        assert phrases.due_date(date(2026, 3, 1)) == library._due_date(date(2026, 3, 1))
+        figures = {"leads": 42.0, "spend": 1250.0}
+        assert phrases.kpi_sentence(figures, "USD") == library.kpi_sentence(figures, "USD")
+    with app.test_request_context(headers=RUSSIAN):
+        refresh()
+        assert phrases.url_count(1234) == "1\u00a0234 затронутых URL"
+        assert phrases.due_date(date(2026, 3, 1)) == "1 марта 2026"
+        assert (
+            phrases.kpi_sentence(figures, "USD")
+            == "Сегодня: лиды 42, расходы 1\u00a0250,00\u00a0$."
+        )
+        assert phrases.measured(results[:1]) == "- лиды +12,0\u00a0% (улучшилось)"

@@ -93,9 +93,12 @@ def save_materiality(org: str):
     changed = set_material_pcts(g.membership, g.org, wanted)
     db.session.commit()
     flash(
-        f"Saved the materiality of {changed} metric{'s' if changed != 1 else ''}; impacts "
-        "follow at the next measurement."
+        ngettext(
+            "Saved the materiality of %(num)s metric; impacts follow at the next measurement.",
+            "Saved the materiality of %(num)s metrics; impacts follow at the next measurement.",
+            changed,
+        )
         if changed
-        else "Nothing changed."
+        else gettext("Nothing changed.")
     )
     return redirect(url_for("kpis.metric_map", org=org))

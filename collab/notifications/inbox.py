@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import func, select, update
 
@@ -11,6 +11,7 @@ from collab.models.accounts import DIRECTOR_ROLES
 from collab.notifications.outbox import email_rows_for_notifications
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 
 
 def members_with_roles(org: Organization, roles: Iterable[str]) -> list[User]:
@@ -32,12 +33,14 @@ def notify(
     users: Iterable[User],
     org: Organization,
     kind: str,
-    text: str,
+    text: str | Callable[[], str],
     task: Task | None = None,
     recommendation: Recommendation | None = None,
     skip: User | None = None,
 ) -> int:
-    """Adds one notification per distinct user (never to the person who caused it)."""
+    """Adds one notification per distinct user (never to the person who caused it). A
+    ``text`` that is a function is written for each person in their own language, and their
+    e-mail follows it."""
     seen: set[int] = set()
     made: list[Notification] = []
     for user in users:
@@ -49,7 +52,7 @@ def notify(
                 user_id=user.id,
                 organization_id=org.id,
                 kind=kind,
-                text=text[:1000],
+                text=_said(text, user)[:1000],
                 task_id=task.id if task else None,
                 recommendation_id=recommendation.id if recommendation else None,
             )
@@ -60,6 +63,13 @@ def notify(
         # The e-mail is written in the same transaction: it goes out if the change stands.
         email_rows_for_notifications(Notification.id.in_([n.id for n in made]))
     return len(made)
+
+
+def _said(text: str | Callable[[], str], user: User) -> str:
+    if isinstance(text, str):
+        return text
+    with speaking(user.language):
+        return text()
 
 
 def directors(org: Organization) -> list[User]:

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import func, literal, or_, select, update
+from flask_babel import gettext
+from sqlalchemy import case, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -26,6 +27,7 @@ from collab.platform.claims import claim
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
+from collab.platform.i18n import DEFAULT_LANGUAGE, LANGUAGES, speaking
 from collab.platform.mail import Conversation, conversation, deliver, header_text
 
 log = logging.getLogger(__name__)
@@ -58,13 +60,26 @@ def queue_email(
 def email_rows_for_notifications(condition) -> int:
     """One e-mail per notification whose person wants e-mail at once: a single statement."""
     base = current_app.config["BASE_URL"].rstrip("/")
+    # The notification's text is already in its person's language; the words around it follow.
+    opening, closing = {}, {}
+    for language in LANGUAGES:
+        with speaking(language):
+            opening[language] = "\n\n" + gettext("Open it in collab:") + f" {base}/orgs/"
+            closing[language] = "/notifications/\n\n" + gettext(
+                "You get these at once; choose a daily digest on your profile."
+            )
+
+    def in_their_language(words: dict[str, str]):
+        return case(
+            *((User.language == language, literal(said)) for language, said in words.items()),
+            else_=literal(words[DEFAULT_LANGUAGE]),
+        )
+
     body = (
         Notification.text
-        + literal("\n\nOpen it in collab: " + base + "/orgs/")
+        + in_their_language(opening)
         + Organization.slug
-        + literal(
-            "/notifications/\n\nYou get these at once; choose a daily digest on your profile."
-        )
+        + in_their_language(closing)
     )
     rows = (
         select(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from collab.accounts import people
@@ -57,7 +58,12 @@ def hand_over_open_tasks(
                 [colleague.user],
                 org,
                 "task_assigned",
-                f"{actor.user.display_name} handed you “{task.title}” from {leaver.display_name}.",
+                lambda task=task: gettext(
+                    "%(who)s handed you “%(title)s” from %(leaver)s.",
+                    who=actor.user.display_name,
+                    title=task.title,
+                    leaver=leaver.display_name,
+                ),
                 task=task,
                 recommendation=task.recommendation,
                 skip=actor.user,

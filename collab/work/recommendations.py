@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -195,7 +196,9 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         directors(org),
         org,
         "recommendation_filed",
-        f"New recommendation from {filer.user.display_name}: {title}",
+        lambda: gettext(
+            "New recommendation from %(who)s: %(title)s", who=filer.user.display_name, title=title
+        ),
         recommendation=recommendation,
         task=recommendation.tasks[0],
         skip=filer.user,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -156,7 +157,11 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
             [task.assignee],
             org,
             "task_assigned",
-            f"{actor.user.display_name} assigned “{task.title}” to you.",
+            lambda: gettext(
+                "%(who)s assigned “%(title)s” to you.",
+                who=actor.user.display_name,
+                title=task.title,
+            ),
             task=task,
             recommendation=task.recommendation,
             skip=actor.user,
@@ -177,8 +182,20 @@ def _tell_the_agency(actor: Membership, task: Task, org: Organization, changes) 
     fields = {c.field: c for c in changes}
     recommendation = task.recommendation
     if "status" in fields and task.status == "rejected":
-        verdict = "a duplicate" if task.resolution == "duplicate" else "not to be done"
-        text = f"“{task.title}” was judged {verdict}: {task.reason}"
+
+        def text():
+            if task.resolution == "duplicate":
+                return gettext(
+                    "“%(title)s” was judged a duplicate: %(reason)s",
+                    title=task.title,
+                    reason=task.reason,
+                )
+            return gettext(
+                "“%(title)s” was judged not to be done: %(reason)s",
+                title=task.title,
+                reason=task.reason,
+            )
+
         notify(
             agency_contacts(recommendation),
             org,
@@ -193,7 +210,10 @@ def _tell_the_agency(actor: Membership, task: Task, org: Organization, changes) 
             agency_contacts(recommendation),
             org,
             "needs_information",
-            f"More information is needed on “{task.title}”: please comment on the task.",
+            lambda: gettext(
+                "More information is needed on “%(title)s”: please comment on the task.",
+                title=task.title,
+            ),
             task=task,
             recommendation=recommendation,
             skip=actor.user,
@@ -203,7 +223,7 @@ def _tell_the_agency(actor: Membership, task: Task, org: Organization, changes) 
             agency_contacts(recommendation),
             org,
             "recommendation_done",
-            f"Done: “{recommendation.title}”.",
+            lambda: gettext("Done: “%(title)s”.", title=recommendation.title),
             task=task,
             recommendation=recommendation,
             skip=actor.user,
@@ -277,7 +297,12 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
             directors(org),
             org,
             "agency_comment",
-            f"{actor.user.display_name} commented on “{task.title}”: {comment.body[:200]}",
+            lambda: gettext(
+                "%(who)s commented on “%(title)s”: %(comment)s",
+                who=actor.user.display_name,
+                title=task.title,
+                comment=comment.body[:200],
+            ),
             task=task,
             recommendation=task.recommendation,
         )

@@ -7,6 +7,7 @@ survives it."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from collab.platform.errors import DomainError
@@ -59,3 +60,31 @@ def install(app: Flask) -> None:
 
 def _code(error: HTTPException) -> str:
     return (error.name or "error").lower().replace(" ", "_")
+
+
+# Werkzeug's words for the errors people meet, marked for the catalogue: the error page says
+# them in the reader's language (its "translated" filter), anything else as it comes.
+_HTTP_WORDS = (
+    _l("Bad Request"),
+    _l("The browser (or proxy) sent a request that this server could not understand."),
+    _l("Forbidden"),
+    _l(
+        "You don't have the permission to access the requested resource. It is either "
+        "read-protected or not readable by the server."
+    ),
+    _l("Not Found"),
+    _l(
+        "The requested URL was not found on the server. If you entered the URL manually please "
+        "check your spelling and try again."
+    ),
+    _l("Method Not Allowed"),
+    _l("The method is not allowed for the requested URL."),
+    _l("Request Entity Too Large"),
+    _l("The data value transmitted exceeds the capacity limit."),
+    _l("Too Many Requests"),
+    _l("Internal Server Error"),
+    _l(
+        "The server encountered an internal error and was unable to complete your request. "
+        "Either the server is overloaded or there is an error in the application."
+    ),
+)

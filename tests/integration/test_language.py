@@ -136,3 +136,10 @@ def test_the_switch_on_a_refused_forms_answer_returns_to_the_page_that_posted_it
         headers={"Referer": "https://evil.example/phish"},
     )
     assert elsewhere.headers["Location"] == "/"
+
+
+def test_an_error_page_speaks_the_readers_language(client):
+    missing = client.get("/orgs/nowhere/board/nothing", headers=RUSSIAN_BROWSER)
+    assert missing.status_code == 404
+    assert "<h1>Страница не найдена</h1>" in missing.text
+    assert "<h1>Not Found</h1>" in client.get("/orgs/nowhere/board/nothing").text

@@ -9,27 +9,29 @@ from __future__ import annotations
 import math
 
 from flask import Flask
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from collab.impacts.wording import VERDICT_LABELS, clear
 from collab.web.filters import signed_percent
 
 # A card has room for a word or two.
 SHORT_LABELS = {
-    "leads": "leads",
-    "spend": "spend",
-    "staff_cost": "staff cost",
-    "revenue": "revenue",
-    "organic_sessions": "sessions",
-    "search_ctr": "CTR",
-    "conversion_rate": "conversion",
-    "lcp_ms": "LCP",
-    "not_found_count": "404s",
-    "bounce_rate": "bounce",
-    "cost_per_lead": "CPL",
-    "romi": "ROMI",
-    "search_clicks": "clicks",
-    "search_impressions": "impressions",
-    "search_position": "position",
+    "leads": _l("leads"),
+    "spend": _l("spend"),
+    "staff_cost": _l("staff cost"),
+    "revenue": _l("revenue"),
+    "organic_sessions": _l("sessions"),
+    "search_ctr": _l("CTR"),
+    "conversion_rate": _l("conversion"),
+    "lcp_ms": _l("LCP"),
+    "not_found_count": _l("404s"),
+    "bounce_rate": _l("bounce"),
+    "cost_per_lead": _l("CPL"),
+    "romi": _l("ROMI"),
+    "search_clicks": _l("clicks"),
+    "search_impressions": _l("impressions"),
+    "search_position": _l("position"),
 }
 # A year of history and the two windows: from then on last year's weeks can stand for the season.
 YEAR_OF_HISTORY = 364 + 2 * 28
@@ -42,12 +44,12 @@ def badge_text(impact: dict) -> str:
     a measurement that found no change, or cannot tell, says so instead of a figure that
     would read as a result."""
     metric = impact["metric"]
-    label = SHORT_LABELS.get(metric, metric.replace("_", " "))
+    label = str(SHORT_LABELS.get(metric, metric.replace("_", " ")))
     change = impact.get("change_pct")
     verdict = impact.get("verdict")
     if clear(verdict) and change is not None:
         return f"{label} {signed_percent(change)}"
-    return f"{label}: {VERDICT_LABELS.get(verdict, 'inconclusive')}"
+    return f"{label}: {gettext(VERDICT_LABELS.get(verdict, 'inconclusive'))}"
 
 
 def conclusive_hints(impact: dict) -> list[str]:
@@ -59,36 +61,52 @@ def conclusive_hints(impact: dict) -> list[str]:
     material, detectable = impact.get("material_pct"), impact.get("mde_pct")
     if detectable is not None and material is not None and detectable > material:
         hints.append(
-            f"This measurement can only tell changes of about {detectable:.0f}% or more from "
-            f"the metric's own ups and downs; changes of {material:g}% matter."
+            gettext(
+                "This measurement can only tell changes of about %(detectable)s%% or more from "
+                "the metric's own ups and downs; changes of %(material)s%% matter.",
+                detectable=f"{detectable:.0f}",
+                material=f"{material:g}",
+            )
         )
     history = method.get("history_days") or 0
     if history < YEAR_OF_HISTORY and method.get("model") != "last_year":
         hints.append(
-            f"More history: {history} days of data come before the before window. With "
-            f"{YEAR_OF_HISTORY} days, the same weeks of last year stand for the season and "
-            "the interval is calibrated on the metric's own past."
+            gettext(
+                "More history: %(days)s days of data come before the before window. With "
+                "%(year)s days, the same weeks of last year stand for the season and "
+                "the interval is calibrated on the metric's own past.",
+                days=history,
+                year=YEAR_OF_HISTORY,
+            )
         )
     elif method.get("calibration") != "placebo":
         hints.append(
-            "More history: the interval still leans on a model of the day-to-day noise; "
-            "every further month of data before the work calibrates it on the metric itself."
+            gettext(
+                "More history: the interval still leans on a model of the day-to-day noise; "
+                "every further month of data before the work calibrates it on the metric "
+                "itself."
+            )
         )
     if detectable is not None:
         hints.append(
-            "A longer after window: over 8 weeks instead of 4, changes of about "
-            f"{detectable / LONGER_WINDOWS:.0f}% would be detectable (measure_change's "
-            "window_days, or measure again later)."
+            gettext(
+                "A longer after window: over 8 weeks instead of 4, changes of about "
+                "%(detectable)s%% would be detectable (measure_change's window_days, or "
+                "measure again later).",
+                detectable=f"{detectable / LONGER_WINDOWS:.0f}",
+            )
         )
     if method.get("model") != "control":
         hints.append(
-            "A control metric: one this work does not move but that follows the same season "
-            "and market (search impressions for clicks, all sessions for leads), recorded "
-            "daily beside this one."
+            gettext(
+                "A control metric: one this work does not move but that follows the same "
+                "season and market (search impressions for clicks, all sessions for leads), "
+                "recorded daily beside this one."
+            )
         )
     before = impact.get("before") or {}
     if before.get("n") is not None and before.get("n") < 28:
-        hints.append("Complete data for the 4 weeks before the work started.")
+        hints.append(gettext("Complete data for the 4 weeks before the work started."))
     return hints
 
 

@@ -25,7 +25,13 @@ bp = Blueprint("recommendations", __name__, url_prefix="/orgs/<org>/recommendati
 
 
 class RecommendationForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(_l("Title: give the recommendation a title.")),
+            Length(max=200, message=_l("Title: shorten it to %(max)d characters or fewer.")),
+        ],
+    )
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional()])
     category = SelectField(_l("Category (leave to routing)"), validators=[Optional()])
     urls = TextAreaField(_l("Affected URLs, one per line"), validators=[Optional()])

@@ -48,13 +48,15 @@ def clean_urls(urls) -> list[str]:
     if urls is None:
         return []
     if not isinstance(urls, list):
-        raise ValidationFailed("urls must be a list", {"urls": "a list of absolute URLs"})
+        raise ValidationFailed(
+            gettext("urls must be a list"), {"urls": gettext("a list of absolute URLs")}
+        )
     errors: dict[str, str] = {}
     seen: dict[str, None] = {}
     for index, raw in enumerate(urls):
         key = f"urls[{index}]"
         if not isinstance(raw, str) or not raw.strip():
-            errors[key] = "not a URL"
+            errors[key] = gettext("not a URL")
             continue
         url = raw.strip()
         try:
@@ -62,15 +64,15 @@ def clean_urls(urls) -> list[str]:
         except ValueError:  # "http://[" : an unclosed IPv6 host
             parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            errors[key] = "not an absolute http(s) URL"
+            errors[key] = gettext("not an absolute http(s) URL")
         elif len(url) > MAX_URL_LENGTH:
-            errors[key] = f"longer than {MAX_URL_LENGTH} characters"
+            errors[key] = gettext("longer than %(count)s characters", count=MAX_URL_LENGTH)
         else:
             seen.setdefault(url, None)
     if len(seen) > MAX_URLS:
-        errors["urls"] = f"at most {MAX_URLS:,} URLs per recommendation"
+        errors["urls"] = gettext("at most %(count)s URLs per recommendation", count=f"{MAX_URLS:,}")
     if errors:
-        raise ValidationFailed("some URLs are not valid", errors)
+        raise ValidationFailed(gettext("some URLs are not valid"), errors)
     return list(seen)
 
 
@@ -82,7 +84,7 @@ def _parse_date(value, field: str, errors: dict) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        errors[field] = "a date as YYYY-MM-DD"
+        errors[field] = gettext("a date as YYYY-MM-DD")
         return None
 
 
@@ -98,14 +100,16 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
     errors: dict[str, str] = {}
     title = data.get("title")
     if not isinstance(title, str) or not has_visible_text(title):
-        errors["title"] = "required"
+        errors["title"] = gettext("required")
     elif len(title.strip()) > 200:
-        errors["title"] = "at most 200 characters"
+        errors["title"] = gettext("at most %(count)s characters", count=200)
     description = data.get("description") or ""
     if not isinstance(description, str):
-        errors["description"] = "text"
+        errors["description"] = gettext("text")
     elif len(description) > MAX_DESCRIPTION:
-        errors["description"] = f"at most {MAX_DESCRIPTION:,} characters"
+        errors["description"] = gettext(
+            "at most %(count)s characters", count=f"{MAX_DESCRIPTION:,}"
+        )
     category = data.get("category") or None
     if category is not None and (
         not isinstance(category, str)
@@ -113,21 +117,23 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         or category == routing.UNCATEGORISED
     ):
         allowed = [slug for slug in routing.CATEGORIES if slug != routing.UNCATEGORISED]
-        errors["category"] = "unknown category; one of " + ", ".join(allowed)
+        errors["category"] = gettext(
+            "unknown category; one of %(choices)s", choices=", ".join(allowed)
+        )
     priority = data.get("priority") or "medium"
     if priority not in PRIORITIES:
-        errors["priority"] = "one of " + ", ".join(PRIORITIES)
+        errors["priority"] = gettext("one of %(choices)s", choices=", ".join(PRIORITIES))
     due = _parse_date(data.get("due_date"), "due_date", errors)
     external_id = data.get("external_id")
     if external_id is not None and (not isinstance(external_id, str) or len(external_id) > 200):
-        errors["external_id"] = "a string of at most 200 characters"
+        errors["external_id"] = gettext("a string of at most %(count)s characters", count=200)
     try:
         urls = clean_urls(data.get("urls"))
     except ValidationFailed as exc:
         errors.update(exc.fields)
         urls = []
     if errors:
-        raise ValidationFailed("the recommendation was not filed", errors)
+        raise ValidationFailed(gettext("the recommendation was not filed"), errors)
 
     if external_id:
         existing = _by_external_id(org, external_id)

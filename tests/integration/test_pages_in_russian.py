@@ -50,3 +50,30 @@ def test_every_main_page_speaks_russian_to_a_russian_speaking_director(app, clie
         page = client.get(path)
         assert page.status_code == 200, path
         assert '<html lang="ru">' in page.text, path
+
+
+def test_a_form_mistake_is_said_in_russian_beside_its_field(app, client):
+    from tests.support.factories import form_post, make_org, make_user
+
+    org = make_org("acme")
+    agency = make_user(org, "agency")
+    agency.language = "ru"
+    db.session.commit()
+    login(client, agency.email)
+    refused = form_post(
+        client,
+        "/orgs/acme/recommendations/new",
+        "/orgs/acme/recommendations/new",
+        {"title": "  ", "urls": "ftp://old.example/a", "priority": "medium"},
+    )
+    assert refused.status_code == 422
+    assert '<label for="title">Заголовок</label>' in refused.text
+    assert "Заголовок: дайте рекомендации заголовок." in refused.text
+    refused = form_post(
+        client,
+        "/orgs/acme/recommendations/new",
+        "/orgs/acme/recommendations/new",
+        {"title": "Ускорить сайт", "urls": "ftp://old.example/a", "priority": "medium"},
+    )
+    assert refused.status_code == 422
+    assert "это не абсолютный http(s) URL" in refused.text

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,6 +34,7 @@ from collab.models.work import CLOSED_STATUSES, OPEN_STATUSES
 from collab.notifications.outbox import email_rows_for_notifications
 from collab.platform.clock import local_today, utcnow
 from collab.platform.extensions import db
+from collab.platform.i18n import DEFAULT_LANGUAGE, LANGUAGES, speaking
 from collab.work import board_counts, events
 
 log = logging.getLogger(__name__)
@@ -288,11 +290,24 @@ def _audience():
     )
 
 
+def _prefix(language: str):
+    """The words before a task's title, in ``language``, as SQL."""
+    with speaking(language):
+        soon = gettext("Due soon: ")
+        waiting = gettext("Waiting in triage for the directors: ")
+        before, _, after = gettext("Overdue, level %(level)s: ", level="\0").partition("\0")
+    return case(
+        (Alert.kind == overdue.DUE_SOON, literal(soon)),
+        (Alert.kind == overdue.TRIAGE_STALE, literal(waiting)),
+        else_=literal(before) + func.cast(Alert.level, db.String) + literal(after),
+    )
+
+
 def _text():
+    """Each recipient reads the alert in their own language (the query joins them)."""
     prefix = case(
-        (Alert.kind == overdue.DUE_SOON, literal("Due soon: ")),
-        (Alert.kind == overdue.TRIAGE_STALE, literal("Waiting in triage for the directors: ")),
-        else_=literal("Overdue, level ") + func.cast(Alert.level, db.String) + literal(": "),
+        *((User.language == language, _prefix(language)) for language in LANGUAGES),
+        else_=_prefix(DEFAULT_LANGUAGE),
     )
     return prefix + Task.title
 

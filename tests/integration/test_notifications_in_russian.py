@@ -26,3 +26,26 @@ def test_each_director_hears_of_a_new_recommendation_in_their_language(app):
     assert "ежедневную сводку можно выбрать в профиле" in mail[cio.id].body
     assert "Open it in collab:" in mail[cmo.id].body
     assert "choose a daily digest on your profile" in mail[cmo.id].body
+
+
+def test_late_work_is_announced_to_each_person_in_their_language(app):
+    from datetime import UTC, datetime, timedelta
+
+    from collab.followup import alerts
+    from collab.models import Alert
+    from tests.integration.test_alerts import _task, _world
+
+    org, people = _world()
+    people["it"].language = "ru"
+    db.session.commit()
+    now = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
+    task = _task(org, people, title="Fix the 404s", due=now.date() - timedelta(days=2))
+    alerts.scan(now)
+    level_one = (
+        select(Notification.user_id, Notification.text)
+        .join(Alert)
+        .where(Alert.task_id == task.id, Alert.level == 1)
+    )
+    said = dict(db.session.execute(level_one).all())
+    assert said[people["it"].id] == "Просрочено, уровень 1: Fix the 404s"
+    assert said[people["cio"].id] == "Overdue, level 1: Fix the 404s"

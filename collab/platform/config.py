@@ -105,6 +105,13 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", 5)),
         "DATABASE_MAX_OVERFLOW": int(env.get("DATABASE_MAX_OVERFLOW", 5)),
         "DATABASE_POOL_TIMEOUT": int(env.get("DATABASE_POOL_TIMEOUT", 10)),
+        # The live board (collab/web/live.py): at most BOARD_STREAMS open streams a web
+        # process (each holds one of its threads, none of its database connections; the
+        # boards beyond poll), each ending after BOARD_STREAM_SECONDS for the browser to
+        # reconnect, with a heartbeat every BOARD_STREAM_BEAT seconds meanwhile.
+        "BOARD_STREAMS": int(env.get("BOARD_STREAMS", 16)),
+        "BOARD_STREAM_SECONDS": float(env.get("BOARD_STREAM_SECONDS", 300)),
+        "BOARD_STREAM_BEAT": float(env.get("BOARD_STREAM_BEAT", 15)),
     }
 
 

@@ -55,6 +55,8 @@ def _task_changed(task: Task, **_) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _announce(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction may still roll back
     for org_id, (lanes, ids) in session.info.pop(_PENDING, {}).items():
         message = {"lanes": sorted(lanes), "tasks": sorted(ids) if len(ids) <= MOST_IDS else []}
         broadcast.publish(channel(org_id), message)

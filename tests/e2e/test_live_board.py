@@ -1,0 +1,49 @@
+"""In Chromium: two directors have the board open; one moves a card, and the other's board
+shows it in its new lane, with every count, without a reload."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+from tests.support.factories import make_org, make_recommendation, make_user
+
+
+def test_a_move_shows_on_the_other_directors_open_board(live_server, browser):
+    from collab.platform.extensions import db
+
+    with live_server.app.app_context():
+        org = make_org("acme")
+        make_user(org, "cio", email="cio@acme.example")
+        make_user(org, "cmo", email="cmo@acme.example")
+        agency = make_user(org, "agency", email="am@agency.example")
+        make_recommendation(org, agency, title="Compress images on the catalogue")
+        db.session.commit()
+
+    mover_context, watcher_context = browser.new_context(), browser.new_context()
+    mover, watcher = mover_context.new_page(), watcher_context.new_page()
+    try:
+        sign_in(watcher, live_server.url, "cmo@acme.example")
+        with watcher.expect_response(lambda r: r.url.endswith("/board/events")):
+            watcher.goto(live_server.url + "/orgs/acme/board")
+        watcher.evaluate("window.notReloaded = true")
+        expect(watcher.get_by_role("list", name="Triage, IT")).to_contain_text("Compress images")
+        expect(watcher.locator("#count-todo")).to_have_text("0")
+
+        sign_in(mover, live_server.url, "cio@acme.example")
+        mover.goto(live_server.url + "/orgs/acme/board")
+        card = mover.get_by_role("list", name="Triage, IT").locator("li.card").first
+        card.get_by_label("Move “Compress images on the catalogue” to").select_option("todo")
+        card.get_by_role("button", name="Move").click()
+        expect(mover.get_by_role("list", name="To do, IT")).to_contain_text("Compress images")
+
+        expect(watcher.get_by_role("list", name="To do, IT")).to_contain_text("Compress images")
+        expect(watcher.get_by_role("list", name="Triage, IT").locator("li.card")).to_have_count(0)
+        expect(watcher.locator("#count-todo")).to_have_text("1")
+        expect(watcher.locator("#count-triage")).to_have_text("0")
+        expect(watcher.locator("#nav-count-todo")).to_have_text("1")
+        expect(watcher.locator("#count-todo-it")).to_have_text("1")
+        assert watcher.evaluate("window.notReloaded") is True
+    finally:
+        mover_context.close()
+        watcher_context.close()

@@ -46,6 +46,7 @@ def card_kit(org, membership) -> dict:
         "move": url_for("tasks.move", org=org.slug, task_id=0)[: -len("0/move")],
         "csrf": generate_csrf(),
         "role": role,
+        "me": membership.user.email if membership else None,
         "director": director,
         "may_move": role_may(role, "task.move"),
         "moves": moves,

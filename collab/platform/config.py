@@ -112,6 +112,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "BOARD_STREAMS": int(env.get("BOARD_STREAMS", 16)),
         "BOARD_STREAM_SECONDS": float(env.get("BOARD_STREAM_SECONDS", 300)),
         "BOARD_STREAM_BEAT": float(env.get("BOARD_STREAM_BEAT", 15)),
+        # How often a board without a stream (no EventSource, or refused) looks again.
+        "BOARD_POLL_SECONDS": float(env.get("BOARD_POLL_SECONDS", 15)),
     }
 
 

@@ -1,13 +1,13 @@
 // The live board: the server's stream names the lanes that changed (anyone's move, an
 // import, a worker's change), and the board re-fetches those lanes and its counts. When the
 // browser has no EventSource, or the stream fails or is refused (the server is full, or its
-// message service is away), the board polls every 15 seconds until a stream opens again.
+// message service is away), the board polls (every 15 seconds) until a stream opens again.
 "use strict";
 (function () {
   const live = document.getElementById("board-live");
   if (!live) return;
   const refresh = live.querySelector("[hx-get]");
-  const POLL_MS = 15000;
+  const POLL_MS = 1000 * Number(live.dataset.pollSeconds || 15);
   const pending = new Set();
   let poller = null;
 

@@ -5,11 +5,10 @@ page, as each role that uses it sees it. (The skip link's focus: test_phones_and
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_out
+from collab.demo.seed import DEMO_PASSWORD
+from tests.e2e.conftest import sign_in, sign_out
 
-PASSWORD = "collab-demo-2026"
 # Who sees which pages: {task} and {recommendation} are one of the demo's.
 PAGES = {
     None: ("/login", "/password/forgot"),
@@ -67,14 +66,6 @@ def demo(live_server):
         return {"task": task.id, "recommendation": task.recommendation_id}
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def _violations(page, base: str) -> list[str]:
     page.add_script_tag(url=base + "/static/vendor/axe.min.js")
     return page.evaluate(AXE)
@@ -85,7 +76,7 @@ def test_no_serious_or_critical_violation_on_any_main_page(live_server, demo, pa
     found: dict[str, list[str]] = {}
     for who, paths in PAGES.items():
         if who:
-            _sign_in(page, base, who)
+            sign_in(page, base, who, DEMO_PASSWORD)
         for path in paths:
             page.goto(base + path.format(**demo))
             violations = _violations(page, base)

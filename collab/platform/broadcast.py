@@ -26,11 +26,38 @@ def publish(channel: str, message: dict) -> None:
         log.warning("could not publish on %s: %s", channel, exc)
 
 
-def listen(channel: str, *, seconds: float, beat: float) -> Iterator[dict | None]:
-    """Subscribes now (raises QueueAway when Redis cannot be reached) and returns the
-    messages said on ``channel`` for ``seconds``: None at least every ``beat`` seconds while
-    nothing is said, so the caller can send a heartbeat (and notice a closed client). The
-    messages end early when Redis goes away. Needs the app only here, not while iterating."""
+class Listening:
+    """The messages said on a channel for a while: None at least every ``beat`` seconds while
+    nothing is said, so the caller can send a heartbeat (and notice a closed client). Ends
+    early when Redis goes away. Iterating needs no app; close() frees the connection, whether
+    or not the messages were ever read."""
+
+    def __init__(self, channel: str, pubsub, connection, seconds: float, beat: float):
+        self.channel, self._pubsub, self._connection = channel, pubsub, connection
+        self._end, self._beat = time.monotonic() + seconds, beat
+
+    def __iter__(self) -> Iterator[dict | None]:
+        try:
+            while (left := self._end - time.monotonic()) > 0:
+                said = self._pubsub.get_message(timeout=min(self._beat, left))
+                if said is None:
+                    yield None
+                    continue
+                try:
+                    yield json.loads(said["data"])
+                except (TypeError, ValueError):
+                    log.warning("ignored a malformed message on %s", self.channel)
+        except RedisError as exc:
+            log.warning("stopped listening on %s: %s", self.channel, exc)
+
+    def close(self) -> None:
+        self._pubsub.close()
+        self._connection.close()
+
+
+def listen(channel: str, *, seconds: float, beat: float) -> Listening:
+    """Subscribes now (raises QueueAway when Redis cannot be reached): what is said from now
+    on, for ``seconds``."""
     connection = redis_connection(timeout=beat + 5)
     pubsub = connection.pubsub(ignore_subscribe_messages=True)
     try:
@@ -40,22 +67,4 @@ def listen(channel: str, *, seconds: float, beat: float) -> Iterator[dict | None
         pubsub.close()
         connection.close()
         raise
-    return _messages(channel, pubsub, connection, time.monotonic() + seconds, beat)
-
-
-def _messages(channel, pubsub, connection, end: float, beat: float) -> Iterator[dict | None]:
-    try:
-        while (left := end - time.monotonic()) > 0:
-            said = pubsub.get_message(timeout=min(beat, left))
-            if said is None:
-                yield None
-                continue
-            try:
-                yield json.loads(said["data"])
-            except (TypeError, ValueError):
-                log.warning("ignored a malformed message on %s", channel)
-    except RedisError as exc:
-        log.warning("stopped listening on %s: %s", channel, exc)
-    finally:
-        pubsub.close()
-        connection.close()
+    return Listening(channel, pubsub, connection, seconds, beat)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
@@ -53,9 +52,17 @@ def stream(org: str):
     except QueueAway:
         slots.release()
         return _no_stream("the message service cannot be reached")
-    response = Response(_events(messages, slots), mimetype="text/event-stream")
+    response = Response(_events(messages), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # a proxy must pass each event on at once
+
+    # When the stream ends, or its browser goes (the server closes the response then, even
+    # one never read): the connection and the slot are freed.
+    @response.call_on_close
+    def _free() -> None:
+        messages.close()
+        slots.release()
+
     return response
 
 
@@ -64,21 +71,13 @@ def _no_stream(why: str) -> Response:
     return Response(why, status=503, mimetype="text/plain", headers={"Retry-After": "60"})
 
 
-def _events(messages: Iterator[dict | None], slots: threading.BoundedSemaphore):
+def _events(messages: broadcast.Listening):
     """Runs after the request has ended (no app, no session): only Redis is read here."""
-    try:
-        yield f"retry: {RECONNECT_MS}\n\n"
-        for message in messages:
-            # A comment line keeps proxies from closing a quiet stream, and a write to a
-            # browser that has gone fails here, which ends the stream and frees its slot.
-            yield (
-                ": beat\n\n"
-                if message is None
-                else f"event: board\ndata: {json.dumps(message)}\n\n"
-            )
-    finally:
-        messages.close()
-        slots.release()
+    yield f"retry: {RECONNECT_MS}\n\n"
+    for message in messages:
+        # A comment line keeps proxies from closing a quiet stream, and a write to a
+        # browser that has gone fails here, which ends the stream.
+        yield ": beat\n\n" if message is None else f"event: board\ndata: {json.dumps(message)}\n\n"
 
 
 def lanes_asked(text: str | None, shown: list) -> list[tuple[str, str | None]]:

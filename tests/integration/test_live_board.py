@@ -99,6 +99,16 @@ def test_no_stream_for_the_signed_out_the_removed_or_another_organisation(app, c
     assert revoked.status_code == 302 and "/login" in revoked.headers["Location"]
 
 
+def test_a_process_streams_only_so_many_boards_and_frees_a_slot_when_one_goes(app, client):
+    acme, _, cio, _, _ = _world()
+    login(client, cio.email)
+    app.config["BOARD_STREAMS"] = 1
+    first = _open_stream(client, app)
+    assert client.get("/orgs/acme/board/events").status_code == 503  # that board polls
+    first.close()  # its browser went away, before a single message was read
+    _open_stream(client, app).close()
+
+
 def test_without_redis_the_board_is_told_to_poll(app, client):
     acme, _, cio, _, _ = _world()
     login(client, cio.email)

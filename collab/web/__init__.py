@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
         calendar,
         home,
         kpis,
+        language,
         live,
         notes,
         notifications,
@@ -48,8 +49,10 @@ def register(app: Flask) -> None:
         reports,
         webhooks,
         calendar,
+        language,
     ):
         app.register_blueprint(module.bp)
 
     filters.install(app)
     page.install(app)
+    language.install(app)

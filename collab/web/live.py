@@ -58,11 +58,8 @@ def stream(org: str):
 
     # When the stream ends, or its browser goes (the server closes the response then, even
     # one never read): the connection and the slot are freed.
-    @response.call_on_close
-    def _free() -> None:
-        messages.close()
-        slots.release()
-
+    response.call_on_close(messages.close)
+    response.call_on_close(slots.release)
     return response
 
 

@@ -69,10 +69,15 @@ def test_keyboard_only_triage_of_three_cards(live_server, page):
     expect(todo.locator("li.card")).to_have_count(3)
     expect(page.locator("#count-triage")).to_have_text("0")
 
-    # "a" takes the focused card; the focus stays on it, and Enter opens it.
+    # "a" takes the focused card, and Enter opens it.
     keys.press("j")
     _focused_card(page, ids[0])
-    with page.expect_response(re.compile(r"/move$")) as moved:
+    # The change comes back to this board too (the live update re-renders the lane): the
+    # focus stays with the card.
+    with (
+        page.expect_response(re.compile(r"/board/lanes\?lanes=todo(:|%3A)it$")),
+        page.expect_response(re.compile(r"/move$")) as moved,
+    ):
         keys.press("a")
     assert moved.value.status == 200
     expect(page.locator(f"#card-{ids[0]} .assignee")).to_have_text("cio")

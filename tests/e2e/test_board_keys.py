@@ -65,6 +65,7 @@ def test_keyboard_only_triage_of_three_cards(live_server, page):
     expect(accept).to_be_focused()
     keys.press("Enter")
     expect(page.locator("main .flash").first).to_contain_text("3 task(s) updated")
+    page.wait_for_load_state()  # the keys work once the page's scripts have run
     todo = page.get_by_role("list", name="To do, IT")
     expect(todo.locator("li.card")).to_have_count(3)
     expect(page.locator("#count-triage")).to_have_text("0")

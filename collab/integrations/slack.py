@@ -14,7 +14,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from collab.integrations import webhooks
-from collab.integrations.objects import link
 from collab.kpis.metrics import format_change, metric_label
 from collab.models import Alert, Organization, Recommendation, Task
 from collab.models.integrations import SlackChannel, SlackMessage
@@ -22,6 +21,7 @@ from collab.models.kpis import TaskImpact
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.links import link
 from collab.work import events
 
 AUDIENCES = {"directors": "Directors", "it": "IT", "marketing": "Marketing"}

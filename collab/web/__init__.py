@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
         settings,
         site_audits,
         tasks,
+        telegram,
         webhooks,
     )
 
@@ -46,6 +47,7 @@ def register(app: Flask) -> None:
         reports,
         webhooks,
         calendar,
+        telegram,
     ):
         app.register_blueprint(module.bp)
 

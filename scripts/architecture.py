@@ -25,8 +25,8 @@ PROSE = {
     "extensions, the job queue, the clock, e-mail on the wire, the health check.",
     "collab.models": "The tables: organisations and people, recommendations and tasks, alerts "
     "and outboxes, KPIs and impacts, training notes and who has read them.",
-    "collab.notifications": "What reaches people: notices in the app, and e-mail sent once "
-    "each through the outbox.",
+    "collab.notifications": "What reaches people: notices in the app, and e-mail and Telegram "
+    "messages sent once each through their outboxes.",
     "collab.accounts": "Who belongs where and may do what: organisations, people, roles, "
     "invitations, passwords, signing in, API tokens.",
     "collab.kpis": "The numbers: what each metric means, figures and tool exports coming in, "

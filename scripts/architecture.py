@@ -41,6 +41,10 @@ PROSE = {
     "own versions, and who has read them.",
     "collab.followup": "Chasing late work: each organisation's alert policy, the overdue scan, "
     "escalation to directors and the agency, daily digests.",
+    "collab.integrations": "What collab tells other systems: signed webhooks, Slack and "
+    "Telegram messages through outboxes, calendar feeds, the API's objects.",
+    "collab.reports": "The monthly report: its figures, its page and CSV, and its e-mail on "
+    "each organisation's first working day.",
     "collab.demo": "Demo organisations, people, recommendations in every state and a year of "
     "KPIs, for `make run`.",
     "collab.http": "What pages and the API share: the one permission check every request "

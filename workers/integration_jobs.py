@@ -25,6 +25,16 @@ def deliver_outgoing() -> str:
         return line
 
 
+def telegram_updates() -> str:
+    """Updates waiting at Telegram (``/start CODE``, ``/stop``), where no webhook is set."""
+    from collab.integrations import telegram_updates as updates
+
+    with app_context():
+        line = updates.poll_line(updates.poll())
+        log.info(line)
+        return line
+
+
 def monthly_reports() -> str:
     """Last month's report e-mail, for the organisations whose first working day it is."""
     from collab.reports.mailing import send_monthly_reports

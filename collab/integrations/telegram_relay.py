@@ -78,7 +78,7 @@ def relay_line(counts: dict) -> str:
     )
 
 
-def call(method: str, payload: dict) -> transport.Answer:
+def call(method: str, payload: dict, keep: int = transport.KEEP_RESPONSE) -> transport.Answer:
     """One Bot API call. The API's address is the operator's setting, trusted as such (a
     local stand-in in tests), so it is not held to the webhooks' public-address rule."""
     config = current_app.config
@@ -90,7 +90,7 @@ def call(method: str, payload: dict) -> transport.Answer:
     except addresses.Refused as refused:
         return transport.Answer(None, 0, "", f"refused: {refused}")
     headers = {"content-type": "application/json"}
-    return transport.post(target, address, headers, body, TIMEOUT_SECONDS)
+    return transport.post(target, address, headers, body, TIMEOUT_SECONDS, keep)
 
 
 def _send(row: TelegramMessage, now: datetime) -> str:
@@ -116,16 +116,16 @@ def _send(row: TelegramMessage, now: datetime) -> str:
     return "failed"
 
 
-def _parsed(body: str) -> dict:
+def parsed(body: str) -> dict:
     try:
-        parsed = json.loads(body)
+        value = json.loads(body)
     except ValueError:
         return {}
-    return parsed if isinstance(parsed, dict) else {}
+    return value if isinstance(value, dict) else {}
 
 
 def _description(body: str) -> str:
-    description = _parsed(body).get("description")
+    description = parsed(body).get("description")
     return description if isinstance(description, str) else ""
 
 
@@ -133,7 +133,7 @@ def _retry_after(answer: transport.Answer) -> timedelta | None:
     """The wait a 429 asks for (``parameters.retry_after``, in seconds)."""
     if answer.status != 429:
         return None
-    parameters = _parsed(answer.body).get("parameters")
+    parameters = parsed(answer.body).get("parameters")
     seconds = parameters.get("retry_after") if isinstance(parameters, dict) else None
     if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
         return None

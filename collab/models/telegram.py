@@ -80,3 +80,14 @@ class TelegramMessage(db.Model):
             postgresql_where=db.text("sent_at IS NULL AND failed_at IS NULL"),
         ),
     )
+
+
+class TelegramUpdate(db.Model):
+    """An update from Telegram already handled: Telegram sends one again when its webhook
+    call timed out, and a poll resumes after the highest one seen."""
+
+    __tablename__ = "telegram_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

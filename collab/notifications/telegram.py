@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from collab.models import User
-from collab.models.telegram import TelegramCode, TelegramLink, TelegramMessage
+from collab.models.telegram import TelegramCode, TelegramLink, TelegramMessage, TelegramUpdate
 from collab.notifications import telegram_texts as texts
 from collab.notifications.telegram_outbox import ALERT_LEVELS, PENDING, queue_message
 from collab.platform.clock import utcnow
@@ -106,7 +108,11 @@ def receive(update: object, now: datetime | None = None) -> str:
     """Handles one update from Telegram; answers what happened ("linked", "wrong code",
     ...) for the log. Anything that is not a text message in a chat is ignored."""
     now = now or utcnow()
-    message = update.get("message") if isinstance(update, dict) else None
+    if not isinstance(update, dict):
+        return "ignored"
+    if not _first_time(update.get("update_id"), now):
+        return "repeat"
+    message = update.get("message")
     if not isinstance(message, dict):
         return "ignored"
     chat = message.get("chat")
@@ -131,6 +137,21 @@ def receive(update: object, now: datetime | None = None) -> str:
         return "ignored"  # a linked chat's chatter is not ours to answer
     queue_message(chat_id, texts.how_to_link(), now=now)
     return "told how to link"
+
+
+def _first_time(update_id: object, now: datetime) -> bool:
+    """Records the update as handled, in the caller's transaction; False when it already
+    was (Telegram's retry of a webhook call, two polls racing)."""
+    if not isinstance(update_id, int) or isinstance(update_id, bool) or abs(update_id) >= 2**63:
+        return True  # nothing to recognise it by
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    added = db.session.execute(
+        insert(TelegramUpdate)
+        .values(update_id=update_id, received_at=now)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(TelegramUpdate.id)
+    ).all()
+    return bool(added)
 
 
 def _start(chat_id: int, code: str, now: datetime) -> str:

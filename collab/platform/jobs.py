@@ -59,6 +59,14 @@ JOBS: dict[str, Job] = {
             retry=None,
             every=10,
         ),
+        # Telegram's updates where it cannot call us (no webhook secret set); else a no-op.
+        Job(
+            "workers.integration_jobs.telegram_updates",
+            queue="high",
+            timeout=120,
+            retry=None,
+            every=15,
+        ),
         # Hourly: each organisation's first working day starts at its own 07:00.
         Job(
             "workers.integration_jobs.monthly_reports",

@@ -1,4 +1,4 @@
-"""telegram links, codes and messages
+"""telegram links, codes, messages and the updates already handled
 
 Revision ID: 0012
 Revises: 0010
@@ -36,6 +36,14 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_telegram_code")),
         sa.UniqueConstraint("code_hash", name=op.f("uq_telegram_code_code_hash")),
         sa.UniqueConstraint("user_id", name=op.f("uq_telegram_code_user_id")),
+    )
+    op.create_table(
+        "telegram_update",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("update_id", sa.BigInteger(), nullable=False),
+        sa.Column("received_at", collab.platform.clock.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_telegram_update")),
+        sa.UniqueConstraint("update_id", name=op.f("uq_telegram_update_update_id")),
     )
     op.create_table(
         "telegram_link",
@@ -126,4 +134,5 @@ def downgrade():
 
     op.drop_table("telegram_link")
     op.drop_table("telegram_code")
+    op.drop_table("telegram_update")
     # ### end Alembic commands ###

@@ -55,10 +55,9 @@ def acme(app, bot_api):
     return org, people
 
 
-def send_update(client, chat_id: int, text: str, secret: str | None = SECRET):
-    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-    update = {
-        "update_id": next(_updates),
+def an_update(chat_id: int, text: str, update_id: int | None = None) -> dict:
+    return {
+        "update_id": update_id or next(_updates),
         "message": {
             "message_id": 1,
             "chat": {"id": chat_id, "type": "private"},
@@ -66,6 +65,11 @@ def send_update(client, chat_id: int, text: str, secret: str | None = SECRET):
             "text": text,
         },
     }
+
+
+def send_update(client, chat_id: int, text: str, secret: str | None = SECRET, update_id=None):
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    update = an_update(chat_id, text, update_id)
     return client.post("/telegram/updates", json=update, headers=headers)
 
 
@@ -129,6 +133,36 @@ def test_a_wrong_or_expired_code_is_told_so_in_the_chat_and_links_nothing(app, a
     ]
     assert bot_api.sent(603)[0].startswith("To link this chat, make a code")
     assert db.session.scalar(select(func.count()).select_from(TelegramLink)) == 0
+
+
+def test_an_update_telegram_sends_again_is_handled_once(app, acme, bot_api):
+    org, people = acme
+    code = code_from_profile(app, people["it"])
+    client = app.test_client()
+    for _ in range(2):  # Telegram's retry after our answer was lost
+        assert send_update(client, 501, f"/start {code}", update_id=9001).status_code == 200
+    telegram_relay.relay()
+    assert len(bot_api.sent(501)) == 1 and bot_api.sent(501)[0].startswith("Linked")
+
+
+def test_without_a_webhook_a_poll_fetches_the_updates(app, acme, bot_api):
+    from collab.integrations import telegram_updates
+
+    org, people = acme
+    app.config["TELEGRAM_WEBHOOK_SECRET"] = None
+    code = code_from_profile(app, people["it"])
+    bot_api.updates += [an_update(501, f"/start {code}", 70), an_update(502, "/stop", 71)]
+    assert telegram_updates.poll() == {"handled": 2, "repeats": 0}
+    assert telegram_updates.poll() == {"handled": 0, "repeats": 0}
+    polls = [c.payload for c in bot_api.calls if c.method == "getUpdates"]
+    assert "offset" not in polls[0] and polls[1]["offset"] == 72  # confirms 70 and 71
+    telegram_relay.relay()
+    assert bot_api.sent(501)[0].startswith("Linked") and len(bot_api.sent(501)) == 1
+    assert db.session.scalars(select(TelegramLink.chat_id)).all() == [501]
+    # With a webhook set, Telegram would refuse the poll: none is made.
+    app.config["TELEGRAM_WEBHOOK_SECRET"] = SECRET
+    telegram_updates.poll()
+    assert len([c for c in bot_api.calls if c.method == "getUpdates"]) == 2
 
 
 def test_the_updates_endpoint_wants_telegrams_secret(app, acme, bot_api):

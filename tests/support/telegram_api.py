@@ -21,9 +21,11 @@ class Call:
 @dataclass
 class BotApi:
     """``failures``: answers to give instead of success, one per call, as (status,
-    retry_after or None); then every call succeeds."""
+    retry_after or None); then every call succeeds. ``updates``: what getUpdates answers
+    (those from its ``offset`` on)."""
 
     failures: deque = field(default_factory=deque)
+    updates: list[dict] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
 
     def start(self) -> BotApi:
@@ -36,6 +38,9 @@ class BotApi:
                 bot, _, method = self.path.lstrip("/").partition("/")
                 owner.calls.append(Call(bot.removeprefix("bot"), method, payload))
                 status, answer = 200, {"ok": True, "result": {"message_id": len(owner.calls)}}
+                if method == "getUpdates":
+                    offset = payload.get("offset", 0)
+                    answer["result"] = [u for u in owner.updates if u["update_id"] >= offset]
                 if owner.failures:
                     status, retry_after = owner.failures.popleft()
                     answer = {"ok": False, "error_code": status, "description": f"failed {status}"}

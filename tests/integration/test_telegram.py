@@ -349,3 +349,15 @@ def test_the_monthly_report_sends_a_note_to_directors_who_want_digests(app, acme
         f"{app.config['BASE_URL']}/orgs/acme/reports/monthly?month=2025-03"
     ]
     assert len(bot_api.sent(502)) == len(bot_api.sent(503)) == 1
+
+
+def test_operators_run_the_telegram_jobs_by_hand(app, acme, bot_api, runner):
+    org, people = acme
+    app.config["TELEGRAM_WEBHOOK_SECRET"] = None
+    code = code_from_profile(app, people["it"])
+    bot_api.updates.append(an_update(501, f"/start {code}", 80))
+    polled = runner.invoke(args=["jobs", "run", "telegram"])
+    assert polled.exit_code == 0 and "telegram updates: 1 handled, 0 repeats" in polled.output
+    sent = runner.invoke(args=["jobs", "run", "webhooks"])
+    assert sent.exit_code == 0 and "telegram: 1 sent, 0 failed, 0 gave up" in sent.output
+    assert bot_api.sent(501)[0].startswith("Linked")

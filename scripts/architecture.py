@@ -41,10 +41,11 @@ PROSE = {
     "own versions, and who has read them.",
     "collab.followup": "Chasing late work: each organisation's alert policy, the overdue scan, "
     "escalation to directors and the agency, daily digests.",
-    "collab.integrations": "What collab tells other systems: signed webhooks, Slack and "
-    "Telegram messages through outboxes, calendar feeds, the API's objects.",
-    "collab.reports": "The monthly report: its figures, its page and CSV, and its e-mail on "
-    "each organisation's first working day.",
+    "collab.integrations": "Telling other systems what happened: signed outgoing webhooks with "
+    "their delivery log, Slack channel posts, Telegram messages, private calendar feeds of "
+    "due dates.",
+    "collab.reports": "The monthly report both directors read: the month's work by team, its KPIs "
+    "against last month and last year, the impacts measured, and its e-mailing.",
     "collab.demo": "Demo organisations, people, recommendations in every state and a year of "
     "KPIs, for `make run`.",
     "collab.http": "What pages and the API share: the one permission check every request "

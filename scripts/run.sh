@@ -92,7 +92,7 @@ fi
 
 # --with-scheduler: jobs that failed are retried (RQ keeps retries as scheduled jobs).
 # --config workers.settings: the app is built once in the worker, not again for every job.
-supervise worker "$BIN/rq" worker --with-scheduler --config workers.settings --url "$REDIS_URL" \
+supervise worker "$BIN/rq" worker --with-scheduler --worker-class workers.worker.Worker --config workers.settings --url "$REDIS_URL" \
   --path "$PWD" high default low
 supervise cron "$BIN/rq" cron --url "$REDIS_URL" --path "$PWD" workers/cron.py
 supervise web "$BIN/flask" run --host 127.0.0.1 --port "$PORT"

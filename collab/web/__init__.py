@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
         calendar,
         home,
         kpis,
+        language,
         notes,
         notifications,
         people,
@@ -48,8 +49,10 @@ def register(app: Flask) -> None:
         webhooks,
         calendar,
         telegram,
+        language,
     ):
         app.register_blueprint(module.bp)
 
     filters.install(app)
     page.install(app)
+    language.install(app)

@@ -16,6 +16,7 @@ PUBLIC = {
     "api.openapi",
     "calendar.feed",  # the token in its URL is the credential
     "telegram.updates",  # Telegram proves itself with the secret header
+    "language.switch",  # a visitor may read the sign-in page in Russian
     "static",
 }
 SAMPLE = {"int": "1", "default": "x", "string": "x", "path": "x"}

@@ -1,11 +1,15 @@
 """Real RQ workers: racing scans raise nothing twice; with Redis gone nothing is lost."""
 
 import re
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from redis import Redis
-from rq import Queue
+from rq import Queue, Worker
 from sqlalchemy import func, select
 
 from collab.models import Alert, Notification, OutboxEmail
@@ -14,7 +18,7 @@ from collab.platform.queue import OutboxJob
 from collab.work.tasks import update_task
 from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
 from tests.support.servers import RedisServer, free_port
-from tests.support.workers import start_burst_workers, wait_all
+from tests.support.workers import start_burst_workers, wait_all, worker_env
 
 
 def _late_tasks(count: int):
@@ -152,3 +156,37 @@ def test_the_relay_hands_declared_jobs_to_a_worker_and_parks_undeclared_ones(app
     wait_all(start_burst_workers(app, redis_server.url, count=1))
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Alert)) == 2  # the scan ran
+
+
+def test_a_worker_that_outlives_a_redis_without_its_data_is_listed_again(app, tmp_path):
+    """Operators count workers in Redis: a restart that lost the data must not hide them."""
+    server = RedisServer(port=free_port(), directory=tmp_path)  # no append-only file
+    server.start()
+    rq = str(Path(sys.executable).parent / "rq")
+    command = [rq, "worker", "--worker-class", "workers.worker.Worker", "--url", server.url]
+    worker = subprocess.Popen(
+        [*command, "default"],
+        env=worker_env(app, server.url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    connection = Redis.from_url(server.url)
+
+    def listed(within: float = 60.0) -> bool:
+        deadline = time.monotonic() + within  # only stops a broken run from hanging
+        while time.monotonic() < deadline:
+            if Worker.count(connection=connection) == 1:
+                return True
+            time.sleep(0.2)
+        return False
+
+    try:
+        assert listed()
+        server.stop()
+        server.start()  # empty: the registry is gone
+        assert worker.poll() is None  # the worker rode the outage out...
+        assert listed()  # ...and is listed again
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        server.stop()

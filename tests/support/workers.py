@@ -32,6 +32,8 @@ def start_burst_workers(
                 rq,
                 "worker",
                 "--burst",
+                "--worker-class",
+                "workers.worker.Worker",
                 "--url",
                 redis_url,
                 "--path",

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,6 +23,7 @@ from collab.notifications.telegram_outbox import ALERT_LEVELS, PENDING, queue_me
 from collab.platform.clock import utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 
 CODE_MINUTES = 15
 # No 0/O or 1/I: a code is read off a screen and typed into a phone.
@@ -106,7 +108,8 @@ def command_of(text: str) -> Command:
 
 def receive(update: object, now: datetime | None = None) -> str:
     """Handles one update from Telegram; answers what happened ("linked", "wrong code",
-    ...) for the log. Anything that is not a text message in a chat is ignored."""
+    ...) for the log. Anything that is not a text message in a chat is ignored. Answers
+    speak the linked person's language, else the one the sender's Telegram uses."""
     now = now or utcnow()
     if not isinstance(update, dict):
         return "ignored"
@@ -122,21 +125,28 @@ def receive(update: object, now: datetime | None = None) -> str:
         return "ignored"
     if abs(chat_id) >= 2**63:
         return "ignored"
+    sender = message.get("from")
+    language = sender.get("language_code") if isinstance(sender, dict) else None
     command = command_of(text)
     if command.name == "start" and command.argument:
-        return _start(chat_id, command.argument, now)
+        return _start(chat_id, command.argument, now, language)
+    linked = list(db.session.scalars(select(TelegramLink).where(TelegramLink.chat_id == chat_id)))
+    if linked:
+        language = db.session.get(User, linked[0].user_id).language or language
     if command.name == "stop":
-        linked = list(
-            db.session.scalars(select(TelegramLink).where(TelegramLink.chat_id == chat_id))
-        )
         for chosen in linked:
             _forget(chosen)
-        queue_message(chat_id, texts.stopped(), now=now)
+        _answer(chat_id, texts.stopped, language, now)
         return "unlinked" if linked else "not linked"
-    if db.session.scalar(select(TelegramLink.id).where(TelegramLink.chat_id == chat_id)):
+    if linked:
         return "ignored"  # a linked chat's chatter is not ours to answer
-    queue_message(chat_id, texts.how_to_link(), now=now)
+    _answer(chat_id, texts.how_to_link, language, now)
     return "told how to link"
+
+
+def _answer(chat_id: int, compose, language: object, now: datetime, user=None) -> None:
+    with speaking(language if isinstance(language, str) else None):
+        queue_message(chat_id, compose(), user=user, now=now)
 
 
 def _first_time(update_id: object, now: datetime) -> bool:
@@ -154,23 +164,19 @@ def _first_time(update_id: object, now: datetime) -> bool:
     return bool(added)
 
 
-def _start(chat_id: int, code: str, now: datetime) -> str:
+def _start(chat_id: int, code: str, now: datetime, language: object) -> str:
     found = db.session.scalar(select(TelegramCode).where(TelegramCode.code_hash == _hash(code)))
-    if found is None:
-        queue_message(chat_id, texts.code_wrong(), now=now)
-        return "wrong code"
     # Single use: of two /start racing with one code, only the delete that removes it links.
-    won = db.session.execute(delete(TelegramCode).where(TelegramCode.id == found.id)).rowcount
-    if won != 1:
-        queue_message(chat_id, texts.code_wrong(), now=now)
+    won = found is not None and (
+        db.session.execute(delete(TelegramCode).where(TelegramCode.id == found.id)).rowcount == 1
+    )
+    user = db.session.get(User, found.user_id) if won else None
+    if user is None or not user.active:
+        _answer(chat_id, texts.code_wrong, language, now)
         return "wrong code"
     if found.expires_at <= now:
-        queue_message(chat_id, texts.code_expired(CODE_MINUTES), now=now)
+        _answer(chat_id, partial(texts.code_expired, CODE_MINUTES), user.language or language, now)
         return "expired code"
-    user = db.session.get(User, found.user_id)
-    if user is None or not user.active:
-        queue_message(chat_id, texts.code_wrong(), now=now)
-        return "wrong code"
     chosen = link_of(user)
     if chosen is None:
         chosen = TelegramLink(user_id=user.id, chat_id=chat_id, linked_at=now)
@@ -178,5 +184,5 @@ def _start(chat_id: int, code: str, now: datetime) -> str:
     chosen.chat_id = chat_id  # a relink moves the notices to this chat, choices kept
     chosen.linked_at = now
     db.session.flush()
-    queue_message(chat_id, texts.linked(user.display_name), user=user, now=now)
+    _answer(chat_id, partial(texts.linked, user.display_name), user.language or language, now, user)
     return "linked"

@@ -5,7 +5,7 @@ nobody can have linked a chat."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from flask import current_app
@@ -19,6 +19,7 @@ from collab.notifications import telegram_texts as texts
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 from collab.platform.links import link
 
 # Which notification kinds each preference lets through; alerts go by their level.
@@ -123,10 +124,10 @@ def messages_for_notifications(condition) -> int:
 
 
 def queue_digest_notes(
-    users: Iterable[User], text: str, org: Organization | None = None
+    users: Iterable[User], compose: Callable[[], str], org: Organization | None = None
 ) -> list[TelegramMessage]:
     """A digest's note (the daily digest, the monthly report) to each of ``users`` who
-    linked a chat and wants digests there."""
+    linked a chat and wants digests there, ``compose()`` in each one's language."""
     if not enabled():
         return []
     ids = {user.id: user for user in users}
@@ -137,7 +138,11 @@ def queue_digest_notes(
         .where(TelegramLink.user_id.in_(ids), TelegramLink.digests.is_(True))
         .order_by(TelegramLink.user_id)
     )
-    return [queue_message(c.chat_id, text, ids[c.user_id], org) for c in chosen]
+    queued = []
+    for c in chosen:
+        with speaking(ids[c.user_id].language):
+            queued.append(queue_message(c.chat_id, compose(), ids[c.user_id], org))
+    return queued
 
 
 def telegram_counts() -> dict[str, int]:

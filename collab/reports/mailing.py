@@ -9,6 +9,7 @@ often it runs, and a scheduler that was down on the day catches up within the we
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -105,7 +106,7 @@ def _queue(org: Organization, month: Month, now: dt.datetime) -> None:
     url = link("reports.monthly", current_app.config["BASE_URL"], org=org.slug, month=month.label)
     queue_digest_notes(
         members_with_roles(org, DIRECTOR_ROLES),
-        telegram_texts.monthly_report(org.name, month.label, url),
+        partial(telegram_texts.monthly_report, org.name, month.label, url),
         org,
     )
 

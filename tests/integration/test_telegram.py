@@ -55,13 +55,13 @@ def acme(app, bot_api):
     return org, people
 
 
-def an_update(chat_id: int, text: str, update_id: int | None = None) -> dict:
+def an_update(chat_id: int, text: str, update_id: int | None = None, language="en") -> dict:
     return {
         "update_id": update_id or next(_updates),
         "message": {
             "message_id": 1,
             "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "A"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "A", "language_code": language},
             "text": text,
         },
     }
@@ -163,6 +163,27 @@ def test_without_a_webhook_a_poll_fetches_the_updates(app, acme, bot_api):
     app.config["TELEGRAM_WEBHOOK_SECRET"] = SECRET
     telegram_updates.poll()
     assert len([c for c in bot_api.calls if c.method == "getUpdates"]) == 2
+
+
+def test_answers_speak_the_persons_language_else_their_telegrams(app, acme, bot_api):
+    from collab.accounts.people import set_language
+
+    org, people = acme
+    set_language(people["it"], "ru")
+    db.session.commit()
+    code = code_from_profile(app, people["it"])
+    client = app.test_client()
+    for update in (
+        an_update(501, f"/start {code}", language="en"),  # the profile's choice wins
+        an_update(601, "/start WRONGCODE2", language="ru-RU"),
+        an_update(602, "/start WRONGCODE2", language="de"),  # not spoken here: English
+    ):
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        assert client.post("/telegram/updates", json=update, headers=headers).status_code == 200
+    telegram_relay.relay()
+    assert bot_api.sent(501)[0].startswith("Чат связан с collab: вы — ")
+    assert bot_api.sent(601)[0].startswith("Код неверный, поэтому ничего не связано.")
+    assert bot_api.sent(602)[0].startswith("That code is not right")
 
 
 def test_the_updates_endpoint_wants_telegrams_secret(app, acme, bot_api):
@@ -361,3 +382,23 @@ def test_operators_run_the_telegram_jobs_by_hand(app, acme, bot_api, runner):
     sent = runner.invoke(args=["jobs", "run", "webhooks"])
     assert sent.exit_code == 0 and "telegram: 1 sent, 0 failed, 0 gave up" in sent.output
     assert bot_api.sent(501)[0].startswith("Linked")
+
+
+def test_the_daily_digest_sends_a_note_to_those_who_want_digests(app, acme, bot_api):
+    from collab.accounts.people import set_email_mode
+    from collab.followup.digest import send_digests
+
+    org, people = acme
+    link_chat(app, people["it"], 501)
+    set_email_mode(people["it"], "digest")
+    db.session.commit()
+    assign(org, people["cio"], people["it"])
+    assert send_digests() >= 1
+    telegram_relay.relay()
+    note = bot_api.sent(501)[-1]
+    assert re.fullmatch(
+        r"Your collab digest is in your e-mail: \d+ items?\.\n"
+        + re.escape(app.config["BASE_URL"])
+        + "/",
+        note,
+    )

@@ -402,3 +402,19 @@ def test_the_daily_digest_sends_a_note_to_those_who_want_digests(app, acme, bot_
         + "/",
         note,
     )
+
+
+def test_a_change_made_while_redis_is_away_still_reaches_the_chat(app, acme, bot_api):
+    org, people = acme
+    link_chat(app, people["it"], 501)
+    task = make_recommendation(org, people["cio"], title="Fix the 404s").tasks[0]
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # Redis is away
+    answer = app.test_client().patch(
+        f"/api/v1/orgs/acme/tasks/{task.id}",
+        json={"version": 1, "status": "todo", "assignee": people["it"].email},
+        headers=bearer(people["cio"]),
+    )
+    assert answer.status_code == 200, answer.json
+    assert db.session.scalar(select(func.count()).where(TelegramMessage.sent_at.is_(None))) == 1
+    telegram_relay.relay()  # once the job runs again
+    assert bot_api.sent(501)[-1].startswith(f"{people['cio'].display_name} assigned")

@@ -194,6 +194,17 @@ def test_the_updates_endpoint_wants_telegrams_secret(app, acme, bot_api):
         "/telegram/updates", data="not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
     )
     assert answer.status_code == 400 and answer.json["ok"] is False
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    for odd in (
+        [],
+        {"update_id": "x", "message": {"chat": {"id": "1"}, "text": 5}},
+        {"update_id": 2**70, "message": {"chat": {"id": 2**70}, "text": "/stop"}},
+        {"update_id": 5, "message": {"chat": {"id": True}, "text": "/stop"}},
+        {"update_id": 6, "edited_message": {"chat": {"id": 1}, "text": "/stop"}},
+        {"update_id": 7, "message": {"chat": {"id": 1}, "from": {"language_code": 7}}},
+    ):
+        answer = client.post("/telegram/updates", json=odd, headers=headers)
+        assert answer.status_code == (400 if odd == [] else 200), odd
     assert db.session.scalar(select(func.count()).select_from(TelegramMessage)) == 0
     app.config["TELEGRAM_BOT_TOKEN"] = None
     assert send_update(client, 1, "/start X").status_code == 404

@@ -1,7 +1,7 @@
 """telegram links, codes, messages and the updates already handled
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-30 20:43:13.284450
 
 """
@@ -13,8 +13,8 @@ import collab.platform.clock  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -97,6 +97,14 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # inside the same network); WEBHOOK_ALLOW_PRIVATE=0 refuses them everywhere.
         "WEBHOOK_ALLOW_PRIVATE": env.get("WEBHOOK_ALLOW_PRIVATE", "0" if production else "1")
         == "1",
+        # Telegram: the bot's token (from @BotFather) turns it on; the Bot API's address is
+        # a setting so tests (and a proxy) can stand in for it; the secret is what Telegram
+        # sends back in X-Telegram-Bot-Api-Secret-Token when it calls /telegram/updates.
+        "TELEGRAM_BOT_TOKEN": env.get("TELEGRAM_BOT_TOKEN") or None,
+        "TELEGRAM_API_BASE": env.get("TELEGRAM_API_BASE") or "https://api.telegram.org",
+        "TELEGRAM_WEBHOOK_SECRET": env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+        # The bot's user name, for a one-tap t.me link on the profile (optional).
+        "TELEGRAM_BOT_NAME": env.get("TELEGRAM_BOT_NAME") or None,
         "INVITATION_HOURS": 72,
         "PASSWORD_RESET_MINUTES": 60,
         # Each process keeps its own pool (gunicorn.conf.py sizes it to a web worker's

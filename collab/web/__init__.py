@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
         settings,
         site_audits,
         tasks,
+        telegram,
         webhooks,
     )
 
@@ -49,6 +50,7 @@ def register(app: Flask) -> None:
         reports,
         webhooks,
         calendar,
+        telegram,
         language,
     ):
         app.register_blueprint(module.bp)

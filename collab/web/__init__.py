@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         home,
         kpis,
         language,
+        live,
         notes,
         notifications,
         people,
@@ -26,6 +27,7 @@ def register(app: Flask) -> None:
         settings,
         site_audits,
         tasks,
+        telegram,
         webhooks,
     )
 
@@ -33,6 +35,7 @@ def register(app: Flask) -> None:
         auth,
         home,
         board,
+        live,
         tasks,
         recommendations,
         settings,
@@ -47,6 +50,7 @@ def register(app: Flask) -> None:
         reports,
         webhooks,
         calendar,
+        telegram,
         language,
     ):
         app.register_blueprint(module.bp)

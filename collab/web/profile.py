@@ -1,4 +1,5 @@
-"""A person's own settings: name, time zone and language, e-mail, password, API tokens."""
+"""A person's own settings: name, time zone and language, e-mail, Telegram, password, API
+tokens, the calendar feed."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from collab.accounts import people, signin, tokens
 from collab.accounts.passwords import MIN_PASSWORD
 from collab.http.access import access
 from collab.integrations import calendar
-from collab.integrations.objects import link
+from collab.notifications import telegram, telegram_outbox
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.i18n import LANGUAGE_NAMES, LANGUAGES, time_zones
+from collab.platform.links import link
 from collab.web.forms import ConfirmForm, TokenForm
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -74,7 +76,13 @@ class PasswordChangeForm(FlaskForm):
 
 @bp.route("/")
 @access()
-def index(new_token: str | None = None, status: int = 200, password_form=None, details_form=None):
+def index(
+    new_token: str | None = None,
+    status: int = 200,
+    password_form=None,
+    new_telegram_code: str | None = None,
+    details_form=None,
+):
     return (
         render_template(
             "profile/index.html",
@@ -86,6 +94,11 @@ def index(new_token: str | None = None, status: int = 200, password_form=None, d
             new_token=new_token,
             calendar_feed=calendar.feed_of(current_user),
             calendar_url=_calendar_url(),
+            telegram_on=telegram_outbox.enabled(),
+            telegram_link=telegram.link_of(current_user),
+            telegram_bot=current_app.config["TELEGRAM_BOT_NAME"],
+            telegram_minutes=telegram.CODE_MINUTES,
+            new_telegram_code=new_telegram_code,
         ),
         status,
     )

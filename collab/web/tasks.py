@@ -120,9 +120,13 @@ def move(org: str, task_id: int):
             return redirect(request.referrer or url_for("board.board", org=org))
         return _card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
     db.session.commit()
-    moved = gettext(
-        "“%(title)s” is now in %(status)s.", title=task.title, status=STATUS_LABELS[task.status]
-    )
+    if set(changes) == {"assignee"}:  # the board's "assign to me" key
+        who = task.assignee.display_name if task.assignee else gettext("nobody")
+        moved = gettext("“%(title)s” is assigned to %(who)s.", title=task.title, who=who)
+    else:
+        moved = gettext(
+            "“%(title)s” is now in %(status)s.", title=task.title, status=STATUS_LABELS[task.status]
+        )
     if is_htmx():
         return _card_answer(task, today, 200, moved=moved)
     flash(moved)

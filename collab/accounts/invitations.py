@@ -42,7 +42,8 @@ def invite(
         )
     ):
         raise ValidationFailed(
-            "already a member", {"email": "already a member of this organisation"}
+            gettext("already a member"),
+            {"email": gettext("already a member of this organisation")},
         )
     raw = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -107,7 +108,7 @@ def accept_invitation(raw: str, name: str = "", password: str | None = None) -> 
     user = user_by_email(invitation.email)
     if user is None:
         if not password:
-            raise ValidationFailed("choose a password", {"password": "required"})
+            raise ValidationFailed(gettext("choose a password"), {"password": gettext("required")})
         user = create_user(invitation.email, password=password, name=name)
     add_membership(user, invitation.organization, invitation.role)
     invitation.accepted_at = utcnow()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
+
 from collab.followup.overdue import LEVELS, MAX_DAYS, AlertPolicy
 from collab.models import Organization
 from collab.platform.errors import ValidationFailed
@@ -31,25 +33,29 @@ def set_alert_policy(org: Organization, form: dict) -> None:
     parts = [p.strip() for p in str(form.get("level_days") or "").split(",")]
     levels = tuple(int(p) if p.isdigit() else -1 for p in parts)
     if len(levels) != len(LEVELS) or not all(1 <= d <= MAX_DAYS for d in levels):
-        errors["level_days"] = (
-            f"write {len(LEVELS)} numbers of days from 1 to {MAX_DAYS}, separated by commas, "
-            "e.g. 1,3,7"
+        errors["level_days"] = gettext(
+            "write %(count)s numbers of days from 1 to %(max)s, separated by commas, e.g. 1,3,7",
+            count=len(LEVELS),
+            max=MAX_DAYS,
         )
     elif not levels[0] < levels[1] < levels[2]:
-        errors["level_days"] = "make each number of days larger than the one before, e.g. 1,3,7"
+        errors["level_days"] = gettext(
+            "make each number of days larger than the one before, e.g. 1,3,7"
+        )
     holidays = set()
     for part in str(form.get("holidays") or "").replace("\n", ",").split(","):
         if part.strip():
             try:
                 holidays.add(date.fromisoformat(part.strip()))
             except ValueError:
-                errors["holidays"] = (
-                    f"“{part.strip()[:40]}” is not a date: write each holiday as YYYY-MM-DD, "
-                    "e.g. 2026-12-25, separated by commas"
+                errors["holidays"] = gettext(
+                    "“%(text)s” is not a date: write each holiday as YYYY-MM-DD, "
+                    "e.g. 2026-12-25, separated by commas",
+                    text=part.strip()[:40],
                 )
                 break
     if errors:
-        raise ValidationFailed("the alert settings were not changed", errors)
+        raise ValidationFailed(gettext("the alert settings were not changed"), errors)
     try:
         policy = AlertPolicy(
             due_soon_days=due_soon,
@@ -72,6 +78,8 @@ def set_alert_policy(org: Organization, form: dict) -> None:
 def _days(value, low: int, field: str, errors: dict) -> int:
     text = str(value if value is not None else "").strip()
     if not text.isdigit() or not low <= int(text) <= MAX_DAYS:
-        errors[field] = f"write a whole number of days from {low} to {MAX_DAYS}"
+        errors[field] = gettext(
+            "write a whole number of days from %(low)s to %(max)s", low=low, max=MAX_DAYS
+        )
         return low
     return int(text)

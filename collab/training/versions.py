@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, replace
 
+from flask_babel import gettext
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -181,15 +182,15 @@ def save_version(
     title, body = _clean_title(title), _clean_body(body_md)
     errors = {}
     if not title:
-        errors["title"] = "give the note a title"
+        errors["title"] = gettext("give the note a title")
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"at most {TITLE_MAX} characters"
+        errors["title"] = gettext("at most %(count)s characters", count=TITLE_MAX)
     if not body:
-        errors["body"] = "write the note: an empty one would teach nothing"
+        errors["body"] = gettext("write the note: an empty one would teach nothing")
     elif len(body) > BODY_MAX:
-        errors["body"] = f"at most {BODY_MAX:,} characters"
+        errors["body"] = gettext("at most %(count)s characters", count=f"{BODY_MAX:,}")
     if errors:
-        raise ValidationFailed("the note was not saved", errors)
+        raise ValidationFailed(gettext("the note was not saved"), errors)
     current = current_note(org, category)
     if base_version is not None and base_version != current.version:
         raise Conflict(

@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
         reports,
         settings,
         site_audits,
+        task_triage,
         tasks,
         webhooks,
     )
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
         home,
         board,
         tasks,
+        task_triage,
         recommendations,
         settings,
         notifications,

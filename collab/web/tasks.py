@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
@@ -14,13 +13,14 @@ from collab.models.work import STATUS_LABELS
 from collab.platform.clock import local_today
 from collab.platform.errors import Conflict, DomainError
 from collab.platform.extensions import db
-from collab.web.board import board_counts_for, card_kit
+from collab.web.card_answers import card_answer
 from collab.web.feedback import refuse
 from collab.web.history import history_lines
 from collab.web.kpis.impact_panel import task_impact_panel
 from collab.web.notes import note_for_task_page
 from collab.web.page import is_htmx
 from collab.web.task_forms import asks_past_due, changes_from, task_form, version_of
+from collab.web.task_triage import triage_panel
 from collab.work import recommendations, tasks
 from collab.work.board import card_for
 
@@ -79,6 +79,7 @@ def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str =
             history=history_lines(tasks.history(task, g.membership), ZoneInfo(g.org.timezone)),
             may_triage=may_triage,
             may_work=may_work,
+            triage=triage_panel(task, may_triage, request.args.get("duplicate_q", "")),
             may_comment_internal=role_may(g.membership.role, "comment.internal"),
             form=form or task_form(task, _assignees(task)),
             refusal=refusal,
@@ -116,29 +117,13 @@ def move(org: str, task_id: int):
         message = refuse(exc)
         if not is_htmx():
             return redirect(request.referrer or url_for("board.board", org=org))
-        return _card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
+        return card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
     db.session.commit()
     moved = f"“{task.title}” is now in {STATUS_LABELS[task.status]}."
     if is_htmx():
-        return _card_answer(task, today, 200, moved=moved)
+        return card_answer(task, today, 200, moved=moved)
     flash(moved)
     return redirect(request.referrer or url_for("board.board", org=org))
-
-
-def _card_answer(task, today, status: int, **said):
-    response = make_response(
-        render_template(
-            "partials/card.html",
-            org=g.org,
-            card=card_for(task, today),
-            kit=card_kit(g.org, g.membership),
-            counts=board_counts_for(g.org, today, request.headers.get("HX-Current-URL")),
-        ),
-        status,
-    )
-    events = {f"collab:{kind}": {"message": text} for kind, text in said.items()}
-    response.headers["HX-Trigger"] = json.dumps(events)
-    return response
 
 
 @bp.route("/<int:task_id>/update", methods=["POST"])

@@ -21,7 +21,7 @@ from collab.web.notes import note_for_task_page
 from collab.web.page import is_htmx
 from collab.web.task_forms import asks_past_due, changes_from, task_form, version_of
 from collab.web.task_triage import triage_panel
-from collab.work import recommendations, tasks
+from collab.work import recommendations, tasks, triage
 from collab.work.board import card_for
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
@@ -184,29 +184,15 @@ def comment(org: str, task_id: int):
 @bp.route("/bulk", methods=["POST"])
 @access("task.triage")
 def bulk(org: str):
-    """Several triage cards at once: the same function as the API's PATCH of /tasks."""
-    ids = request.form.getlist("task")
-    action = request.form.get("action", "")
-    items = []
-    for raw in ids:
+    """Several selected cards at once: the same function as the API's PATCH of /tasks."""
+    picks = []
+    for raw in request.form.getlist("task"):
         task_id, _, version = raw.partition(":")
-        if not task_id.isdigit() or not version.isdigit():
-            continue
-        item = {"id": int(task_id), "version": int(version)}
-        if action == "accept":
-            item["status"] = "todo"
-            if request.form.get("team"):
-                item["team"] = request.form["team"]
-        elif action == "reject":
-            item.update(
-                status="rejected", resolution="wont_do", reason=request.form.get("reason", "")
-            )
-        elif action == "ask":
-            item["waiting_on_agency"] = True
-        elif action == "team" and request.form.get("team"):
-            item["team"] = request.form["team"]
-        items.append(item)
+        if task_id.isdigit() and version.isdigit():
+            picks.append((int(task_id), int(version)))
+    items = []
     try:
+        items = triage.bulk_items(request.form.get("action", ""), picks, request.form)
         changed = tasks.update_many(g.membership, g.org, items)
     except DomainError as exc:
         known = tasks.titles_of(g.org, [item["id"] for item in items])

@@ -13,7 +13,14 @@ from collab.platform.extensions import db
 from collab.platform.search import folded, like_pattern
 from collab.work import tasks
 
-DECISIONS = ("accept", "reject", "ask", "duplicate")
+# A change to several selected cards at once: the field each one sets, and what the bulk
+# form must then say.
+SETTINGS = {
+    "team": ("team", "choose the team"),
+    "assign": ("assignee", "choose who works on them"),
+    "priority": ("priority", "choose the priority"),
+    "due_date": ("due_date", "choose the due date"),
+}
 
 
 def decision_changes(decision: str, team=None, reason=None, duplicate_of=None) -> dict:
@@ -64,3 +71,23 @@ def duplicate_candidates(org: Organization, task: Task, words: str, limit: int =
     for term in terms:
         query = query.where(folded(Task.title).like(like_pattern(term), escape="\\"))
     return list(db.session.scalars(query.order_by(Task.id.desc()).limit(limit)))
+
+
+def bulk_items(action: str, picks, values: dict) -> list[dict]:
+    """The items of collab.work.tasks.update_many for one bulk action over the picked cards
+    (``picks``: (id, version) pairs as the board showed them); ``values`` holds the bulk
+    form's words: team, assignee, priority, due_date, reason, question, duplicate_of."""
+    if action in SETTINGS:
+        field, ask = SETTINGS[action]
+        value = (values.get(field) or "").strip()
+        if not value:
+            raise ValidationFailed("no task was changed", {field: ask})
+        # "-" clears the assignee: the board's "unassigned" choice
+        changes = {field: None if (field, value) == ("assignee", "-") else value}
+    elif action == "ask":
+        changes = {"question": values.get("question") or ""}
+    else:
+        changes = decision_changes(
+            action, values.get("team"), values.get("reason"), values.get("duplicate_of")
+        )
+    return [{"id": task_id, "version": version, **changes} for task_id, version in picks]

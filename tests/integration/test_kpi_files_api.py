@@ -4,6 +4,7 @@ remembered column choices; the organisation's currency."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -64,7 +65,7 @@ def agency(app):
             ["active_users", "bounce_rate", "conversion_rate", "organic_sessions", "sessions"],
             "2025-12-11",
             "2025-12-17",
-            {"organic_search", "direct", "paid_search", "referral", "email"},
+            {"ga4:organic_search", "ga4:direct", "ga4:paid_search", "ga4:referral", "ga4:email"},
         ),
         (
             "Campaign performance report.csv",
@@ -159,6 +160,31 @@ def test_sources_write_their_own_channels_and_never_overwrite_each_other(client,
         ).all()
     )
     assert kept == clicks
+
+
+def test_two_tools_grouping_by_traffic_source_keep_each_others_organic_sessions(client, agency):
+    """GA4 and Metrica both group sessions by traffic source ("Organic Search", "Переходы из
+    поисковых систем"): each keeps its own, and neither import touches the other's rows."""
+    _, headers = agency
+    ga4 = _post(client, headers, fixture("ga4_traffic_acquisition_daily.csv"), "ga4.csv").json
+    metrica = _post(
+        client, headers, fixture("yandex_metrica_sources_by_day.csv"), "sources.csv"
+    ).json
+    assert metrica["updated"] == metrica["unchanged"] == 0
+    organic = dict(
+        db.session.execute(
+            select(KpiObservation.channel, KpiObservation.value).where(
+                KpiObservation.metric == "organic_sessions",
+                KpiObservation.day == dt.date(2025, 12, 11),
+            )
+        ).all()
+    )
+    assert organic == {"ga4:organic_search": 40.0, "yandex_metrica:organic_search": 44.0}
+    again = _post(client, headers, fixture("ga4_traffic_acquisition_daily.csv"), "ga4.csv").json
+    assert again["unchanged"] == ga4["inserted"]
+    assert (
+        _count(channel="yandex_metrica:organic_search") == 2 * 4
+    )  # 2 days: sessions, organic sessions, users, bounce rate
 
 
 def test_a_channel_given_with_the_file_replaces_the_sources_own(client, agency):

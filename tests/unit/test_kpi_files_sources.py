@@ -54,7 +54,7 @@ def values(result, metric, channel=None) -> dict[str, float]:
             {"sessions", "organic_sessions", "active_users", "bounce_rate", "conversion_rate"},
             "2025-12-11",
             "2025-12-17",
-            {"organic_search", "direct", "paid_search", "referral", "email"},
+            {"ga4:organic_search", "ga4:direct", "ga4:paid_search", "ga4:referral", "ga4:email"},
         ),
         (
             "ga4_reports_snapshot.csv",
@@ -154,14 +154,14 @@ def test_search_console_in_russian_with_decimal_commas():
 
 def test_ga4_fractions_become_percent_and_organic_search_feeds_organic_sessions():
     result = read_kpi_file("ga4.csv", fixture("ga4_traffic_acquisition_daily.csv"))
-    organic = values(result, "sessions", "organic_search")
-    assert organic == values(result, "organic_sessions", "organic_search")
+    organic = values(result, "sessions", "ga4:organic_search")
+    assert organic == values(result, "organic_sessions", "ga4:organic_search")
     assert organic["2025-12-11"] == 40.0
-    assert values(result, "sessions", "direct")["2025-12-11"] == 53.0
-    assert not values(result, "organic_sessions", "direct")
+    assert values(result, "sessions", "ga4:direct")["2025-12-11"] == 53.0
+    assert not values(result, "organic_sessions", "ga4:direct")
     # 40 sessions, 24 engaged: GA4 writes the bounce rate 0.400000; stored as 40 (per cent).
-    assert values(result, "bounce_rate", "organic_search")["2025-12-11"] == pytest.approx(40.0)
-    assert values(result, "conversion_rate", "organic_search")["2025-12-11"] == 0.0
+    assert values(result, "bounce_rate", "ga4:organic_search")["2025-12-11"] == pytest.approx(40.0)
+    assert values(result, "conversion_rate", "ga4:organic_search")["2025-12-11"] == 0.0
     offered = {u.column: u.unit for u in result.unmapped}
     assert offered["Engagement rate"] == "percent"
     assert offered["Key events"] == "count"
@@ -232,9 +232,11 @@ def test_yandex_metrica_xlsx_with_its_report_lines_above_the_header():
 
 def test_yandex_metrica_by_traffic_source_feeds_organic_sessions():
     result = read_kpi_file("Источники.xlsx", metrica_workbook(by_source=True))
-    assert values(result, "organic_sessions", "organic_search")["2025-12-21"] == 600.0
-    assert values(result, "sessions", "direct")["2025-12-21"] == 601.0
-    assert not values(result, "organic_sessions", "direct")
+    assert (
+        values(result, "organic_sessions", "yandex_metrica:organic_search")["2025-12-21"] == 600.0
+    )
+    assert values(result, "sessions", "yandex_metrica:direct")["2025-12-21"] == 601.0
+    assert not values(result, "organic_sessions", "yandex_metrica:direct")
 
 
 def test_our_own_csvs_go_through_the_upload_forms_rules():
@@ -264,8 +266,8 @@ def test_a_remembered_mapping_takes_columns_no_metric_took():
         },
         metrics=metrics,
     )
-    assert values(ga4, "leads", "direct")["2025-12-11"] == 1.0
-    assert values(ga4, "engagement_rate", "organic_search")["2025-12-11"] == pytest.approx(60.0)
+    assert values(ga4, "leads", "ga4:direct")["2025-12-11"] == 1.0
+    assert values(ga4, "engagement_rate", "ga4:organic_search")["2025-12-11"] == pytest.approx(60.0)
     offered = {u.column for u in ga4.unmapped}
     assert not offered & {"Key events", "Engagement rate", "Event count"}
     assert any("'Event count' ignored, as chosen" in s for s in ga4.skipped)
@@ -292,11 +294,11 @@ def test_a_mapping_for_another_source_changes_nothing():
     assert "leads" not in result.metrics
 
 
-def test_a_given_channel_replaces_the_sources_own_but_not_a_channel_grouping():
+def test_a_given_channel_replaces_the_sources_own_and_keeps_a_channel_grouping_beneath_it():
     gsc = read_kpi_file("Chart.csv", search_console_zip_member("Chart.csv"), channel="Organic")
     assert {o.channel for o in gsc.observations} == {"organic"}
     ga4 = read_kpi_file("ga4.csv", fixture("ga4_traffic_acquisition_daily.csv"), channel="web")
-    assert "organic_search" in {o.channel for o in ga4.observations}
+    assert "web:organic_search" in {o.channel for o in ga4.observations}
     long = read_kpi_file(
         "kpis.csv",
         b"date,metric,value,channel\n2025-12-01,leads,4,\n2025-12-02,leads,5,email\n",

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from collab.kpis.files.results import KpiFileError, UnmappedColumn, column_key, shown
-from collab.kpis.files.sources import GA4_START, Source, channel_of
+from collab.kpis.files.sources import GA4_START, Source, grouped_channel
 from collab.kpis.files.tables import Table
 from collab.kpis.files.values import (
     NotANumber,
@@ -297,7 +297,10 @@ def _read_rows(table, source, settings, read, columns, day_index, counted, group
         if group >= 0:
             name = _cell(cells, group)
             if name not in groups:
-                groups[name] = channel_of(name), " ".join(name.split()).casefold() in source.organic
+                groups[name] = (
+                    grouped_channel(default_channel, name),
+                    " ".join(name.split()).casefold() in source.organic,
+                )
             channel, organic = groups[name]
         if currency >= 0 and _cell(cells, currency).strip():
             currencies.add(_cell(cells, currency).strip().upper())

@@ -320,13 +320,13 @@ _METRICA_CHANNELS = {
 _NOT_WORD = re.compile(r"\W+")
 
 
-def channel_of(group: str) -> str:
-    """A channel grouping's value as a channel: "Organic Search" -> "organic_search"."""
+def grouped_channel(source_channel: str, group: str) -> str:
+    """A channel grouping's value as a channel under the source's own (or the given) channel:
+    GA4's "Organic Search" -> "ga4:organic_search". Both GA4 and Metrica group by traffic
+    source; without the prefix one tool's organic sessions would overwrite the other's."""
     key = " ".join(group.split()).casefold()
-    known = _METRICA_CHANNELS.get(key)
-    if known:
-        return known
-    return _NOT_WORD.sub("_", key).strip("_")[:MAX_CHANNEL_LENGTH] or "unassigned"
+    name = _METRICA_CHANNELS.get(key) or _NOT_WORD.sub("_", key).strip("_") or "unassigned"
+    return (f"{source_channel}:{name}" if source_channel else name)[:MAX_CHANNEL_LENGTH]
 
 
 def recognise(

@@ -40,6 +40,8 @@ class Header:
 # (label, endpoint, the right that shows the link, other blueprints whose pages it covers)
 _ORG_LINKS = (
     ("Board", "board.board", "board.view", ("board", "tasks", "recommendations")),
+    ("My tasks", "lists.my_tasks", "task.move", ()),
+    ("Archive", "lists.archive", "board.view", ()),
     ("File a recommendation", "recommendations.new", "recommendation.file", ()),
     ("Site audits", "audits.index", "audit.import", ("audits",)),
     ("KPIs", "kpis.dashboard", "kpi.view", ("kpis",)),

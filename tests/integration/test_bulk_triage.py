@@ -118,7 +118,7 @@ def test_select_all_ticks_every_card_of_one_lane_without_script(client):
     board = client.get("/orgs/acme/board").text
     link = re.search(r'<a class="pick-lane" href="([^"]+)"[^>]*Select all cards of To do', board)
     assert link, "no select-all link on the To do lane"
-    ticked = client.get("/orgs/acme/board" + unescape(link.group(1))).text
+    ticked = client.get(unescape(link.group(1))).text
     todo = re.search(r'<ul class="lane" data-status="todo" data-team="it".*?</ul>', ticked, re.S)
     triage = re.search(
         r'<ul class="lane" data-status="triage" data-team="it".*?</ul>', ticked, re.S

@@ -1,5 +1,5 @@
 # Thin targets over scripts/: see README.md.
-.PHONY: setup run test bench lint lock architecture loadtest
+.PHONY: setup run test bench lint lock architecture loadtest translations
 
 setup:
 	@bash scripts/setup.sh
@@ -26,6 +26,11 @@ lint: setup
 # Not behind setup, which refuses a lock that no longer matches pyproject.toml.
 lock:
 	@bash scripts/lock.sh
+
+# After marking new messages for translation: merge them into translations/ru's catalogue
+# (then translate them; `make setup` compiles it).
+translations: setup
+	@bash scripts/translations.sh
 
 # After adding, removing or resizing modules: rewrite docs/architecture.md from the code and
 # pyproject.toml's contracts (tests/unit/test_architecture_doc.py fails until it is current).

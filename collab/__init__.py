@@ -47,8 +47,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     login_manager.user_loader(signin.load_session_user)
 
-    from collab.http import access, errors, headers
+    from collab.http import access, errors, headers, locale
 
+    locale.install(app)  # before anything renders: pages and errors speak the reader's language
     errors.install(app)
     headers.install(app)  # security headers on every response; ProxyFix per TRUSTED_PROXIES
 

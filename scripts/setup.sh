@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up: a virtualenv with the locked packages (requirements.lock, every file's hash
-# checked), the pinned front-end files, and the instance folder. Re-installs only what changed
+# checked), the pinned front-end files, the compiled message catalogues (translations/*.mo,
+# not kept in git) and the instance folder. Re-installs only what changed
 # since the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,3 +68,5 @@ if [ ! -f "$js_stamp" ]; then
   touch "$js_stamp"
 fi
 mkdir -p instance
+# Pages in Russian read the compiled catalogue; a fuzzy (unchecked) message stays English.
+.venv/bin/pybabel -q compile -d translations

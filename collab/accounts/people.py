@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
@@ -19,6 +20,7 @@ from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform.clock import utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.i18n import supported as supported_language
 from collab.platform.tenancy import row_of
 
 
@@ -171,6 +173,16 @@ def set_email_mode(user: User, mode: str) -> None:
     if mode not in EMAIL_MODES:
         raise ValidationFailed("unknown choice", {"email_mode": "one of " + ", ".join(EMAIL_MODES)})
     user.email_mode = mode
+    db.session.flush()
+
+
+def set_language(user: User, language: str | None) -> None:
+    """The language collab speaks to this person everywhere; None follows their browser."""
+    if language and not supported_language(language):
+        raise ValidationFailed(
+            "unknown language", {"language": gettext("Choose English or Russian.")}
+        )
+    user.language = supported_language(language)
     db.session.flush()
 
 

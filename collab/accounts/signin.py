@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
@@ -26,6 +27,7 @@ from collab.notifications.outbox import queue_email
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound, ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 
 
 @dataclass(frozen=True)
@@ -138,13 +140,19 @@ def request_password_reset(email: str, link_for) -> None:
         )
     )
     db.session.flush()
-    queue_email(
-        user.email,
-        "Reset your collab password",
-        f"Someone asked to reset the password of {user.email}.\n\n"
-        f"Choose a new one within {minutes} minutes: {link_for(raw)}\n\n"
-        "If it was not you, ignore this message: your password stays as it is.\n",
-    )
+    with speaking(user.language):
+        queue_email(
+            user.email,
+            gettext("Reset your collab password"),
+            gettext(
+                "Someone asked to reset the password of %(email)s.\n\n"
+                "Choose a new one within %(minutes)s minutes: %(link)s\n\n"
+                "If it was not you, ignore this message: your password stays as it is.\n",
+                email=user.email,
+                minutes=minutes,
+                link=link_for(raw),
+            ),
+        )
 
 
 def open_password_reset(raw: str) -> PasswordReset:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from numbers import Real
 
 from collab.kpis.money import format_money
+from collab.platform import numbers
 
 UNITS = ("count", "money", "percent", "ms", "ratio")
 # What each derived metric is computed from (collab.kpis.totals computes it).
@@ -161,40 +162,49 @@ def unit_of(metric: str) -> str:
     return known.unit if known else ""
 
 
-def format_short(value: float | None, unit: str = "", currency: str | None = None) -> str:
+def format_short(
+    value: float | None, unit: str = "", currency: str | None = None, language: str = "en"
+) -> str:
     """A value where space is short (pages, chart axes), its precision following its size:
     1,234 / 123 / 12.3 / 1.23 / 0.123, whole numbers without decimals (14 leads, never
     14.0), and % for percent metrics. Money with a ``currency`` carries it ("$1,234",
-    "$12.50"). No figure (None, NaN, a flag) reads as a dash."""
+    "$12.50"). No figure (None, NaN, a flag) reads as a dash. ``language`` writes it its way
+    ("1 234", "12,3 %")."""
     if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
         return NO_VALUE
     size = abs(value)
     if unit == "money" and currency:
-        return format_money(value, currency, places=0 if size >= 100 else None)
+        return format_money(value, currency, 0 if size >= 100 else None, language)
     if float(value).is_integer() or size >= 100:
-        text = f"{value:,.0f}"
+        places = 0
     elif size >= 10:
-        text = f"{value:.1f}"
+        places = 1
     elif size >= 1:
-        text = f"{value:.2f}"
+        places = 2
     else:
-        text = f"{value:.3f}"
-    return text + ("%" if unit == "percent" else "")
+        places = 3
+    if unit == "percent":
+        return numbers.percent(value, places, language)
+    return numbers.decimal(value, places, language)
 
 
-def format_full(value: float, unit: str = "", currency: str | None = None) -> str:
+def format_full(
+    value: float, unit: str = "", currency: str | None = None, language: str = "en"
+) -> str:
     """A value in a sentence: money with its cents ("1,250.00", or "$1,250.00" with a
     ``currency``), whole numbers without decimals, everything else as precise as it needs
     to be."""
     if unit == "money":
-        return format_money(value, currency) if currency else f"{value:,.2f}"
+        if currency:
+            return format_money(value, currency, language=language)
+        return numbers.decimal(value, 2, language)
     if float(value).is_integer():
-        return f"{value:,.0f}"
+        return numbers.decimal(value, 0, language)
     if abs(value) >= 100:
-        return f"{value:,.1f}"
+        return numbers.decimal(value, 1, language)
     if abs(value) >= 1:
-        return f"{value:,.2f}"
-    return f"{value:.3g}"
+        return numbers.decimal(value, 2, language)
+    return numbers.significant(value, 3, language)
 
 
 def format_change(change_pct: float) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy.orm.util import identity_key
 
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
+from collab.platform.i18n import LANGUAGES
 
 TEAMS = ("it", "marketing")
 ROLES = ("agency", "cio", "cmo", "it", "marketing")
@@ -108,9 +109,14 @@ class User(UserMixin, db.Model):
         String(16), default="immediate", server_default="immediate"
     )
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The profile's choices; None reads the browser's language and UTC (collab.platform.i18n).
+    language: Mapped[str | None] = mapped_column(String(2))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+    __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

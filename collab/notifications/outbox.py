@@ -26,7 +26,7 @@ from collab.platform.claims import claim
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
-from collab.platform.mail import deliver, header_text
+from collab.platform.mail import Conversation, conversation, deliver, header_text
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claimed row whose sender died is tried again after this
@@ -161,6 +161,23 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
             .limit(limit)
         )
     )
+    with conversation() as talk:
+        sent, failed, gave_up = _send(pending, now, talk)
+    gave_up += _abandoned(now)
+    if gave_up:
+        _tell_directors(gave_up)
+        db.session.commit()
+    counts = email_counts()
+    return {
+        "sent": sent,
+        "failed": failed,  # attempts that failed in this run
+        "gave_up": len(gave_up),  # rows that failed for good in this run
+        "pending": counts["pending"],
+        "failed_for_good": counts["failed"],  # every row waiting for an operator's retry
+    }
+
+
+def _send(pending: list[int], now: datetime, talk: Conversation) -> tuple[int, int, list]:
     sent = failed = 0
     gave_up: list = []
     for row_id in pending:
@@ -171,7 +188,7 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
         # again when the lease ends), and one that did not waits seconds, not the lease.
         row = _riding_out(_claimed, row_id)
         try:
-            deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc)
+            deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc, talk)
         except Exception as exc:  # the row stays pending; the lease lets a later run retry
             failed += 1
             log.warning("mail outbox %s to %s failed: %s", row.id, row.to_address, exc)
@@ -190,18 +207,7 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
         else:
             sent += 1
             _riding_out(_record, row.id, sent_at=utcnow())
-    gave_up += _abandoned(now)
-    if gave_up:
-        _tell_directors(gave_up)
-        db.session.commit()
-    counts = email_counts()
-    return {
-        "sent": sent,
-        "failed": failed,  # attempts that failed in this run
-        "gave_up": len(gave_up),  # rows that failed for good in this run
-        "pending": counts["pending"],
-        "failed_for_good": counts["failed"],  # every row waiting for an operator's retry
-    }
+    return sent, failed, gave_up
 
 
 @dataclass(frozen=True)

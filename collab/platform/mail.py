@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -33,17 +35,74 @@ def header_text(value: str, limit: int = SUBJECT_LENGTH) -> str:
     return cleaned
 
 
-def deliver(to: str, subject: str, body: str, message_id: str, cc: tuple[str, ...] = ()) -> None:
-    """Sends one message. The Message-ID comes from the caller's outbox row, so a resend
-    after a crash carries the same ID and mail clients and servers see one message."""
+class Conversation:
+    """One SMTP connection for the messages of a relay run, opened at the first and closed
+    at the end: a connection, greeting and goodbye per message cost the worker about as much
+    CPU as the messages themselves. Any failure drops the connection; the next message opens
+    a new one."""
+
+    def __init__(self) -> None:
+        self._connection = None
+        self._sent = 0
+
+    def send(self, message) -> None:
+        import smtplib
+
+        from collab.platform.extensions import mail
+
+        if self._connection is None:
+            self._connection = mail.connect().__enter__()
+            self._sent = 0
+        try:
+            self._connection.send(message)
+        except smtplib.SMTPServerDisconnected:
+            stale = self._sent > 0  # the server hung up while the connection sat idle
+            self.close()
+            if not stale:
+                raise
+            # Nothing of this message reached the server: try it once on a new connection.
+            self._connection = mail.connect().__enter__()
+            self._connection.send(message)
+        except Exception:
+            self.close()
+            raise
+        self._sent += 1
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and connection.host is not None:
+            try:
+                connection.host.quit()
+            except Exception:  # noqa: BLE001 (already broken: the messages are recorded)
+                connection.host.close()
+
+
+@contextmanager
+def conversation() -> Iterator[Conversation]:
+    talk = Conversation()
+    try:
+        yield talk
+    finally:
+        talk.close()
+
+
+def deliver(
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    cc: tuple[str, ...] = (),
+    via: Conversation | None = None,
+) -> None:
+    """Sends one message (through ``via``'s connection when given). The Message-ID comes
+    from the caller's outbox row, so a resend after a crash carries the same ID and mail
+    clients and servers see one message."""
     config = current_app.config
     subject = header_text(subject) or "collab"
     to = header_text(to, limit=320)
     cc = tuple(address for address in (header_text(c, limit=320) for c in cc) if address)
     if config.get("MAIL_SERVER"):
         from flask_mail import Message
-
-        from collab.platform.extensions import mail
 
         message = Message(
             subject=subject,
@@ -53,7 +112,11 @@ def deliver(to: str, subject: str, body: str, message_id: str, cc: tuple[str, ..
             sender=config["MAIL_FROM"],
         )
         message.msgId = message_id  # Flask-Mail would otherwise make a new one per attempt
-        mail.send(message)
+        if via is None:
+            with conversation() as talk:
+                talk.send(message)
+        else:
+            via.send(message)
         log.info("mail %s to %s (cc %s) sent over SMTP: %s", message_id, to, ",".join(cc), subject)
         return
     message = EmailMessage()

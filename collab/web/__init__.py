@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
         calendar,
         home,
         kpis,
+        language,
         notes,
         notifications,
         people,
@@ -50,8 +51,10 @@ def register(app: Flask) -> None:
         reports,
         webhooks,
         calendar,
+        language,
     ):
         app.register_blueprint(module.bp)
 
     filters.install(app)
     page.install(app)
+    language.install(app)

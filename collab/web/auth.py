@@ -30,7 +30,7 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only local paths: an attacker's link must not bounce a fresh login to their site,
     # and a control character (a CR/LF to split the Location header) is no path at all.
     if (
@@ -80,7 +80,7 @@ def login():
             return page, 429, {"Retry-After": str(wait)}
         if attempt.user is not None:
             login_user(attempt.user, remember=form.remember.data)
-            return redirect(_safe_next(form.next.data))
+            return redirect(safe_next(form.next.data))
         error = GENERIC_LOGIN_ERROR
     elif request.method == "POST":
         error = GENERIC_LOGIN_ERROR if not form.errors.get("csrf_token") else None

@@ -1,8 +1,9 @@
 """Numbers and dates as people read them: one formatter each, registered as Jinja filters.
 
 Templates format through these and nothing else (no strftime, "%.1f"|format or round in a
-template), so when pages learn Russian (issue 12) one module changes: these become Babel's
-formatters for the request's locale, and every page follows.
+template): each writes in the reader's language (Flask-Babel's locale for the request, English
+outside one) with Babel's CLDR patterns, so "1,234.5" reads "1 234,5" and "March 2026"
+"март 2026" in Russian, and moments without a zone of their own show in the reader's time zone.
 """
 
 from __future__ import annotations
@@ -12,26 +13,43 @@ import math
 from numbers import Real
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from babel.dates import format_date
+from flask import Flask, has_request_context
+from flask_babel import get_locale, get_timezone
 
 from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
 from collab.kpis.money import format_money
 from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
 from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
+from collab.platform import numbers
+from collab.platform.i18n import DEFAULT_LANGUAGE
 from collab.work.routing import CATEGORIES
 
 MISSING = NO_VALUE
 UTC = ZoneInfo("UTC")
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash beside a number
 
-# Named rather than free strftime patterns, so a translation can map each to its locale's form.
+# Named rather than free patterns, each in each language's form (CLDR date patterns).
+# "iso" and "iso_month" are machine forms (the values of date and month inputs, ids): the same
+# in every language.
 DATE_STYLES = {
-    "iso": "%Y-%m-%d",  # 2026-03-01: dates in tables, and the value of a date input
-    "month": "%B %Y",  # March 2026
-    "month_name": "%B",  # March
-    "iso_month": "%Y-%m",  # 2026-03: the value of a month input
-    "weekday": "%a %d",  # Sun 01
+    "day": {"en": "yyyy-MM-dd", "ru": "dd.MM.yyyy"},  # a date in a table or a sentence
+    "iso": {"en": "yyyy-MM-dd", "ru": "yyyy-MM-dd"},  # 2026-03-01: a date input's value
+    "month": {"en": "LLLL y", "ru": "LLLL y"},  # March 2026, март 2026
+    "month_name": {"en": "LLLL", "ru": "LLLL"},  # March, март
+    "iso_month": {"en": "yyyy-MM", "ru": "yyyy-MM"},  # 2026-03: a month input's value
+    "weekday": {"en": "EEE dd", "ru": "EEE dd"},  # Sun 01, вс 01
 }
+
+
+def language() -> str:
+    """The reader's language: the request's locale, English outside a request."""
+    locale = get_locale() if has_request_context() else None
+    return str(locale) if locale is not None else DEFAULT_LANGUAGE
+
+
+def _reader_zone() -> ZoneInfo:
+    return ZoneInfo(str(get_timezone())) if has_request_context() else UTC
 
 
 def _finite(value) -> bool:
@@ -44,30 +62,34 @@ def number(value, significant: int | None = None) -> str:
     Whole numbers show no decimals (14 leads, never 14.0). ``significant`` asks for that
     many significant digits instead (a p-value: 0.031, 1.2e-05)."""
     if significant is not None:
-        return f"{value:.{significant}g}" if _finite(value) else MISSING
-    return format_short(value)
+        return numbers.significant(value, significant, language()) if _finite(value) else MISSING
+    return format_short(value, language=language())
 
 
 def percent(value, places: int = 0) -> str:
     """A share already in percent: 66.666 -> "67%", or "66.7%" with one place."""
     if not _finite(value):
         return MISSING
-    return f"{value:.{places}f}%"
+    return numbers.percent(value, places, language())
 
 
 def signed_percent(value) -> str:
     """A change in percent, its sign always shown: 12.04 -> "+12%", -0.52 -> "−0.5%"."""
     if not _finite(value):
         return MISSING
-    rounded = round(value) if abs(value) >= 1 else round(value, 1)
+    places = 0 if abs(value) >= 1 else 1
+    rounded = round(value, places)
     sign = "+" if rounded > 0 else ""
-    return f"{sign}{rounded:g}%".replace("-", MINUS)
+    if rounded == 0:
+        places = 0  # "0%", not "0.0%" or "-0%"
+    text = numbers.percent(abs(rounded), places, language())
+    return f"{sign}{MINUS if rounded < 0 else ''}{text}"
 
 
 def metric(value, name: str, currency: str | None = None) -> str:
     """A value of a KPI, written for its unit: 1.42 of the search CTR reads "1.42%"; money
     with the organisation's ``currency`` reads "$1,250"."""
-    return format_short(value, unit_of(name), currency)
+    return format_short(value, unit_of(name), currency, language())
 
 
 def figure(value, unit: str = "", currency: str | None = None) -> str:
@@ -76,30 +98,36 @@ def figure(value, unit: str = "", currency: str | None = None) -> str:
     if not _finite(value):
         return MISSING
     if unit == "count":
-        return f"{value:,.0f}".replace("-", MINUS)
+        return numbers.decimal(value, 0, language()).replace("-", MINUS)
     if unit == "money" and currency:
-        return format_money(value, currency, places=0 if abs(value) >= 1000 else None)
-    return format_short(value, unit)
+        return format_money(value, currency, 0 if abs(value) >= 1000 else None, language())
+    return format_short(value, unit, language=language())
 
 
 def money(value, currency: str | None) -> str:
     """An amount in the organisation's currency, with its cents: "$1,250.50", "980.00 ₽"."""
-    return format_money(value, currency) if _finite(value) else MISSING
+    return format_money(value, currency, language=language()) if _finite(value) else MISSING
 
 
 def _in_zone(value: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:
     # Stored times are UTC; anything arriving naive (RQ's timestamps) is UTC too.
     aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    return aware.astimezone(zone or UTC)
+    return aware.astimezone(zone or _reader_zone())
 
 
-def date(value, style: str = "iso", zone: ZoneInfo | None = None) -> str:
-    """A day: a date, or a moment taken as the day it was in ``zone`` (UTC by default)."""
+def _pattern(style: str) -> str:
+    patterns = DATE_STYLES[style]
+    return patterns.get(language(), patterns[DEFAULT_LANGUAGE])
+
+
+def date(value, style: str = "day", zone: ZoneInfo | None = None) -> str:
+    """A day: a date, or a moment taken as the day it was in ``zone`` (by default the
+    reader's time zone: their profile's, else UTC)."""
     if value is None:
         return MISSING
     if isinstance(value, dt.datetime):
         value = _in_zone(value, zone).date()
-    return value.strftime(DATE_STYLES[style])
+    return format_date(value, _pattern(style), locale=language())
 
 
 def datetime(value, zone: ZoneInfo | None = None) -> str:
@@ -107,7 +135,8 @@ def datetime(value, zone: ZoneInfo | None = None) -> str:
     if value is None:
         return MISSING
     local = _in_zone(value, zone)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    day = format_date(local.date(), _pattern("day"), locale=language())
+    return f"{day} {local:%H:%M} {local.tzname()}"
 
 
 def _label(labels: dict[str, str], value) -> str:

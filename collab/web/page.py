@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flask import Flask, g, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from collab.accounts.people import memberships_of
@@ -19,7 +21,7 @@ from collab.notifications.inbox import unread_count
 
 @dataclass(frozen=True)
 class Link:
-    label: str
+    label: str  # or a lazy translation, read in the request's language
     url: str
     current: bool = False
     note: str = ""  # said after the label, smaller: the role in an organisation
@@ -39,19 +41,19 @@ class Header:
 
 # (label, endpoint, the right that shows the link, other blueprints whose pages it covers)
 _ORG_LINKS = (
-    ("Board", "board.board", "board.view", ("board", "tasks", "recommendations")),
-    ("My tasks", "lists.my_tasks", "task.move", ()),
-    ("Archive", "lists.archive", "board.view", ()),
-    ("File a recommendation", "recommendations.new", "recommendation.file", ()),
-    ("Site audits", "audits.index", "audit.import", ("audits",)),
-    ("KPIs", "kpis.dashboard", "kpi.view", ("kpis",)),
-    ("Monthly report", "reports.monthly", "report.view", ("reports",)),
-    ("Training notes", "notes.index", "org.view", ("notes",)),
+    (_l("Board"), "board.board", "board.view", ("board", "tasks", "recommendations")),
+    (_l("My tasks"), "lists.my_tasks", "task.move", ()),
+    (_l("Archive"), "lists.archive", "board.view", ()),
+    (_l("File a recommendation"), "recommendations.new", "recommendation.file", ()),
+    (_l("Site audits"), "audits.index", "audit.import", ("audits",)),
+    (_l("KPIs"), "kpis.dashboard", "kpi.view", ("kpis",)),
+    (_l("Monthly report"), "reports.monthly", "report.view", ("reports",)),
+    (_l("Training notes"), "notes.index", "org.view", ("notes",)),
     # The agency keeps no reading record, so it has no training of its own to follow.
-    ("My training", "notes.my_training", "notes.mark_read", ()),
-    ("People", "people.index", "people.view", ("people",)),
-    ("Settings", "settings.index", "settings.edit", ("settings",)),
-    ("Audit log", "audit.index", "audit.view", ("audit",)),
+    (_l("My training"), "notes.my_training", "notes.mark_read", ()),
+    (_l("People"), "people.index", "people.view", ("people",)),
+    (_l("Settings"), "settings.index", "settings.edit", ("settings",)),
+    (_l("Audit log"), "audit.index", "audit.view", ("audit",)),
 )
 _TARGETS = {target for _, target, _, _ in _ORG_LINKS}
 
@@ -102,7 +104,7 @@ def _compute() -> Header:
             current_user.display_name, url_for("profile.index"), request.blueprint == "profile"
         ),
         orgs=orgs if len(orgs) > 1 else (),
-        operator=Link("Operations", url_for("admin.index"), request.blueprint == "admin")
+        operator=Link(gettext("Operations"), url_for("admin.index"), request.blueprint == "admin")
         if current_user.is_admin
         else None,
     )
@@ -113,7 +115,7 @@ def _compute() -> Header:
         org_name=org.name,
         links=_org_links(org, membership.role),
         notifications=Link(
-            "Notifications",
+            gettext("Notifications"),
             url_for("notifications.index", org=org.slug),
             request.blueprint == "notifications",
         ),

@@ -15,6 +15,7 @@ PUBLIC = {
     "home.healthz",
     "api.openapi",
     "calendar.feed",  # the token in its URL is the credential
+    "language.switch",  # a visitor may read the sign-in page in Russian
     "static",
 }
 SAMPLE = {"int": "1", "default": "x", "string": "x", "path": "x"}

@@ -34,7 +34,7 @@ def test_number_follows_the_size_of_the_figure(value, shown):
 
 def test_number_gives_significant_digits_when_asked():
     assert filters.number(0.03123, significant=2) == "0.031"
-    assert filters.number(0.0000123, significant=2) == "1.2e-05"
+    assert filters.number(0.0000123, significant=2) == "0.000012"  # never an exponent
     assert filters.number(None, significant=2) == "—"
 
 

@@ -1,0 +1,31 @@
+"""Numbers written in a language's way: "1,234.5" and "12%" in English, "1 234,5" and
+"12 %" in Russian. Pure: Babel's CLDR patterns, the language passed in (collab.platform.i18n
+says which one a reader gets)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
+
+
+def decimal(value: float, places: int = 0, language: str = "en") -> str:
+    """A figure with exactly ``places`` decimals, grouped by thousands."""
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(value, format=pattern, locale=language)
+
+
+def percent(value: float, places: int = 0, language: str = "en") -> str:
+    """A share already in percent (66.7 -> "66.7%", "66,7 %"), in the language's own pattern."""
+    pattern = Locale.parse(language).percent_formats[None].pattern
+    if places > 0:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
+    # Through Decimal: 66.7 / 100 as a float would print as 66.69999...
+    return format_percent(Decimal(str(value)) / 100, format=pattern, locale=language)
+
+
+def significant(value: float, digits: int, language: str = "en") -> str:
+    """A figure to at most ``digits`` significant digits, never in exponent form: 0.031,
+    0.000012, 0.5."""
+    return format_decimal(value, format="@" + "#" * (digits - 1), locale=language)

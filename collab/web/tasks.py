@@ -21,7 +21,7 @@ from collab.web.notes import note_for_task_page
 from collab.web.page import is_htmx
 from collab.web.task_forms import asks_past_due, changes_from, task_form, version_of
 from collab.web.task_triage import triage_panel
-from collab.work import recommendations, tasks, triage
+from collab.work import conversation, recommendations, tasks, triage
 from collab.work.board import card_for
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
@@ -58,11 +58,21 @@ def _rights(task) -> tuple[bool, bool]:
     return may_triage, may_triage or (role_may(role, "task.move") and role == task.team)
 
 
-def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str = ""):
+def _page(
+    task,
+    form=None,
+    status: int = 200,
+    refusal: str = "",
+    past_due: str = "",
+    draft: str = "",
+    preview_html: str = "",
+):
     """The task's page. After a refused save: the form as it was typed, its problems beside
-    the fields and the refusal at the form, not a screen above it."""
+    the fields and the refusal at the form, not a screen above it. ``draft`` is a comment
+    being written (shown again with its ``preview_html``)."""
     page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
     may_triage, may_work = _rights(task)
+    comments = tasks.comments_for(task, g.membership)
     return (
         render_template(
             "tasks/show.html",
@@ -75,7 +85,12 @@ def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str =
             urls_page=page,
             note=note_for_task_page(task, g.membership),
             panel=task_impact_panel(task),
-            comments=tasks.comments_for(task, g.membership),
+            comments=comments,
+            comment_html={c.id: render_markdown(c.body) for c in comments},
+            me=g.membership.user_id,
+            draft=draft,
+            draft_internal=request.form.get("internal") == "1",
+            preview_html=preview_html,
             history=history_lines(tasks.history(task, g.membership), ZoneInfo(g.org.timezone)),
             may_triage=may_triage,
             may_work=may_work,
@@ -179,6 +194,49 @@ def comment(org: str, task_id: int):
         return redirect(url_for("tasks.show", org=org, task_id=task_id), code=303)
     db.session.commit()
     return redirect(url_for("tasks.show", org=org, task_id=task_id) + "#comments")
+
+
+@bp.route("/<int:task_id>/comments/preview", methods=["POST"])
+@access("comment.create")
+def preview_comment(org: str, task_id: int):
+    """The draft as it will read, through the same sanitised Markdown; htmx takes the preview
+    alone, a plain post the page with the draft still in its box."""
+    task = tasks.task_in(g.org, task_id)
+    draft = request.form.get("body", "")[:20_000]
+    html = render_markdown(draft)
+    if is_htmx():
+        return render_template("tasks/_comment_preview.html", preview_html=html)
+    return _page(task, draft=draft, preview_html=html)
+
+
+@bp.route("/<int:task_id>/comments/<int:comment_id>/edit", methods=["POST"])
+@access("comment.create")
+def edit_comment(org: str, task_id: int, comment_id: int):
+    task = tasks.task_in(g.org, task_id)
+    try:
+        comment = conversation.comment_on(task, comment_id)
+        conversation.edit_comment(g.membership, task, comment, request.form.get("body", ""))
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        db.session.commit()
+        flash("Your comment is changed; the history keeps what it said.")
+    return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="comments"), 303)
+
+
+@bp.route("/<int:task_id>/comments/<int:comment_id>/delete", methods=["POST"])
+@access("comment.create")
+def delete_comment(org: str, task_id: int, comment_id: int):
+    task = tasks.task_in(g.org, task_id)
+    try:
+        comment = conversation.comment_on(task, comment_id)
+        conversation.delete_comment(g.membership, task, comment)
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        db.session.commit()
+        flash("Your comment is deleted; the history keeps what it said.")
+    return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="comments"), 303)
 
 
 @bp.route("/bulk", methods=["POST"])

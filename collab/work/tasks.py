@@ -20,7 +20,7 @@ from collab.platform.errors import Conflict, NotFound, PermissionDenied, Validat
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
-from collab.work import board_counts, events, routing
+from collab.work import board_counts, conversation, events, routing
 from collab.work.deadlines import is_past_due
 from collab.work.recommendations import PRIORITY_RANK, status_of
 from collab.work.task_changes import STALE, wanted_changes
@@ -289,12 +289,13 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
 
 
 def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
+    """A comment on the task; the people it @mentions are told (collab.work.conversation)."""
     org = task.recommendation.organization
     errors = {}
-    if not isinstance(body, str) or not body.strip():
-        errors["body"] = "write something first: the comment is empty"
-    elif len(body) > 20_000:
-        errors["body"] = "shorten it to at most 20,000 characters"
+    try:
+        text = conversation.checked_body(body)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
     if not isinstance(internal, bool):
         errors["internal"] = "answer true or false"
     if errors:
@@ -306,12 +307,13 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
         task_id=task.id,
         author_id=actor.user_id,
         author=actor.user,
-        body=body.strip(),
+        body=text,
         internal=internal,
     )
     db.session.add(comment)
     db.session.flush()
     Event.on_task(task, actor.user_id, "commented", new="internal" if internal else "public")
+    conversation.tell_mentioned(actor, task, comment)
     if actor.role == "agency":
         if task.waiting_on_agency:
             # The agency answered: the task no longer waits, and its alerts resume; the mark
@@ -331,7 +333,11 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
 
 
 def comments_for(task: Task, viewer: Membership) -> list[Comment]:
-    query = select(Comment).where(Comment.task_id == task.id).order_by(Comment.id)
+    query = (
+        select(Comment)
+        .where(Comment.task_id == task.id, Comment.deleted_at.is_(None))
+        .order_by(Comment.id)
+    )
     if viewer.role == "agency":
         query = query.where(Comment.internal.is_(False))
     return list(db.session.scalars(query.options(selectinload(Comment.author))))  # with names

@@ -10,6 +10,7 @@ from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models.work import STATUS_LABELS
+from collab.platform import checklists
 from collab.platform.clock import local_today
 from collab.platform.errors import Conflict, DomainError
 from collab.platform.extensions import db
@@ -86,7 +87,14 @@ def _page(
             note=note_for_task_page(task, g.membership),
             panel=task_impact_panel(task),
             comments=comments,
-            comment_html={c.id: render_markdown(c.body) for c in comments},
+            comment_html={
+                c.id: _with_boxes(
+                    render_markdown(c.body),
+                    f"tick-comment-{c.id}",
+                    may_work or c.author_id == g.membership.user_id,
+                )
+                for c in comments
+            },
             me=g.membership.user_id,
             draft=draft,
             draft_internal=request.form.get("internal") == "1",
@@ -99,7 +107,9 @@ def _page(
             form=form or task_form(task, _assignees(task)),
             refusal=refusal,
             past_due=past_due,
-            description_html=render_markdown(task.recommendation.description),
+            description_html=_with_boxes(
+                render_markdown(task.recommendation.description), "tick-description", may_work
+            ),
         ),
         status,
     )
@@ -109,6 +119,11 @@ def _page(
 @access("board.view")
 def show(org: str, task_id: int):
     return _page(tasks.task_in(g.org, task_id))
+
+
+def _with_boxes(html: str, form: str, may_tick: bool) -> str:
+    """Checklist boxes become buttons for those who may tick them (each posts ``form``)."""
+    return checklists.tickable(html, form) if may_tick else html
 
 
 def render_markdown(text: str) -> str:
@@ -237,6 +252,25 @@ def delete_comment(org: str, task_id: int, comment_id: int):
         db.session.commit()
         flash("Your comment is deleted; the history keeps what it said.")
     return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="comments"), 303)
+
+
+@bp.route("/<int:task_id>/tick", methods=["POST"])
+@access("comment.create")
+def tick(org: str, task_id: int):
+    """A box of a checklist, in the description or a comment, ticked or unticked."""
+    task = tasks.task_in(g.org, task_id)
+    anchor = "description"
+    try:
+        comment = None
+        if request.form.get("comment", "").isdigit():
+            comment = conversation.comment_on(task, int(request.form["comment"]))
+            anchor = f"comment-{comment.id}"
+        conversation.tick_item(g.membership, task, request.form.get("item", ""), comment)
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        db.session.commit()
+    return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor=anchor), 303)
 
 
 @bp.route("/bulk", methods=["POST"])

@@ -1,5 +1,6 @@
 """The conversation on a task beyond writing a comment (collab.work.tasks.add_comment):
-@mentions that notify, and a comment's author editing or deleting it, kept in the history.
+@mentions that notify, a comment's author editing or deleting it, and checklists ticked in
+comments and the description; the history keeps each change.
 
 A mention is "@" and a person's name ("@Dana Developer", "@DanaDeveloper"), first name when
 no colleague shares it, or the local part of their e-mail address ("@dana"), among the
@@ -12,10 +13,12 @@ import re
 
 from sqlalchemy import select
 
+from collab.accounts.roles import DIRECTORS
 from collab.models import Comment, Event, Membership, Organization, Task, User
 from collab.notifications.inbox import notify
+from collab.platform import checklists
 from collab.platform.clock import utcnow
-from collab.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
 
 _AT = re.compile(r"(?<![\w@.])@")
@@ -143,3 +146,37 @@ def delete_comment(actor: Membership, task: Task, comment: Comment) -> None:
 def _kind(comment: Comment) -> str:
     # The agency's history hides every "commented" event marked internal (tasks.history).
     return "internal" if comment.internal else "public"
+
+
+def _may_tick(actor: Membership, task: Task, comment: Comment | None = None) -> None:
+    """Whoever works on the task (its team, the directors) ticks its checklists; anyone
+    ticks those of their own comments."""
+    if comment is not None and comment.author_id == actor.user_id:
+        return
+    if actor.role not in DIRECTORS and actor.role != task.team:
+        raise PermissionDenied("only the people who work on the task tick its checklists")
+
+
+def tick_item(actor: Membership, task: Task, item: str, comment: Comment | None = None) -> bool:
+    """Ticks (or unticks) one checklist item of the task's description, or of ``comment``:
+    ``item`` is "index:was" as the page showed it ("2:0": the third box, then open). Answers
+    whether it is now ticked; Conflict when the text changed since the page was read."""
+    index, _, was = (item or "").partition(":")
+    if not index.isdigit() or was not in ("0", "1"):
+        raise ValidationFailed("nothing was ticked", {"item": "choose a box to tick"})
+    _may_tick(actor, task, comment)
+    text = comment.body if comment is not None else task.recommendation.description or ""
+    now = was == "0"
+    changed = checklists.tick(text, int(index), now, was == "1")
+    if changed is None:
+        raise Conflict("the list changed since you read it; here it is as it is now")
+    new_text, words = changed
+    field = "ticked" if now else "unticked"
+    if comment is not None:
+        comment.body = new_text
+        Event.on_task(task, actor.user_id, "commented", field=field, old=words, new=_kind(comment))
+    else:
+        task.recommendation.description = new_text
+        Event.on_task(task, actor.user_id, "checklist", field=field, old=words)
+    db.session.flush()
+    return now

@@ -144,3 +144,52 @@ def test_the_agency_never_learns_of_an_edited_internal_comment(client):
     login(client, p["agency"].email)
     page = client.get(f"/orgs/acme/tasks/{task.id}").text
     assert "Budget" not in page and "internal comment" not in page
+
+
+DESCRIPTION = "Steps:\n\n- [ ] resize the hero\n- [x] pick the format\n\n```\n- [ ] code\n```\n"
+
+
+def _boxes(html: str, form: str) -> list[str]:
+    return re.findall(rf'<button type="submit" form="{form}" name="item" value="([^"]+)"', html)
+
+
+def test_the_team_ticks_the_descriptions_checklist_and_the_history_says_so(client):
+    org, p, _ = _world()
+    task = make_recommendation(
+        org, p["agency"], title="Compress images", description=DESCRIPTION
+    ).tasks[0]
+    login(client, p["agency"].email)  # reads the boxes, ticks none
+    page = client.get(f"/orgs/acme/tasks/{task.id}").text
+    assert "☐ resize the hero" in page and _boxes(page, "tick-description") == []
+    _post(client, f"/orgs/acme/tasks/{task.id}/tick", item="0:0")
+    db.session.expire_all()
+    assert db.session.get(type(task), task.id).recommendation.description == DESCRIPTION
+    login(client, p["it"].email)
+    page = client.get(f"/orgs/acme/tasks/{task.id}").text
+    assert _boxes(page, "tick-description") == ["0:0", "1:1"]  # never the one in code
+    answer = _post(client, f"/orgs/acme/tasks/{task.id}/tick", item="0:0")
+    assert answer.status_code == 303 and answer.location.endswith("#description")
+    stale = _post(client, f"/orgs/acme/tasks/{task.id}/tick", item="0:0")  # an old page
+    assert "The list changed since you read it" in unescape(client.get(stale.location).text)
+    _post(client, f"/orgs/acme/tasks/{task.id}/tick", item="1:1")
+    db.session.expire_all()
+    text = db.session.get(type(task), task.id).recommendation.description
+    assert "- [x] resize the hero\n- [ ] pick the format" in text and "- [ ] code" in text
+    page = unescape(client.get(f"/orgs/acme/tasks/{task.id}").text)
+    history = " ".join(re.sub(r"<[^>]+>", " ", page.split('id="history-h"', 1)[1]).split())
+    assert "ticked “resize the hero” in the description" in history
+    assert "unticked “pick the format” in the description" in history
+
+
+def test_a_comments_checklist_is_ticked_by_its_author_and_the_team(client):
+    org, p, task = _world()
+    login(client, p["marketing"].email)  # another team: ticks only their own comment
+    _post(client, f"/orgs/acme/tasks/{task.id}/comments", body="- [ ] alt texts\n- [ ] captions")
+    comment = db.session.scalar(select(Comment))
+    page = client.get(f"/orgs/acme/tasks/{task.id}").text
+    assert _boxes(page, f"tick-comment-{comment.id}") == ["0:0", "1:0"]
+    _post(client, f"/orgs/acme/tasks/{task.id}/tick", comment=str(comment.id), item="1:0")
+    login(client, p["it"].email)  # the task's team
+    _post(client, f"/orgs/acme/tasks/{task.id}/tick", comment=str(comment.id), item="0:0")
+    db.session.expire_all()
+    assert db.session.get(Comment, comment.id).body == "- [x] alt texts\n- [x] captions"

@@ -10,6 +10,7 @@ from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models.work import STATUS_LABELS
+from collab.notifications.groups import read_task
 from collab.platform import checklists
 from collab.platform.clock import local_today
 from collab.platform.errors import Conflict, DomainError
@@ -118,7 +119,10 @@ def _page(
 @bp.route("/<int:task_id>")
 @access("board.view")
 def show(org: str, task_id: int):
-    return _page(tasks.task_in(g.org, task_id))
+    task = tasks.task_in(g.org, task_id)
+    if read_task(g.membership.user, g.org, task.id):
+        db.session.commit()  # opening the task reads what was said about it
+    return _page(task)
 
 
 def _with_boxes(html: str, form: str, may_tick: bool) -> str:

@@ -12,7 +12,16 @@
     event.preventDefault();
     const tick = !boxes.every((box) => box.checked);
     boxes.forEach((box) => { box.checked = tick; });
+    if (tick) unfoldActions();
   });
+  // Ticking a card unfolds what can be done to the selected cards.
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("input.pick") && event.target.checked) unfoldActions();
+  });
+  function unfoldActions() {
+    const actions = document.querySelector("details.bulk-actions");
+    if (actions) actions.open = true;
+  }
 
   // Filters apply as they change: a choice at once, typed text after a pause. The board
   // loads as a page (its address keeps the filters), so dragging and the counts start afresh;

@@ -74,6 +74,11 @@ _.inserted  # RecordedCounts
 _.updated  # RecordedCounts
 _.from_  # Window (as "from")
 _.ci95_pct  # Impact
+_.change_abs  # Impact
+_.mde_pct  # Impact
+_.expected_pct  # ImpactMethod
+_.calibration  # ImpactMethod
+_.degrees_of_freedom  # ImpactMethod
 _.scheduled  # JobDepths
 _.median_days_to_done  # api.reports.TeamFigures
 _.it  # api.reports.ByTeam

@@ -200,6 +200,25 @@ class Window(Answer):
 Percent = Annotated[float, Field(description="percent: 12.0 means +12%")]
 
 
+# API.md's four verdicts; an impact waiting for data has none (null).
+Verdict = Literal["improved", "worsened", "no_change", "inconclusive"]
+
+
+class ImpactMethod(Answer):
+    model: Literal["level", "trend", "last_year", "control"] | None = Field(
+        description="what stands for the metric without the work: nothing (level), its "
+        "pre-work trend, the same weeks last year, or a control metric"
+    )
+    control: str | None
+    expected_pct: float | None = Field(
+        description="the move the model expected without the work, taken out of change_pct"
+    )
+    calibration: Literal["placebo", "both", "noise_model"] | None
+    placebo_dates: int
+    degrees_of_freedom: int | None
+    history_days: int
+
+
 class Impact(Answer):
     metric: str
     status: Literal["waiting_for_data", "measured"]
@@ -209,7 +228,24 @@ class Impact(Answer):
     change_pct: Percent | None
     ci95_pct: Annotated[list[float], Field(min_length=2, max_length=2)] | None
     p_value: float | None
-    verdict: Literal["improved", "worsened", "no_change", "inconclusive"] | None
+    verdict: Verdict | None = Field(
+        description="improved/worsened: the 95% interval excludes zero (by the metric's good "
+        "direction); no_change: the interval lies within plus or minus material_pct (edges "
+        "included); inconclusive: otherwise. null while waiting for data."
+    )
+    # The next three are in every measurement since the four verdicts; an impact stored before
+    # them lacks them until the impact job measures it again, so they are not required.
+    material_pct: float | None = Field(
+        None,
+        description="the metric's materiality in percent (10 unless its organisation's "
+        "directors chose otherwise)",
+    )
+    mde_pct: float | None = Field(
+        None,
+        description="the smallest change this measurement detects with 80% power at the 5% "
+        "level, in percent (about 2.8 standard errors); null without an interval",
+    )
+    method: ImpactMethod | None = Field(None, description="how the change was measured")
     confounders: list[int] = Field(description="other tasks completed in either window")
     warnings: list[str]
 

@@ -14,7 +14,7 @@ from collab.kpis.input import Observation
 from collab.kpis.recording import record_kpis
 from collab.models import Membership, Organization, Recommendation
 from collab.models.accounts import DIRECTOR_OF_TEAM
-from collab.models.kpis import KpiObservation
+from collab.models.kpis import KpiObservation, MetricMateriality
 from collab.platform.clock import local_today
 from collab.platform.extensions import db
 from collab.work.recommendations import file_recommendation
@@ -71,9 +71,13 @@ DEMO_HISTORY = [
 ]
 
 
+# The directors' materiality in the demo: organic sessions wander by several percent from month
+# to month, and they do not count a change within 15% as one.
+DEMO_MATERIALITY = {"organic_sessions": 15.0}
+
 DEMO_SITE = {
     # metric: (level, weekly swing, persistence noise)
-    "organic_sessions": (5200.0, 0.30, 0.05),
+    "organic_sessions": (5200.0, 0.30, 0.02),
     "search_ctr": (2.4, 0.08, 0.04),
     "conversion_rate": (1.9, 0.15, 0.05),
     "lcp_ms": (3400.0, 0.05, 0.04),
@@ -92,6 +96,11 @@ def seed_demo_kpis(org: Organization, days: int = 365) -> bool:
         return False
     today = local_today(org.timezone)
     _seed_demo_history(org, today)
+    db.session.add_all(
+        MetricMateriality(organization_id=org.id, metric=metric, material_pct=pct)
+        for metric, pct in DEMO_MATERIALITY.items()
+        if db.session.get(MetricMateriality, (org.id, metric)) is None
+    )
     first = today - dt.timedelta(days=days)
     rng = np.random.default_rng(zlib.crc32(org.slug.encode()))
     steps = _demo_steps(today, first, days)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
+from collab.impacts.wording import clear
 from collab.kpis.custom_metrics import metric_definitions
 from collab.models import Organization, Task
 from collab.models.kpis import TaskImpact
@@ -16,8 +17,8 @@ def best_impacts(task_ids: Iterable[int]) -> dict[int, dict]:
     """One query: each task's most significant measured impact, {"metric", "change_pct",
     "verdict"} by task id.
 
-    Significant changes (improved or worsened) win over unclear ones, then the smallest
-    p-value, then the largest change."""
+    Significant changes (improved or worsened) win over the rest (no change, inconclusive),
+    then the smallest p-value, then the largest change."""
     ids = sorted(set(task_ids))
     if not ids:
         return {}
@@ -39,7 +40,7 @@ def best_impacts(task_ids: Iterable[int]) -> dict[int, dict]:
     best: dict[int, tuple] = {}
     for task_id, metric, change, verdict, p_value in rows:
         rank = (
-            verdict not in ("improved", "worsened"),  # an unclear result never outranks a clear one
+            not clear(verdict),  # an unclear result never outranks a clear one
             p_value if p_value is not None else 2.0,
             -abs(change) if change is not None else 0.0,
             metric,
@@ -91,6 +92,7 @@ def impact_ledger(org: Organization, page: int = 1, per_page: int = 50) -> tuple
                 "ci95_pct": row.result.get("ci95_pct"),
                 "p_value": row.p_value,
                 "verdict": row.verdict,
+                "material_pct": row.result.get("material_pct"),
                 "score": row.score,
                 "confounder_count": row.confounder_count,
                 "lower_is_better": bool(definition and definition.lower_is_better),

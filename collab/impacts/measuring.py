@@ -31,11 +31,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, insert, select, update
 
 from collab.impacts.completed_work import Work, completions_near, done_works, task_work
-from collab.impacts.metric_map import category_map
-from collab.kpis import statistics, verdicts
+from collab.impacts.metric_map import CONTROLS, category_map
+from collab.kpis import counterfactual, noise, statistics, student_t, verdicts
 from collab.kpis.custom_metrics import metric_definitions
+from collab.kpis.materiality import material_pcts
 from collab.kpis.statistics import LOOKBACK_DAYS, DailySeries
 from collab.kpis.totals import daily_totals, data_range
+from collab.kpis.verdicts import DEFAULT_MATERIAL_PCT
 from collab.models import Organization, Task, facts_changed
 from collab.models.kpis import TaskImpact
 from collab.platform.clock import utcnow
@@ -48,7 +50,10 @@ WINDOW_DAYS = 28
 ALGORITHM = (
     "measure_change/"
     + hashlib.blake2b(
-        b"".join(Path(module.__file__).read_bytes() for module in (statistics, verdicts)),
+        b"".join(
+            Path(module.__file__).read_bytes()
+            for module in (statistics, verdicts, counterfactual, noise, student_t)
+        ),
         digest_size=6,
     ).hexdigest()
 )
@@ -86,20 +91,63 @@ class Plan:
     metrics: dict[str, tuple[str, ...]]  # task's category -> metrics it is measured against
     lower: dict[str, bool]
     series: dict[str, DailySeries] = field(default_factory=dict)
+    material: dict[str, float] = field(default_factory=dict)  # the directors' settings
+
+    def controls(self, work: Work, metric: str) -> dict[str, DailySeries]:
+        """The series that may stand for what ``metric`` would have done without the work:
+        those the map names for its kind of work, unless the work should move them too."""
+        measured = self.metrics.get(work.category, ())
+        return {
+            name: self.series[name]
+            for name in CONTROLS.get(work.category, {}).get(metric, ())
+            if name in self.series and name not in measured
+        }
+
+    def measure(self, work: Work, metric: str) -> dict:
+        """``measure_change``'s answer for this work and metric."""
+        return self.series[metric].measure(
+            work.completed_on,
+            work.started_on,
+            self.lower[metric],
+            self.material.get(metric, DEFAULT_MATERIAL_PCT),
+            self.controls(work, metric),
+        )
+
+    def fingerprint(self, work: Work, metric: str) -> str:
+        return fingerprint(
+            self.series[metric],
+            work.completed_on,
+            work.started_on,
+            self.lower[metric],
+            self.material.get(metric, DEFAULT_MATERIAL_PCT),
+            self.controls(work, metric),
+        )
 
 
 def plan_for(org: Organization, works: list[Work]) -> Plan:
-    """The metrics each work is measured against, and one series per metric."""
+    """The metrics each work is measured against, and one series per metric (and control)."""
     definitions = metric_definitions(org)
     categories = category_map(org)
     metrics = {
         c: tuple(m for m in categories.get(c, ()) if m in definitions)
         for c in {w.category for w in works}
     }
-    plan = Plan(works, metrics, {m: d.lower_is_better for m, d in definitions.items()})
-    needed = sorted({m for names in metrics.values() for m in names})
+    plan = Plan(
+        works,
+        metrics,
+        {m: d.lower_is_better for m, d in definitions.items()},
+        material=material_pcts(org),
+    )
+    needed = {m for names in metrics.values() for m in names}
     if not works or not needed:
         return plan
+    needed |= {
+        control
+        for category, names in metrics.items()
+        for metric in names
+        for control in CONTROLS.get(category, {}).get(metric, ())
+        if control in definitions and control not in names
+    }
     window = WINDOW_DAYS
     earliest_start = min(w.start for w in works)
     data_first, _ = data_range(org.id)
@@ -110,20 +158,29 @@ def plan_for(org: Organization, works: list[Work]) -> Plan:
     # days are NaN when there is no data.
     first = min(first, earliest_start - dt.timedelta(days=window))
     last = max(w.completed_on for w in works) + dt.timedelta(days=window)
-    totals = daily_totals(org.id, needed, first, last)
-    plan.series = {m: DailySeries(totals[m], first, window) for m in needed}
+    totals = daily_totals(org.id, sorted(needed), first, last)
+    plan.series = {m: DailySeries(totals[m], first, window) for m in sorted(needed)}
     return plan
 
 
 def fingerprint(
-    series: DailySeries, changed_on: dt.date, started_on: dt.date | None, lower_is_better: bool
+    series: DailySeries,
+    changed_on: dt.date,
+    started_on: dt.date | None,
+    lower_is_better: bool,
+    material_pct: float = DEFAULT_MATERIAL_PCT,
+    controls: dict[str, DailySeries] | None = None,
 ) -> str:
     """A digest of everything a measurement reads: the same digest, the same answer."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(
-        f"{ALGORITHM}|{series.window}|{lower_is_better}|{changed_on}|{started_on}|".encode()
+        f"{ALGORITHM}|{series.window}|{lower_is_better}|{changed_on}|{started_on}|"
+        f"{float(material_pct)!r}|".encode()
     )
     digest.update(series.days_read(changed_on, started_on).tobytes())
+    for name, control in sorted((controls or {}).items()):
+        digest.update(f"|{name}|".encode())
+        digest.update(control.days_read(changed_on, started_on).tobytes())
     return digest.hexdigest()
 
 
@@ -183,8 +240,7 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
             key = (work.task_id, metric)
             kept.add(key)
             lower = plan.lower[metric]
-            series = plan.series[metric]
-            digest = fingerprint(series, work.completed_on, work.started_on, lower)
+            digest = plan.fingerprint(work, metric)
             old = existing.get(key)
             if old is not None and old.fingerprint == digest:
                 status = old.status
@@ -192,7 +248,7 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
                     updates.append({"id": old.id, "confounder_count": confounded})
                     counts.changed += 1
             else:
-                result = series.measure(work.completed_on, work.started_on, lower)
+                result = plan.measure(work, metric)
                 status = result["status"]
                 if status == "measured" and (old is None or old.status != "measured"):
                     became_measured.append(key)

@@ -20,6 +20,21 @@ from collab.platform.extensions import db
 from collab.work import routing
 
 MAX_METRICS = 8
+# Control series: for a kind of work and a metric it is measured against, other metrics that
+# move with that metric but that this work leaves alone, so that their move stands for what the
+# metric would have done anyway (collab.kpis.counterfactual). Rewriting meta titles changes
+# how often a search result is clicked, not how often it is shown; new landing-page copy or a
+# CRM fix changes how many visitors become leads, not how many visitors come.
+_IMPRESSIONS = {
+    "search_clicks": ("search_impressions",),
+    "organic_sessions": ("search_impressions",),
+}
+_VISITORS = {"leads": ("sessions",)}
+CONTROLS: dict[str, dict[str, tuple[str, ...]]] = {
+    "meta_tags": _IMPRESSIONS,
+    "landing_copy": _VISITORS,
+    "crm_integration": _VISITORS,
+}
 
 
 def category_map(org: Organization | int) -> dict[str, tuple[str, ...]]:

@@ -30,8 +30,7 @@ def impacts_for_task(task: Task) -> list[dict]:
     items = []
     confounders: list[int] | None = None
     for metric in plan.metrics.get(work.category, ()):
-        series = plan.series[metric]
-        result = series.measure(work.completed_on, work.started_on, plan.lower[metric])
+        result = plan.measure(work, metric)
         if confounders is None:
             confounders = confounders_of(task, result, zone)
         items.append(impact_object(metric, result, confounders))

@@ -13,6 +13,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from collab.impacts.wording import clear, impact_summary
 from collab.integrations import webhooks
 from collab.integrations.objects import link
 from collab.kpis.metrics import format_change, metric_label
@@ -183,14 +184,17 @@ def _measured(org: Organization, *, impacts: list[tuple[int, str]], **_) -> None
     for impact, task in rows:
         if (task.id, impact.metric) not in shown_here:
             continue
-        result = impact.result
-        change = format_change(result["change_pct"]) if result.get("change_pct") is not None else ""
+        result = {**impact.result, "verdict": impact.verdict}
         interval = result.get("ci95_pct")
-        verdict = (impact.verdict or "").replace("_", " ")
+        summary = impact_summary(result)
+        # Only a clear change is said as a move, in bold; no clear change and an inconclusive
+        # result lead with those words, so a small or uncertain figure never reads as a win.
+        metric = metric_label(impact.metric)
+        plain = f"{metric} {summary}" if clear(impact.verdict) else f"{metric}: {summary}"
+        said = f"moved {metric} *{summary}*" if clear(impact.verdict) else plain
         message = blocks(
-            f"Measured: {task.title}: {metric_label(impact.metric)} {change} ({verdict})",
-            f"*Measured:* <{_task_url(org, task)}|{escape(task.title)}> moved "
-            f"{metric_label(impact.metric)} *{change}* ({verdict})",
+            f"Measured: {task.title}: {plain}",
+            f"*Measured:* <{_task_url(org, task)}|{escape(task.title)}> {said}",
             [
                 f"95% interval {format_change(interval[0])} to {format_change(interval[1])}"
                 if interval

@@ -1,9 +1,11 @@
 """Before/after measurement of one KPI around a piece of finished work.
 
 Pure statistics over plain sequences: no Flask, no database. The method and its assumptions are
-explained in docs/impact.md; the short version is that the uncertainty of a before/after change
-is calibrated against the same change computed at "placebo" dates in the series' own past, so
-the weekly rhythm and the day-to-day persistence of real traffic are priced in.
+explained in docs/impact.md; the short version is that what the metric would have done anyway
+(a drift, the season, a control series' move: ``collab.kpis.counterfactual``) is taken out of
+the change, and the uncertainty is calibrated against the same prediction made at "placebo"
+dates in the series' own past, so the weekly rhythm, the day-to-day persistence and the slow
+moves of real traffic are priced in.
 
 One engine: ``measure_change`` (the public function, API.md) measures one change in a list of
 dated values; ``DailySeries`` measures any number of changes in one daily series, which is how
@@ -14,17 +16,36 @@ Here the evidence is gathered from the series; ``collab.kpis.verdicts`` judges i
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from collab.kpis.verdicts import Evidence, empty_result, judge, required_days
+from collab.kpis import counterfactual, noise
+from collab.kpis.counterfactual import TREND_DAYS, YEAR_DAYS, Candidate
+from collab.kpis.verdicts import (
+    DEFAULT_MATERIAL_PCT,
+    Evidence,
+    Model,
+    empty_result,
+    judge,
+    required_days,
+)
 
-# Placebo dates are looked for this far back before the before window; older traffic says
-# little about today's noise and a longer look only drags in more seasonality.
+# Placebo dates (and last year's weeks) are looked for this far back before the before window;
+# older traffic says little about today's noise.
 LOOKBACK_DAYS = 730
+# With less history than one window before the before window, the noise model is all there is;
+# it is widened by this much.
+NO_HISTORY_WIDENING = 1.5
+# Share of the last move (the change between the window before the before window and the
+# before window) that the plain comparison must allow for: a move that was under way may go on.
+LAST_MOVE_ALLOWANCE = 0.5
+# The last eight weeks' trend: a season turning shows there first.
+RECENT_TREND_DAYS = 56
+# Days at the end of the before window compared with the after window for a level shift.
+RECENT_DAYS = 14
 
 
 def measure_change(
@@ -34,8 +55,16 @@ def measure_change(
     window_days: int = 28,
     lower_is_better: bool = False,
     started_on: dt.date | None = None,
+    material_pct: float = DEFAULT_MATERIAL_PCT,
+    *,
+    controls: Mapping[str, tuple[Sequence[dt.date], Sequence[float | None]]] | None = None,
 ) -> dict:
     """Compare the window after `changed_on` with the window before the work started.
+
+    ``material_pct``: changes within plus or minus this many percent do not matter (the
+    verdict is ``no_change`` only when the whole 95% interval lies inside). ``controls``:
+    other series the work did not touch, by name, as (dates, values); the one that predicts
+    this series best at placebo dates may stand for what it would have done anyway.
 
     Returns the impact fields of the public API except `metric` and `confounders`.
     """
@@ -44,7 +73,11 @@ def measure_change(
     start = changed_on if started_on is None else min(_as_date(started_on), changed_on)
     first, last = days_read(changed_on, start, window)
     series = DailySeries(_daily_values(dates, values, first, last), first, window)
-    return series.measure(changed_on, started_on, lower_is_better)
+    shared = {
+        name: DailySeries(_daily_values(*pair, first, last), first, window)
+        for name, pair in (controls or {}).items()
+    }
+    return series.measure(changed_on, started_on, lower_is_better, material_pct, shared)
 
 
 def days_read(
@@ -80,6 +113,9 @@ class DailySeries:
         self.first = first - dt.timedelta(days=window)
         self.window = window
         self._table: _WindowTable | None = None
+        self._running: dict[str, noise.RunningSums] = {}
+        self._controls: dict[str, tuple] = {}
+        self._placebo_sums: dict = {}
 
     def days_read(self, changed_on: dt.date, started_on: dt.date | None = None) -> np.ndarray:
         """The values of the days a measurement reads (see the function ``days_read``)."""
@@ -98,8 +134,10 @@ class DailySeries:
         changed_on: dt.date,
         started_on: dt.date | None = None,
         lower_is_better: bool = False,
+        material_pct: float = DEFAULT_MATERIAL_PCT,
+        controls: Mapping[str, DailySeries] | None = None,
     ) -> dict:
-        """measure_change's answer for this series."""
+        """measure_change's answer for this series (controls: other series of the same days)."""
         window = self.window
         changed_on = _as_date(changed_on)
         start = changed_on if started_on is None else _as_date(started_on)
@@ -117,10 +155,11 @@ class DailySeries:
         after_at = before_at + window + gap
         if before_at < 0 or after_at + window > self.values.size:
             return self._widened(reads_from, after_at + window).measure(
-                changed_on, started_on, lower_is_better
+                changed_on, started_on, lower_is_better, material_pct, controls
             )
         table = self._windows()
         known = max(reads_from, 0)  # the days before the series have no data
+        spots = _Spots(known, before_at, after_at, window)
         evidence = Evidence(
             before_mean=table.mean[before_at],
             before_n=int(table.count[before_at]),
@@ -130,15 +169,145 @@ class DailySeries:
                 table.negatives[before_at + window] - table.negatives[known]
                 or table.negatives[after_at + window] - table.negatives[after_at]
             ),
+            zero_windows=bool(table.not_positive[after_at + 1] - table.not_positive[known]),
             history_days=int(table.present_days[before_at] - table.present_days[known]),
-            placebo=lambda relative: table.placebo_changes(known, before_at, gap, relative),
-            noise=lambda relative: _model_standard_error(
-                self.values, table, known, before_at, after_at, gap, relative
-            ),
+            model=lambda relative: self._model(spots, relative, controls or {}),
         )
         result = empty_result(origin, LOOKBACK_DAYS, LOOKBACK_DAYS + window + gap, window)
         result["warnings"] = warnings
-        return judge(result, evidence, window, lower_is_better)
+        return judge(result, evidence, window, lower_is_better, material_pct)
+
+    def _model(self, at: _Spots, relative: bool, controls: Mapping[str, DailySeries]) -> Model:
+        """The counterfactual fit, and what the pre-period says about drifts and shifts."""
+        table = self._windows()
+        window, known, before_at, after_at = at.window, at.known, at.before_at, at.after_at
+        span = after_at - before_at
+        stat = table.log_mean if relative else table.level
+        end = before_at + window  # the pre-period: [known, end)
+        whole = int(table.count[before_at]) == window and int(table.count[after_at]) == window
+        before_weights = None if whole else table.weights(before_at)
+        after_weights = None if whole else table.weights(after_at)
+
+        def noise_of(sums: noise.RunningSums, first: int, as_relative: bool) -> float:
+            variance, phi = sums.ar1(
+                [(max(first, known), end), (after_at, after_at + window)], as_relative
+            )
+            return noise.ar1_standard_error(
+                variance, phi, before_weights, after_weights, window, at.gap
+            )
+
+        # The plain comparison's noise, allowing for a drift (over the whole pre-period or its
+        # last eight weeks, where a season turning shows first) and for the last move going on;
+        # of the recent trend and the last move only what the noise cannot explain counts.
+        raw_noise = noise_of(self._sums("values"), known, relative)
+        if table.present_days[before_at] - table.present_days[known] < window:
+            raw_noise *= NO_HISTORY_WIDENING
+        level_sums = self._sums("log_values" if relative else "values")
+        slope = level_sums.slope(known, end)
+        trend_move = slope * span if math.isfinite(slope) else 0.0
+        recent_slope = level_sums.slope(max(known, end - RECENT_TREND_DAYS), end)
+        recent_trend = recent_slope * span if math.isfinite(recent_slope) else 0.0
+        last_move = stat[before_at] - stat[before_at - span] if before_at - span >= known else 0.0
+        last_move = last_move if math.isfinite(last_move) else 0.0
+        noise_squared = raw_noise * raw_noise
+        level_prior = math.sqrt(
+            noise_squared
+            + max(trend_move**2, recent_trend**2 - noise_squared)
+            + LAST_MOVE_ALLOWANCE * max(last_move**2 - noise_squared, 0.0)
+        )
+        candidates = [
+            Candidate("level", lambda factor: level_prior),
+            Candidate(
+                "trend",
+                lambda factor: raw_noise * math.sqrt(1.0 + factor * factor),
+                stat,
+                near=span,
+                far=span + TREND_DAYS,
+            ),
+        ]
+        if known + YEAR_DAYS < before_at:
+            yearly = "yearly_log" if relative else "yearly"
+            candidates.append(
+                Candidate(
+                    "last_year",
+                    _paired_prior(lambda: noise_of(self._sums(yearly), known + YEAR_DAYS, False)),
+                    stat,
+                    near=YEAR_DAYS,
+                    far=YEAR_DAYS + span,
+                )
+            )
+        if relative:
+            for name, control in sorted(controls.items()):
+                other, ratio = self._control(name, control)
+                candidates.append(
+                    Candidate(
+                        "control",
+                        _paired_prior(lambda ratio=ratio: noise_of(ratio, known, False)),
+                        other,
+                        near=0,
+                        far=span,
+                        name=name,
+                    )
+                )
+        before_mean, after_mean = table.mean[before_at], table.mean[after_at]
+        if relative:
+            observed = math.log(after_mean / before_mean) if after_mean > 0 else -math.inf
+        else:
+            observed = after_mean - before_mean
+        found = counterfactual.fit(
+            stat,
+            observed,
+            after_at,
+            before_at,
+            known,
+            max(window, 7),
+            candidates,
+            self._placebo_sums,
+        )
+        recent_mean = self._sums("values").mean(
+            max(end - RECENT_DAYS, before_at), end, least=RECENT_DAYS // 2
+        )
+        return Model(found, trend_move, _statistic(recent_mean, table.mean[before_at], relative))
+
+    def _sums(self, key: str) -> noise.RunningSums:
+        """Running sums of the values, their logs, or their change from 364 days before."""
+        found = self._running.get(key)
+        if found is None:
+            table = self._windows()
+            daily = table.log_values if key in ("log_values", "yearly_log") else self.values
+            if key.startswith("yearly"):
+                shifted = np.full(daily.size, np.nan)
+                shifted[YEAR_DAYS:] = daily[YEAR_DAYS:] - daily[:-YEAR_DAYS]
+                daily = shifted
+            found = self._running[key] = noise.RunningSums(daily, table.weekday)
+        return found
+
+    def _control(self, name: str, control: DailySeries) -> tuple[np.ndarray, noise.RunningSums]:
+        """A control's log window means on this series' days, and the running sums of the log
+        ratio of the two series (kept while the same control is asked about)."""
+        cached = self._controls.get(name)
+        if cached is None or cached[0] is not control:
+            other = control._aligned(self)._windows()
+            table = self._windows()
+            ratio = noise.RunningSums(table.log_values - other.log_values, table.weekday)
+            cached = self._controls[name] = (control, other.log_mean, ratio)
+        return cached[1], cached[2]
+
+    def _aligned(self, other: DailySeries) -> DailySeries:
+        """This series over exactly the days of ``other`` (a control measured beside it)."""
+        if (self.first, self.values.size, self.window) == (
+            other.first,
+            other.values.size,
+            other.window,
+        ):
+            return self
+        values = np.full(other.values.size, np.nan)
+        offset = (self.first - other.first).days
+        low, high = max(offset, 0), min(offset + self.values.size, values.size)
+        if low < high:
+            values[low:high] = self.values[low - offset : high - offset]
+        start = other.first + dt.timedelta(days=other.window)
+        return DailySeries(values[other.window :], start, other.window)
 
     def _windows(self) -> _WindowTable:
         if self._table is None:
@@ -183,23 +352,14 @@ class _WindowTable:
         self.negatives = np.concatenate([[0], np.cumsum(np.nan_to_num(series, nan=0.0) < 0)])
         self.present_days = np.concatenate([[0], np.cumsum(present)])
         self.covered = self.count >= required_days(window)
-        self.not_positive = self.mean <= 0
-
-    def placebo_changes(
-        self, known: int, before_at: int, gap: int, relative: bool
-    ) -> np.ndarray | None:
-        """The statistic at every past date whose two windows both lie before the work (and
-        after ``known``: windows starting earlier have no data)."""
-        window = self.window
-        after = np.arange(known + gap + window, before_at + 1)
-        before = after - gap - window
-        ok = self.covered[after] & self.covered[before]
-        after, before = after[ok], before[ok]
-        if relative:
-            if self.not_positive[after].any() or self.not_positive[before].any():
-                return None
-            return np.log(self.mean[after] / self.mean[before])
-        return self.mean[after] - self.mean[before]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # The statistic of each window: the log of its mean (relative changes), or its mean
+            # (absolute changes); NaN where the window lacks data.
+            self.level = np.where(self.covered, self.mean, np.nan)
+            self.log_mean = np.where(self.covered & (self.mean > 0), np.log(self.mean), np.nan)
+            self.log_values = np.where(series > 0, np.log(series), np.nan)
+        # Running count of observed windows averaging zero or less: relative changes need none.
+        self.not_positive = np.concatenate([[0], np.cumsum(self.covered & (self.mean <= 0))])
 
     def weights(self, start: int) -> np.ndarray:
         """Per-day weights that reproduce the weekday-balanced mean of the window at `start`."""
@@ -213,79 +373,40 @@ class _WindowTable:
         return weights
 
 
-def _model_standard_error(
-    series: np.ndarray,
-    windows: _WindowTable,
-    known: int,
-    before_at: int,
-    after_at: int,
-    gap: int,
-    relative: bool,
-) -> float:
-    """Standard error of the statistic under an AR(1) model of the weekly-detrended noise.
+@dataclass(frozen=True)
+class _Spots:
+    """Where one measurement reads a series: the first day it may read, and the windows."""
 
-    Used only when the history is too short for placebo dates. Day-to-day persistence makes a
-    window mean far noisier than its n suggests, so the model's autocorrelation is what counts.
-    """
-    window = windows.window
-    pre_period = slice(known, before_at + window)
-    after_window = slice(after_at, after_at + window)
-    segments = [series[pre_period], series[after_window]]
-    weekdays = [windows.weekday[pre_period], windows.weekday[after_window]]
-    residuals = []
-    for part in segments:
-        level = np.nanmean(part) if np.any(~np.isnan(part)) else np.nan
-        if relative:
-            residual = part / level - 1.0 if level > 0 else np.full(part.size, np.nan)
-        else:
-            residual = part - level
-        residuals.append(residual)
-    pooled = np.concatenate(residuals)
-    pooled_weekday = np.concatenate(weekdays)
-    seen = ~np.isnan(pooled)
-    if window >= 7:
-        # Remove each weekday's mean in one pass (the job calls this thousands of times).
-        days = pooled_weekday[seen]
-        totals = np.bincount(days, weights=pooled[seen], minlength=7)
-        counts = np.bincount(days, minlength=7)
-        means = np.divide(totals, counts, out=np.zeros(7), where=counts > 0)
-        pooled[seen] -= means[days]
-    n = int(np.count_nonzero(seen))
-    fitted = 7 + len(segments) if window >= 7 else len(segments)
-    if n <= fitted + 2:
+    known: int
+    before_at: int
+    after_at: int
+    window: int
+
+    @property
+    def gap(self) -> int:
+        return self.after_at - self.before_at - self.window
+
+
+def _paired_prior(noise_of_pair):
+    """The prior of a model that subtracts a second series' move: the noise of the pair's
+    difference series (computed once, when first asked), scaled to the fitted factor."""
+    cache: list[float] = []
+
+    def prior(factor: float) -> float:
+        if not cache:
+            cache.append(noise_of_pair())
+        return cache[0] * math.sqrt((1.0 + factor * factor) / 2.0)
+
+    return prior
+
+
+def _statistic(value: float, base: float, relative: bool) -> float:
+    """log(value / base) or value - base; NaN when it does not exist."""
+    if not (math.isfinite(value) and math.isfinite(base)):
         return math.nan
-    variance = float(np.sum(pooled[seen] ** 2)) / (n - fitted)
-    lagged, total = 0.0, 0.0
-    cut = segments[0].size
-    for residual in (pooled[:cut], pooled[cut:]):
-        pairs = ~np.isnan(residual[1:]) & ~np.isnan(residual[:-1])
-        lagged += float(np.sum(residual[1:][pairs] * residual[:-1][pairs]))
-        total += float(np.sum(residual[:-1][pairs] ** 2))
-    phi = lagged / total if total > 0 else 0.0
-    # Short series understate persistence (Kendall's bias); correct it and stay stationary.
-    phi = min(max(phi + (1.0 + 3.0 * phi) / n, 0.0), 0.95)
-
-    before_weights = windows.weights(before_at)
-    after_weights = windows.weights(after_at)
-    within, across = _lags(window)
-    powers = phi ** np.arange(2 * window)
-    within_correlation = powers[within]
-    # Lags from each before day to each after day are gap + (1 .. 2 * window - 1): the gap's
-    # factor comes out of the matrix, so a long work period never asks for a larger one.
-    across_correlation = phi**gap * powers[across]
-    correlation = (
-        before_weights @ within_correlation @ before_weights
-        + after_weights @ within_correlation @ after_weights
-        - 2.0 * before_weights @ across_correlation @ after_weights
-    )
-    return math.sqrt(max(variance * float(correlation), 0.0))
-
-
-@functools.cache
-def _lags(window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Day-to-day lags inside one window, and from a before day to an after day (less the gap)."""
-    offsets = np.subtract.outer(np.arange(window), np.arange(window))
-    return np.abs(offsets), window - offsets
+    if relative:
+        return math.log(value / base) if value > 0 and base > 0 else math.nan
+    return value - base
 
 
 def _daily_values(

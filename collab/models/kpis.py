@@ -105,6 +105,29 @@ class CategoryMetrics(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class MetricMateriality(db.Model):
+    """How large a change of one metric must be to matter, as an organisation's directors set
+    it (in percent, plus or minus). Without a row, collab.kpis.verdicts.DEFAULT_MATERIAL_PCT.
+
+    An impact is ``no_change`` only when its whole 95% interval lies within it."""
+
+    __tablename__ = "metric_materiality"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric: Mapped[str] = mapped_column(String(64), primary_key=True)
+    material_pct: Mapped[float] = mapped_column(Float)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("material_pct > 0 AND material_pct <= 100", name="material_pct"),
+    )
+
+
 class TaskImpact(db.Model):
     """The measured (or still awaited) change of one metric after one completed task.
 
@@ -120,7 +143,8 @@ class TaskImpact(db.Model):
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
     metric: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(24))
-    verdict: Mapped[str] = mapped_column(String(16))
+    # improved, worsened, no_change or inconclusive once measured; NULL while waiting for data.
+    verdict: Mapped[str | None] = mapped_column(String(16))
     change_pct: Mapped[float | None] = mapped_column(Float)
     p_value: Mapped[float | None] = mapped_column(Float)
     # The least improvement the 95% interval allows, in percent, in the metric's good
@@ -135,6 +159,9 @@ class TaskImpact(db.Model):
     __table_args__ = (
         UniqueConstraint("task_id", "metric"),
         CheckConstraint("status IN ('waiting_for_data', 'measured')", name="status"),
-        CheckConstraint("verdict IN ('improved', 'worsened', 'no_change')", name="verdict"),
+        CheckConstraint(
+            "verdict IS NULL OR verdict IN ('improved', 'worsened', 'no_change', 'inconclusive')",
+            name="verdict",
+        ),
         Index("ix_task_impact_ledger", "organization_id", "status", "score"),
     )

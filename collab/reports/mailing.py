@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from collab.followup.policy import policy_of
+from collab.impacts.wording import impact_summary
 from collab.kpis.metrics import format_change, format_full, metric_label, unit_of
 from collab.models import Organization
 from collab.models.accounts import DIRECTOR_ROLES
@@ -130,10 +131,9 @@ def report_text(org: Organization, month: Month, report: dict) -> str:
     if report["impacts"]:
         lines += ["", "Impacts measured this month:"]
         for impact in report["impacts"]:
-            change = "" if impact["change_pct"] is None else format_change(impact["change_pct"])
             lines.append(
-                f"  task #{impact['task_id']}, {metric_label(impact['metric'])}: {change} "
-                f"({(impact['verdict'] or '').replace('_', ' ')})"
+                f"  task #{impact['task_id']}, {metric_label(impact['metric'])}: "
+                f"{impact_summary(impact)}"
             )
     lines += [
         "",

@@ -25,6 +25,7 @@ from importlib import resources
 import nh3
 from markdown_it import MarkdownIt
 
+from collab.impacts.wording import VERDICT_LABELS, clear
 from collab.kpis.metrics import format_change, format_full, metric_label, unit_of
 from collab.work.routing import CATEGORIES, UNCATEGORISED
 
@@ -39,7 +40,6 @@ MEASURED_HEADING = "What it did here"
 AUDIT_HEADING = "What the audit found here"
 HISTORY_HEADING = "What earlier work of this kind did here"
 
-_VERDICTS = {"improved": "improved", "worsened": "worsened", "no_change": "no clear change"}
 _MONTHS = (
     "January",
     "February",
@@ -254,21 +254,30 @@ def measured_summary(measured: list[dict]) -> str:
     lines = []
     for item in measured:
         label = metric_label(item.get("metric", ""))
-        change = item.get("change_pct")
-        verdict = _VERDICTS.get(item.get("verdict") or "")
-        if _is_number(change):
-            line = f"{label} {format_change(change)}"
-            if verdict:
-                line += f" ({verdict})"
-        else:
-            line = f"{label}: no figure yet"
-        lines.append(f"- {line}")
+        lines.append(f"- {_one_result(label, item, ' ')}")
     return "\n".join(lines)
+
+
+def _one_result(label: str, item: dict, joiner: str) -> str:
+    """ "leads +12.0% (improved)", "leads: inconclusive (+3.0%)", "leads: no figure yet";
+    ``joiner`` goes between the label and a leading figure."""
+    change = item.get("change_pct")
+    verdict = item.get("verdict")
+    # No clear change and inconclusive: the figure follows the words, never leads them, so a
+    # "+5%" that could be noise does not read as a result.
+    if verdict in VERDICT_LABELS and not clear(verdict):
+        neutral = VERDICT_LABELS[verdict]
+        figure = f" ({format_change(change)})" if _is_number(change) else ""
+        return f"{label}: {neutral}{figure}"
+    if not _is_number(change):
+        return f"{label}: no figure yet"
+    said = f" ({VERDICT_LABELS[verdict]})" if clear(verdict) else ""
+    return f"{label}{joiner}{format_change(change)}{said}"
 
 
 def history_summary(history: list[dict]) -> str:
     """One line per metric, in the order first met: "3 earlier tasks measured organic sessions:
-    median +6.0%, 2 of 3 improved." (median over the known changes)."""
+    median +6.0%; 2 of 3 improved, 1 inconclusive." (median over the known changes)."""
     by_metric: dict[str, list[dict]] = {}
     for item in history:
         by_metric.setdefault(item.get("metric", ""), []).append(item)
@@ -279,16 +288,17 @@ def history_summary(history: list[dict]) -> str:
         changes = [float(i["change_pct"]) for i in items if _is_number(i.get("change_pct"))]
         improved = sum(1 for i in items if i.get("verdict") == "improved")
         if count == 1:
-            verdict = _VERDICTS.get(items[0].get("verdict") or "")
-            if changes:
-                detail = format_change(changes[0]) + (f" ({verdict})" if verdict else "")
-            else:
-                detail = "no figure yet"
+            detail = _one_result("", items[0], "").removeprefix(": ")
             lines.append(f"- 1 earlier task measured {label}: {detail}.")
             continue
         detail = f"{improved} of {count} improved"
+        for verdict in ("worsened", "no_change", "inconclusive"):
+            words = VERDICT_LABELS[verdict]
+            others = sum(1 for i in items if i.get("verdict") == verdict)
+            if others:
+                detail += f", {others} {words}"
         if changes:
-            detail = f"median {format_change(statistics.median(changes))}, {detail}"
+            detail = f"median {format_change(statistics.median(changes))}; {detail}"
         lines.append(f"- {count} earlier tasks measured {label}: {detail}.")
     return "\n".join(lines)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from collab.web import filters, page
+from collab.web import filters, impact_text, page
 
 
 def register(app: Flask) -> None:
@@ -56,5 +56,6 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
     filters.install(app)
+    impact_text.install(app)
     page.install(app)
     language.install(app)

@@ -17,6 +17,7 @@ from babel.dates import format_date
 from flask import Flask, has_request_context
 from flask_babel import get_locale, get_timezone
 
+from collab.impacts.wording import VERDICT_LABELS
 from collab.kpis.metrics import NO_VALUE, format_short, metric_label, unit_of
 from collab.kpis.money import format_money
 from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
@@ -172,16 +173,8 @@ def role_label(value) -> str:
     return _label(ROLE_LABELS, value)
 
 
-# A measured impact's verdict as the pages say it (API.md's four values).
-VERDICT_LABELS = {
-    "improved": "improved",
-    "worsened": "worsened",
-    "no_change": "no clear change",
-    "inconclusive": "inconclusive",
-}
-
-
 def verdict_label(value) -> str:
+    """A measured impact's verdict as the pages say it (API.md's four values)."""
     return _label(VERDICT_LABELS, value)
 
 

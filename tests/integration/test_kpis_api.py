@@ -200,7 +200,9 @@ def test_task_impact_measured_with_confounders(client):
     assert any("other task was completed" in w for w in ctr["warnings"])
     sessions = items["organic_sessions"]
     assert sessions["status"] == "waiting_for_data" and sessions["after"]["n"] == 0
-    assert sessions["change_pct"] is None and sessions["verdict"] == "no_change"
+    assert sessions["change_pct"] is None and sessions["verdict"] is None
+    assert (ctr["material_pct"], sessions["material_pct"]) == (10.0, 10.0)
+    assert ctr["mde_pct"] > 0 and sessions["mde_pct"] is None
     assert set(sessions) == set(ctr)
     assert set(ctr) == {
         "metric",
@@ -212,6 +214,9 @@ def test_task_impact_measured_with_confounders(client):
         "ci95_pct",
         "p_value",
         "verdict",
+        "material_pct",
+        "mde_pct",
+        "method",
         "confounders",
         "warnings",
     }

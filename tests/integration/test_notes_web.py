@@ -185,8 +185,10 @@ def test_task_note_is_filled_from_the_task_without_figures_or_history(app, clien
 def test_task_note_shows_what_earlier_work_of_its_kind_did(app, client):
     org, p = _world()
     today = datetime.now(UTC).date()
-    fixed_on = [today - timedelta(days=days) for days in (150, 100, 50)]
-    _record_404s_falling_at(org, *fixed_on)
+    # Fixes far enough apart that each one's before window is settled: a drop that was still
+    # under way when the next work started would make that work's measurement inconclusive.
+    fixed_on = [today - timedelta(days=days) for days in (250, 170, 90)]
+    _record_404s_falling_at(org, *fixed_on, days=400)
     first, second, third = (
         _finished(org, p, f"Fix 404 errors, round {n}", day) for n, day in enumerate(fixed_on, 1)
     )
@@ -200,7 +202,7 @@ def test_task_note_shows_what_earlier_work_of_its_kind_did(app, client):
     def lesson(earlier: list[float]) -> str:
         median = round(statistics.median(earlier), 1)
         n = len(earlier)
-        return f"{n} earlier tasks measured 404 count: median {median:+.1f}%, {n} of {n} improved."
+        return f"{n} earlier tasks measured 404 count: median {median:+.1f}%; {n} of {n} improved."
 
     login(client, p["it"].email)
     note = _note_section(client.get(f"/orgs/acme/tasks/{waiting.id}").text)

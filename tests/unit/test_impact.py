@@ -101,25 +101,29 @@ def effect_impacts() -> list[dict]:
 # --- honesty on simulated traffic ------------------------------------------------------------
 
 
+# 1,000 series: a share's standard error is at most 1.6 points, so each bound below sits about
+# two of them from the figure docs/impact.md reports for these seeds.
+
+
 def test_no_effect_is_rarely_called_a_change(null_impacts):
-    called = sum(impact["verdict"] != "no_change" for impact in null_impacts)
+    called = sum(impact["verdict"] in ("improved", "worsened") for impact in null_impacts)
     assert all(impact["status"] == "measured" for impact in null_impacts)
-    assert called / len(null_impacts) <= 0.10
+    assert called / len(null_impacts) <= 0.06
 
 
 def test_no_effect_interval_covers_zero(null_impacts):
     covered = sum(covers(impact, 0.0) for impact in null_impacts)
-    assert covered / len(null_impacts) >= 0.85
+    assert covered / len(null_impacts) >= 0.93
 
 
 def test_a_15_percent_step_is_usually_seen_as_improved(effect_impacts):
     improved = sum(impact["verdict"] == "improved" for impact in effect_impacts)
-    assert improved / len(effect_impacts) >= 0.65
+    assert improved / len(effect_impacts) >= 0.56
 
 
 def test_a_15_percent_step_is_inside_the_interval(effect_impacts):
     covered = sum(covers(impact, 15.0) for impact in effect_impacts)
-    assert covered / len(effect_impacts) >= 0.85
+    assert covered / len(effect_impacts) >= 0.93
 
 
 def test_a_naive_t_test_cries_wolf_on_the_same_series(null_series):
@@ -143,7 +147,7 @@ def test_calibrated_intervals_are_consistent_with_p_values(null_impacts, effect_
         low, high = impact["ci95_pct"]
         excludes_zero = low > 0 or high < 0
         assert excludes_zero == (impact["p_value"] <= 0.05)
-        assert excludes_zero == (impact["verdict"] != "no_change")
+        assert excludes_zero == (impact["verdict"] in ("improved", "worsened"))
 
 
 # --- direction, windows, status --------------------------------------------------------------
@@ -188,7 +192,7 @@ def test_measured_once_26_of_28_after_days_have_data(after_days, status):
     assert impact["status"] == status
     assert impact["after"]["n"] == after_days
     if status == "waiting_for_data":
-        assert impact["verdict"] == "no_change"
+        assert impact["verdict"] is None
         assert impact["after"]["mean"] is None
         for field in ("change_abs", "change_pct", "ci95_pct", "p_value"):
             assert impact[field] is None
@@ -291,7 +295,7 @@ def test_a_thin_before_window_widens_a_sparse_one_gives_no_interval():
         assert sparse["status"] == "measured"
         assert sparse["before"]["n"] < 14
         assert sparse["ci95_pct"] is None and sparse["p_value"] is None
-        assert sparse["verdict"] == "no_change"
+        assert sparse["verdict"] == "inconclusive"
 
 
 # --- robustness and stability ----------------------------------------------------------------
@@ -331,8 +335,10 @@ def test_the_last_of_duplicate_dates_wins():
 )
 def test_degenerate_input_never_raises(dates, values):
     impact = measure_change(dates, values, CHANGED_ON)
-    assert impact["verdict"] == "no_change"
     assert impact["status"] in {"waiting_for_data", "measured"}
+    # Nothing to go on is never "no change": it is no verdict yet, or an inconclusive one.
+    expected = None if impact["status"] == "waiting_for_data" else "inconclusive"
+    assert impact["verdict"] == expected
     json.dumps(impact)
 
 
@@ -380,9 +386,13 @@ def test_the_verdict_always_follows_the_interval(level, step, seed, history):
     impact = measure_change(simulated_dates(history), values.tolist(), CHANGED_ON)
     json.dumps(impact)
     if impact["ci95_pct"] is None:
-        assert impact["verdict"] == "no_change"
+        assert impact["verdict"] == "inconclusive"
         return
     low, high = impact["ci95_pct"]
     assert low <= impact["change_pct"] <= high
-    expected = "improved" if low > 0 else "worsened" if high < 0 else "no_change"
+    if low > 0 or high < 0:
+        expected = "improved" if low > 0 else "worsened"
+    else:
+        expected = "no_change" if low >= -10.0 and high <= 10.0 else "inconclusive"
     assert impact["verdict"] == expected
+    assert (impact["p_value"] <= 0.05) == (low > 0 or high < 0)

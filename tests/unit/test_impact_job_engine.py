@@ -66,16 +66,30 @@ def _cases(count: int, seed: int):
         yield values, changed, started, window, lower
 
 
-def _direct(values, changed, started, window, lower):
+def _with_control(rng: np.random.Generator, values: np.ndarray):
+    """Half the cases get a control series that moves with the metric, and a materiality."""
+    if rng.random() < 0.5:
+        return None, 10.0
+    control = np.abs(values) * np.exp(rng.normal(0.0, 0.05, values.size)) + 1.0
+    return _with_gaps(rng, control), float(rng.choice([5.0, 10.0, 20.0]))
+
+
+def _dated(values: np.ndarray):
     present = np.flatnonzero(~np.isnan(values))
-    dates = [FIRST + dt.timedelta(days=int(i)) for i in present]
+    return [FIRST + dt.timedelta(days=int(i)) for i in present], values[present].tolist()
+
+
+def _direct(values, changed, started, window, lower, control=None, material=10.0):
+    dates, kept = _dated(values)
     return measure_change(
         dates,
-        values[present].tolist(),
+        kept,
         changed,
         window_days=window,
         lower_is_better=lower,
         started_on=started,
+        material_pct=material,
+        controls=None if control is None else {"control": _dated(control)},
     )
 
 
@@ -96,11 +110,19 @@ def _shared(values, changed, started, window, pad: int | None) -> DailySeries:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_a_shared_series_answers_what_measure_change_answers(seed):
+    rng = np.random.default_rng(100 + seed)
     for count, (values, changed, started, window, lower) in enumerate(_cases(40, seed)):
-        expected = _direct(values, changed, started, window, lower)
+        control, material = _with_control(rng, values)
+        expected = _direct(values, changed, started, window, lower, control, material)
         for pad in (0, 400, None):
             series = _shared(values, changed, started, window, pad)
-            assert series.measure(changed, started, lower) == expected, (seed, count, pad)
+            controls = {}
+            if control is not None:
+                # The job's controls share the series' days; a control of other days is
+                # aligned to them.
+                controls["control"] = _shared(control, changed, started, window, pad or 17)
+            answer = series.measure(changed, started, lower, material, controls)
+            assert answer == expected, (seed, count, pad)
 
 
 def test_one_series_measures_many_changes():
@@ -126,8 +148,8 @@ def test_days_read_are_the_lookback_the_windows_and_the_work_between():
     assert days_read(changed, changed + dt.timedelta(days=3), 28) == days_read(changed, None, 28)
 
 
-def _digest(values: np.ndarray, first: dt.date, changed, started=None, lower=False) -> str:
-    return fingerprint(DailySeries(values, first), changed, started, lower)
+def _digest(values: np.ndarray, first: dt.date, changed, started=None, lower=False, **more) -> str:
+    return fingerprint(DailySeries(values, first), changed, started, lower, **more)
 
 
 def test_fingerprint_follows_the_inputs_and_only_them():
@@ -150,3 +172,11 @@ def test_fingerprint_follows_the_inputs_and_only_them():
         assert _digest(moved, FIRST, changed) != digest
     assert _digest(values, FIRST, changed, changed - dt.timedelta(days=3)) != digest
     assert _digest(values, FIRST, changed, lower=True) != digest
+    # The materiality and the control series are inputs too.
+    assert _digest(values, FIRST, changed, material_pct=10.0) == digest
+    assert _digest(values, FIRST, changed, material_pct=15.0) != digest
+    control = {"search_impressions": DailySeries(values * 2.0, FIRST)}
+    with_control = _digest(values, FIRST, changed, controls=control)
+    assert with_control != digest
+    moved = {"search_impressions": DailySeries(values * 2.0 + 1.0, FIRST)}
+    assert _digest(values, FIRST, changed, controls=moved) != with_control

@@ -226,18 +226,21 @@ def test_fill_appends_what_this_task_did():
             {"metric": "cost_per_lead", "change_pct": -8.04, "verdict": "improved"},
             {"metric": "conversion_rate", "change_pct": 0.02, "verdict": "no_change"},
             {"metric": "lcp_ms", "change_pct": 3.46, "verdict": "worsened"},
+            {"metric": "bounce_rate", "change_pct": -6.2, "verdict": "inconclusive"},
             {"metric": "romi", "change_pct": None, "verdict": None},
         ]
     )
 
     filled = fill(make_note(BODY), facts)
 
+    # Only a verdict that claims an effect leads with its figure.
     assert filled.endswith(
         "## What it did here\n"
         "- leads +12.0% (improved)\n"
         "- cost per lead -8.0% (improved)\n"
-        "- conversion rate 0.0% (no clear change)\n"
+        "- conversion rate: no clear change (0.0%)\n"
         "- page load time (LCP, ms) +3.5% (worsened)\n"
+        "- bounce rate: inconclusive (-6.2%)\n"
         "- ROMI: no figure yet\n"
     )
     assert section(filled, MEASURED_HEADING).startswith("- leads +12.0% (improved)")
@@ -251,7 +254,8 @@ def test_fill_summarises_earlier_work_per_metric():
             {"metric": "organic_sessions", "change_pct": 9.5, "verdict": "improved"},
             {"metric": "organic_sessions", "change_pct": -1.0, "verdict": "no_change"},
             {"metric": "leads", "change_pct": 2.0, "verdict": "no_change"},
-            {"metric": "leads", "change_pct": None, "verdict": None},
+            {"metric": "leads", "change_pct": 8.0, "verdict": "inconclusive"},
+            {"metric": "search_ctr", "change_pct": 14.0, "verdict": "inconclusive"},
             {"metric": "romi", "change_pct": None, "verdict": None},
             {"metric": "romi", "change_pct": None, "verdict": None},
         ]
@@ -260,9 +264,12 @@ def test_fill_summarises_earlier_work_per_metric():
     filled = fill(make_note(BODY), facts)
 
     assert section(filled, HISTORY_HEADING) == (
-        "- 3 earlier tasks measured organic sessions: median +6.0%, 2 of 3 improved.\n"
+        "- 3 earlier tasks measured organic sessions: median +6.0%; 2 of 3 improved, "
+        "1 no clear change.\n"
         "- 1 earlier task measured bounce rate: -4.0% (improved).\n"
-        "- 2 earlier tasks measured leads: median +2.0%, 0 of 2 improved.\n"
+        "- 2 earlier tasks measured leads: median +5.0%; 0 of 2 improved, 1 no clear change, "
+        "1 inconclusive.\n"
+        "- 1 earlier task measured search click-through rate: inconclusive (+14.0%).\n"
         "- 2 earlier tasks measured ROMI: 0 of 2 improved."
     )
     assert MEASURED_HEADING not in filled
@@ -280,7 +287,10 @@ def test_fill_puts_measured_before_history():
     filled = fill(make_note(BODY), facts)
 
     assert filled.index(MEASURED_HEADING) < filled.index(HISTORY_HEADING)
-    assert "- 2 earlier tasks measured leads: median +2.0%, 1 of 2 improved." in filled
+    assert (
+        "- 2 earlier tasks measured leads: median +2.0%; 1 of 2 improved, 1 no clear change."
+        in filled
+    )
 
 
 # --- user text is never a format string ----------------------------------------------------

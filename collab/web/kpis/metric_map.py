@@ -10,7 +10,9 @@ from collab.http.access import access
 from collab.impacts.category_map_edit import edit_category_map
 from collab.impacts.metric_map import category_map
 from collab.kpis import custom_metrics
+from collab.kpis.materiality import material_pcts, set_material_pcts
 from collab.kpis.metrics import UNITS
+from collab.kpis.verdicts import DEFAULT_MATERIAL_PCT
 from collab.platform.extensions import db
 from collab.web.kpis import bp
 from collab.work import routing
@@ -28,6 +30,8 @@ def metric_map(org: str):
         metrics=list(definitions),
         definitions=definitions,
         units=UNITS,
+        material=material_pcts(g.org),
+        default_material=DEFAULT_MATERIAL_PCT,
         may_edit=role_may(g.membership.role, "settings.edit"),
     )
 
@@ -69,4 +73,25 @@ def define_metric(org: str):
     )
     db.session.commit()
     flash(f"Added the metric {metric.name}.")
+    return redirect(url_for("kpis.metric_map", org=org))
+
+
+@bp.route("/map/materiality", methods=["POST"])
+@access("settings.edit")
+def save_materiality(org: str):
+    """Each metric's materiality: a change within plus or minus it does not matter, so an
+    impact whose whole interval lies within it reads "no change"."""
+    wanted = {
+        key.removeprefix("material|"): value
+        for key, value in request.form.items()
+        if key.startswith("material|")
+    }
+    changed = set_material_pcts(g.membership, g.org, wanted)
+    db.session.commit()
+    flash(
+        f"Saved the materiality of {changed} metric{'s' if changed != 1 else ''}; impacts "
+        "follow at the next measurement."
+        if changed
+        else "Nothing changed."
+    )
     return redirect(url_for("kpis.metric_map", org=org))

@@ -253,6 +253,25 @@ def ask_the_agency(
     return add_comment(actor, task, question)
 
 
+def change_task(
+    actor: Membership, task: Task, changes: dict, version: int | None, prefix: str = ""
+) -> None:
+    """A change as the API and bulk triage send it: fields to update (update_task), or a
+    question for the agency (ask_the_agency), which goes alone."""
+    if "question" not in changes:
+        update_task(actor, task, changes, version, prefix)
+        return
+    if (
+        not changes.keys() <= {"question", "waiting_on_agency"}
+        or changes.get("waiting_on_agency", True) is not True
+    ):
+        raise ValidationFailed(
+            "the task was not changed",
+            {prefix + "question": "ask the agency on its own (waiting_on_agency: true at most)"},
+        )
+    ask_the_agency(actor, task, changes["question"], version, prefix)
+
+
 def update_many(actor: Membership, org: Organization, items: list) -> list[Task]:
     """Several tasks in one go, all or nothing: errors name the item (items[2].status)."""
     if not isinstance(items, list) or not items:
@@ -272,10 +291,7 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
             try:
                 task = task_in(org, item["id"])
                 changes = {k: v for k, v in item.items() if k not in ("id", "version")}
-                if "question" in changes and changes.keys() <= {"question", "waiting_on_agency"}:
-                    ask_the_agency(actor, task, changes["question"], item.get("version"), prefix)
-                else:
-                    update_task(actor, task, changes, item.get("version"), prefix=prefix)
+                change_task(actor, task, changes, item.get("version"), prefix)
                 done.append(task)
             except (ValidationFailed, NotFound) as exc:
                 errors.update(exc.fields or {prefix + "id": exc.message})

@@ -3,8 +3,16 @@ gunicorn.conf.py wsgi:app`). Each is read from the environment file where an ope
 need to change it.
 
 Threaded workers (gthread): a request spends much of its time waiting for PostgreSQL, and
-threads overlap those waits within one process; the processes use the cores. Nothing here
-streams, so no request holds a thread for long."""
+threads overlap those waits within one process; the processes use the cores.
+
+The live board's streams (collab/web/live.py) are the one kind of request that stays open:
+each holds a thread while it waits on Redis, and no database connection. A sync worker
+would be pinned by one open board, so each process gets BOARD_STREAMS threads more than its
+WEB_THREADS; the app serves at most that many streams a process (the boards beyond poll),
+and ends each after BOARD_STREAM_SECONDS for the browser to reconnect, so a stream never
+outlives a restart by more than graceful_timeout, and open boards spread over the
+processes and hosts as they reconnect. gthread's `timeout` watches the worker process, not
+a request, so a stream of minutes is not killed by it."""
 
 from __future__ import annotations
 
@@ -14,11 +22,12 @@ bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
 # One process a core; WEB_CONCURRENCY is also the name gunicorn itself reads.
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS") or 4)
-# A thread holds at most one database connection at a time: a pool as large as the
-# threads never makes one wait for another's connection. Set before the app is loaded,
-# which reads it (collab.platform.config).
-os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
+request_threads = int(os.environ.get("WEB_THREADS") or 4)
+threads = request_threads + int(os.environ.get("BOARD_STREAMS") or 16)
+# A thread holds at most one database connection at a time, and a stream's none: a pool as
+# large as the request threads never makes one wait for another's connection. Set before
+# the app is loaded, which reads it (collab.platform.config).
+os.environ.setdefault("DATABASE_POOL_SIZE", str(request_threads))
 
 # A request that runs this long is stuck: the worker is killed and started again.
 timeout = 30

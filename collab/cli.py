@@ -100,7 +100,9 @@ def register(app: Flask) -> None:
     @jobs_group.command("run")
     @click.argument(
         "name",
-        type=click.Choice(["overdue", "impact", "relay", "digest", "webhooks", "reports"]),
+        type=click.Choice(
+            ["overdue", "impact", "relay", "digest", "webhooks", "reports", "telegram"]
+        ),
     )
     def run_job(name):
         """Run one job in this process and print what it did."""
@@ -129,10 +131,15 @@ def register(app: Flask) -> None:
                 f"{mail['failed']} failed, {mail['pending']} pending"
             )
         elif name == "webhooks":
-            from collab.integrations import deliveries, slack_relay
+            from collab.integrations import deliveries, slack_relay, telegram_relay
 
             click.echo(deliveries.relay_line(deliveries.relay()))
             click.echo(slack_relay.relay_line(slack_relay.relay()))
+            click.echo(telegram_relay.relay_line(telegram_relay.relay()))
+        elif name == "telegram":
+            from collab.integrations import telegram_updates
+
+            click.echo(telegram_updates.poll_line(telegram_updates.poll()))
         elif name == "reports":
             from collab.reports.mailing import send_monthly_reports
 

@@ -25,8 +25,8 @@ PROSE = {
     "extensions, the job queue, the clock, e-mail on the wire, the health check.",
     "collab.models": "The tables: organisations and people, recommendations and tasks, alerts "
     "and outboxes, KPIs and impacts, training notes and who has read them.",
-    "collab.notifications": "What reaches people: notices in the app, and e-mail sent once "
-    "each through the outbox.",
+    "collab.notifications": "What reaches people: notices in the app, and e-mail and Telegram "
+    "messages sent once each through their outboxes.",
     "collab.accounts": "Who belongs where and may do what: organisations, people, roles, "
     "invitations, passwords, signing in, API tokens.",
     "collab.kpis": "The numbers: what each metric means, figures and tool exports coming in, "
@@ -42,7 +42,8 @@ PROSE = {
     "collab.followup": "Chasing late work: each organisation's alert policy, the overdue scan, "
     "escalation to directors and the agency, daily digests.",
     "collab.integrations": "Telling other systems what happened: signed outgoing webhooks with "
-    "their delivery log, Slack channel posts, private calendar feeds of due dates.",
+    "their delivery log, Slack channel posts, Telegram messages, private calendar feeds of "
+    "due dates.",
     "collab.reports": "The monthly report both directors read: the month's work by team, its KPIs "
     "against last month and last year, the impacts measured, and its e-mailing.",
     "collab.demo": "Demo organisations, people, recommendations in every state and a year of "

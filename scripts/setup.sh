@@ -57,14 +57,16 @@ fi
 js_stamp="static/vendor/.installed-$(cat package.json package-lock.json | sha256sum | cut -c1-16)"
 if [ ! -f "$js_stamp" ]; then
   if ! command -v npm >/dev/null; then
-    echo "setup: npm is needed to fetch htmx and Sortable (apt-get install npm)" >&2
+    echo "setup: npm is needed to fetch htmx, its SSE extension, Sortable and axe-core (apt-get install npm)" >&2
     exit 1
   fi
   echo "setup: fetching front-end libraries from the npm registry"
   npm ci --no-audit --no-fund --loglevel=error
   rm -rf static/vendor
   mkdir -p static/vendor
-  cp node_modules/htmx.org/dist/htmx.min.js node_modules/sortablejs/Sortable.min.js static/vendor/
+  # axe-core is for the browser tests only (they inject it into each page); no page loads it.
+  cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx-ext-sse/dist/sse.min.js \
+    node_modules/sortablejs/Sortable.min.js node_modules/axe-core/axe.min.js static/vendor/
   touch "$js_stamp"
 fi
 mkdir -p instance

@@ -30,7 +30,7 @@ from collab.models import (
 )
 from collab.models.accounts import DIRECTOR_ROLES, TEAMS
 from collab.models.work import CLOSED_STATUSES, OPEN_STATUSES
-from collab.notifications.outbox import email_rows_for_notifications
+from collab.notifications.delivery import deliver_notifications
 from collab.platform.clock import local_today, utcnow
 from collab.platform.extensions import db
 from collab.work import board_counts, events
@@ -298,8 +298,8 @@ def _text():
 
 
 def fan_out(now: datetime, batch: int = 2_000) -> int | None:
-    """Notifications (and immediate e-mails) for the next batch of unannounced alerts;
-    None when there are none left."""
+    """Notifications (with their e-mail and Telegram messages) for the next batch of
+    unannounced alerts; None when there are none left."""
     first_id = db.session.scalar(select(func.min(Alert.id)).where(Alert.notified_at.is_(None)))
     if first_id is None:
         return None
@@ -335,7 +335,7 @@ def fan_out(now: datetime, batch: int = 2_000) -> int | None:
         .returning(Notification.id)
     )
     notified = len(db.session.execute(statement).all())
-    email_rows_for_notifications(
+    deliver_notifications(
         and_(
             Notification.alert_id >= first_id,
             Notification.alert_id < first_id + batch,

@@ -1,15 +1,18 @@
 """The daily digest: each person's unread notifications and the training notes new to them,
-once a day."""
+once a day by e-mail, with a note in Telegram for those who want digests there."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import or_, select
 
 from collab.models import Membership, Notification, User
+from collab.notifications import telegram_texts
 from collab.notifications.outbox import queue_email
+from collab.notifications.telegram_outbox import queue_digest_notes
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 from collab.training.reading import digest_lines
@@ -52,6 +55,7 @@ def send_digests(now: datetime | None = None) -> int:
             f"Your collab digest for {now:%Y-%m-%d}:\n\n" + "\n".join(lines) + f"\n\n{base_url}/\n"
         )
         queue_email(user.email, f"collab digest: {len(lines)} item(s)", body, user=user)
+        queue_digest_notes([user], partial(telegram_texts.digest, len(lines), f"{base_url}/"))
         queued += 1
     db.session.commit()
     return queued

@@ -1,8 +1,8 @@
 """Queue depths for platform operators: the /admin/ page and GET /api/v1/admin/queues.
 
-E-mail is counted in the database (its outbox), jobs in RQ's own registries. Reading a
-registry here never cleans it up: an operator's look changes nothing. With Redis away the
-job figures are None and `redis` says "down"; e-mail is still counted."""
+E-mail and Telegram are counted in the database (their outboxes), jobs in RQ's own
+registries. Reading a registry here never cleans it up: an operator's look changes nothing.
+With Redis away the job figures are None and `redis` says "down"; the outboxes are still counted."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from rq import Queue, Worker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from collab.notifications.outbox import email_counts
+from collab.notifications.telegram_outbox import telegram_counts
 from collab.platform.queue import QUEUES, redis_connection
 
 
 def queue_depths() -> dict:
     depths: dict = {
         "email": email_counts(),
+        "telegram": telegram_counts(),
         "jobs": {"queued": None, "scheduled": None, "failed": None},
         "workers": None,
         "redis": "down",

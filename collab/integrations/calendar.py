@@ -18,12 +18,12 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from collab.integrations.objects import link
 from collab.models import Membership, Organization, Task, User
 from collab.models.integrations import CalendarFeed
 from collab.models.work import OPEN_STATUSES
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.platform.links import link
 
 PRODUCT = "-//collab//due dates//EN"
 TEAM_NAMES = {"it": "IT", "marketing": "Marketing"}

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, url_for
-
 from collab.impacts.completed_work import confounders_of
 from collab.impacts.results import impact_object
 from collab.models import Alert, Recommendation, Task
 from collab.models.kpis import TaskImpact
 from collab.platform.clock import local_today
+from collab.platform.links import link
 from collab.training.task_notes import NoteBook, note_for_task
 from collab.work import recommendations
 from collab.work.deadlines import is_due_soon, is_overdue
@@ -22,15 +21,6 @@ from collab.work.deadlines import is_due_soon, is_overdue
 
 def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def link(endpoint: str, base_url: str | None = None, **values) -> str:
-    """An absolute link: from ``base_url`` when given (what webhooks and e-mail use, in or
-    out of a request), else url_for's own."""
-    if base_url is None:
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return base_url.rstrip("/") + path
 
 
 def task_json(

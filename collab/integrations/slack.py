@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from collab.impacts.wording import clear, impact_summary
 from collab.integrations import webhooks
-from collab.integrations.objects import link
 from collab.kpis.metrics import format_change, metric_label
 from collab.models import Alert, Organization, Recommendation, Task
 from collab.models.integrations import SlackChannel, SlackMessage
@@ -23,6 +22,7 @@ from collab.models.kpis import TaskImpact
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.links import link
 from collab.work import events
 
 AUDIENCES = {"directors": "Directors", "it": "IT", "marketing": "Marketing"}

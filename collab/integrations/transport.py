@@ -53,8 +53,15 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 
 def post(
-    target: Target, address: str, headers: dict[str, str], body: bytes, timeout: float
+    target: Target,
+    address: str,
+    headers: dict[str, str],
+    body: bytes,
+    timeout: float,
+    keep: int = KEEP_RESPONSE,
 ) -> Answer:
+    """``keep``: characters of the answer's body kept (a log's excerpt, or a whole answer
+    the caller reads)."""
     kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
     connection = kind(target, address, timeout)
     started = time.monotonic()
@@ -69,7 +76,7 @@ def post(
             connection.putheader(name, value)
         connection.endheaders(body)
         response = connection.getresponse()
-        text = response.read(KEEP_RESPONSE * 4).decode("utf-8", "replace")[:KEEP_RESPONSE]
+        text = response.read(keep * 4).decode("utf-8", "replace")[:keep]
         status = response.status
         error = None
         if 300 <= status < 400:

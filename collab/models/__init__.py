@@ -39,5 +39,5 @@ from collab.models.site_audits import (  # noqa: F401
 )
 
 # Aggregates whose classes are used through their modules (collab.models.kpis.X).
-from collab.models import integrations, kpis, notes  # noqa: F401  # isort: skip
+from collab.models import integrations, kpis, notes, telegram  # noqa: F401  # isort: skip
 from collab.platform import queue  # noqa: F401  # isort: skip  (its outbox_job table)

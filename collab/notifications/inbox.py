@@ -1,4 +1,4 @@
-"""In-app notifications: who hears about what. E-mail delivery builds on these rows."""
+"""In-app notifications: who hears about what. E-mail and Telegram build on these rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from collab.models import Membership, Notification, Organization, Recommendation, Task, User
 from collab.models.accounts import DIRECTOR_ROLES
-from collab.notifications.outbox import email_rows_for_notifications
+from collab.notifications.delivery import deliver_notifications
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 
@@ -57,8 +57,8 @@ def notify(
     if made:
         db.session.add_all(made)
         db.session.flush()
-        # The e-mail is written in the same transaction: it goes out if the change stands.
-        email_rows_for_notifications(Notification.id.in_([n.id for n in made]))
+        # E-mail and Telegram are written in the same transaction: they go if the change stands.
+        deliver_notifications(Notification.id.in_([n.id for n in made]))
     return len(made)
 
 

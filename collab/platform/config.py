@@ -97,6 +97,14 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # inside the same network); WEBHOOK_ALLOW_PRIVATE=0 refuses them everywhere.
         "WEBHOOK_ALLOW_PRIVATE": env.get("WEBHOOK_ALLOW_PRIVATE", "0" if production else "1")
         == "1",
+        # Telegram: the bot's token (from @BotFather) turns it on; the Bot API's address is
+        # a setting so tests (and a proxy) can stand in for it; the secret is what Telegram
+        # sends back in X-Telegram-Bot-Api-Secret-Token when it calls /telegram/updates.
+        "TELEGRAM_BOT_TOKEN": env.get("TELEGRAM_BOT_TOKEN") or None,
+        "TELEGRAM_API_BASE": env.get("TELEGRAM_API_BASE") or "https://api.telegram.org",
+        "TELEGRAM_WEBHOOK_SECRET": env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+        # The bot's user name, for a one-tap t.me link on the profile (optional).
+        "TELEGRAM_BOT_NAME": env.get("TELEGRAM_BOT_NAME") or None,
         "INVITATION_HOURS": 72,
         "PASSWORD_RESET_MINUTES": 60,
         # Each process keeps its own pool (gunicorn.conf.py sizes it to a web worker's
@@ -105,6 +113,15 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", 5)),
         "DATABASE_MAX_OVERFLOW": int(env.get("DATABASE_MAX_OVERFLOW", 5)),
         "DATABASE_POOL_TIMEOUT": int(env.get("DATABASE_POOL_TIMEOUT", 10)),
+        # The live board (collab/web/live.py): at most BOARD_STREAMS open streams a web
+        # process (each holds one of its threads, none of its database connections; the
+        # boards beyond poll), each ending after BOARD_STREAM_SECONDS for the browser to
+        # reconnect, with a heartbeat every BOARD_STREAM_BEAT seconds meanwhile.
+        "BOARD_STREAMS": int(env.get("BOARD_STREAMS", 16)),
+        "BOARD_STREAM_SECONDS": float(env.get("BOARD_STREAM_SECONDS", 300)),
+        "BOARD_STREAM_BEAT": float(env.get("BOARD_STREAM_BEAT", 15)),
+        # How often a board without a stream (no EventSource, or refused) looks again.
+        "BOARD_POLL_SECONDS": float(env.get("BOARD_POLL_SECONDS", 15)),
     }
 
 

@@ -51,12 +51,21 @@ JOBS: dict[str, Job] = {
         Job("workers.jobs.daily_digest", queue="low", timeout=600, retry=None, cron="0 6 * * *"),
         Job("workers.jobs.impact_run", queue="low", timeout=3600, retry=None, cron="30 2 * * *"),
         Job("workers.jobs.heartbeat", queue="low", timeout=60, retry=None, every=60),
-        # Webhooks and Slack; a run stops taking new rows after 50 + 30 s, inside its time limit.
+        # Webhooks, Slack and Telegram; a run stops taking new rows after 50 + 30 + 30 s,
+        # inside its time limit.
         Job(
             "workers.integration_jobs.deliver_outgoing",
             timeout=180,
             retry=None,
             every=10,
+        ),
+        # Telegram's updates where it cannot call us (no webhook secret set); else a no-op.
+        Job(
+            "workers.integration_jobs.telegram_updates",
+            queue="high",
+            timeout=120,
+            retry=None,
+            every=15,
         ),
         # Hourly: each organisation's first working day starts at its own 07:00.
         Job(

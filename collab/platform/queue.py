@@ -1,6 +1,6 @@
 """The only module that talks to Redis and RQ: connections, enqueueing, the job outbox, what
-operators and progress pages read back. Every job it hands over is declared in
-collab/platform/jobs.py.
+operators and progress pages read back (broadcast.py publishes and listens over its
+connections). Every job it hands over is declared in collab/platform/jobs.py.
 
 Redis may be away while the database is not; callers then get QueueAway and decide what
 the person in front of them sees. Any other error is a bug and is left to surface."""
@@ -39,7 +39,7 @@ class QueueAway(Exception):
 
 
 @contextmanager
-def _reaching_redis() -> Iterator[None]:
+def reaching_redis() -> Iterator[None]:
     try:
         yield
     except (RedisConnectionError, RedisTimeoutError) as exc:
@@ -95,7 +95,7 @@ def enqueue(
     exists: False when it is already there. Raises QueueAway, UnknownJob."""
     declared = jobs.job(name)
     queue = Queue(declared.queue, connection=connection or redis_connection(timeout=5))
-    with _reaching_redis():
+    with reaching_redis():
         try:
             queue.enqueue_call(
                 func=declared.name,
@@ -184,7 +184,7 @@ class JobState:
 def job_state(job_id: str) -> JobState | None:
     """Where job ``job_id`` is; None when RQ has no such job (never was, or expired).
     Raises QueueAway."""
-    with _reaching_redis():
+    with reaching_redis():
         try:
             found = Job.fetch(job_id, connection=redis_connection(timeout=2))
         except NoSuchJobError:
@@ -199,7 +199,7 @@ def failed_jobs(limit: int = 200) -> list[dict]:
     """Raises QueueAway."""
     connection = redis_connection(timeout=2)
     found = []
-    with _reaching_redis():
+    with reaching_redis():
         for name in QUEUES:
             registry = FailedJobRegistry(name, connection=connection)
             ids = registry.get_job_ids(0, limit - 1)
@@ -224,7 +224,7 @@ def requeue(job_id: str) -> bool:
     """Puts a failed job back in its queue; False when it is no longer among the failed
     (requeued already, expired). Raises QueueAway."""
     connection = redis_connection(timeout=2)
-    with _reaching_redis():
+    with reaching_redis():
         try:
             job = Job.fetch(job_id, connection=connection)
             FailedJobRegistry(job.origin, connection=connection).requeue(job)

@@ -1,6 +1,7 @@
 """The monthly report by e-mail: on the organisation's first working day of a month (its own
 calendar: weekends and its holidays skipped), from 07:00 local time, last month's report goes
-to both directors and the agency contacts, through the e-mail outbox.
+to both directors and the agency contacts, through the e-mail outbox; the directors who
+linked Telegram and want digests there get a note with its link.
 
 The job runs every hour; a row per (organisation, month) makes the e-mail go once however
 often it runs, and a scheduler that was down on the day catches up within the week."""
@@ -8,6 +9,7 @@ often it runs, and a scheduler that was down on the day catches up within the we
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -20,10 +22,13 @@ from collab.kpis.metrics import format_change, format_full, metric_label, unit_o
 from collab.models import Organization
 from collab.models.accounts import DIRECTOR_ROLES
 from collab.models.integrations import MonthlyReportMailing
+from collab.notifications import telegram_texts
 from collab.notifications.inbox import members_with_roles
 from collab.notifications.outbox import queue_email
+from collab.notifications.telegram_outbox import queue_digest_notes
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.platform.links import link
 from collab.platform.transactions import savepoint
 from collab.reports.monthly import monthly_report
 from collab.reports.months import Month, month_of
@@ -98,6 +103,13 @@ def _queue(org: Organization, month: Month, now: dt.datetime) -> None:
     body = report_text(org, month, monthly_report(org, month, now))
     for reader in readers:
         queue_email(reader.email, subject, body, org=org, user=reader)
+    # The directors who linked Telegram and want digests there get a note with the link.
+    url = link("reports.monthly", current_app.config["BASE_URL"], org=org.slug, month=month.label)
+    queue_digest_notes(
+        members_with_roles(org, DIRECTOR_ROLES),
+        partial(telegram_texts.monthly_report, org.name, month.label, url),
+        org,
+    )
 
 
 def report_text(org: Organization, month: Month, report: dict) -> str:

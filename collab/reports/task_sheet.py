@@ -20,9 +20,9 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from collab.integrations.objects import link
 from collab.models import Organization, Recommendation, Task
 from collab.platform.extensions import db
+from collab.platform.links import link
 from collab.reports.months import Month
 from collab.reports.work_figures import month_end, open_and_late_at
 

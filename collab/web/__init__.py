@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         home,
         kpis,
         language,
+        live,
         notes,
         notifications,
         people,
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
         task_lists,
         task_triage,
         tasks,
+        telegram,
         webhooks,
     )
 
@@ -35,6 +37,7 @@ def register(app: Flask) -> None:
         auth,
         home,
         board,
+        live,
         tasks,
         task_triage,
         task_lists,
@@ -51,6 +54,7 @@ def register(app: Flask) -> None:
         reports,
         webhooks,
         calendar,
+        telegram,
         language,
     ):
         app.register_blueprint(module.bp)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from collab.http.access import access
 from collab.http.operations import queue_depths
 from collab.models import Membership, Organization
-from collab.notifications import outbox
+from collab.notifications import outbox, telegram_outbox
 from collab.platform import health, queue
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
@@ -46,6 +46,7 @@ def index():
         failed=failed,
         failed_error=failed_error,
         failed_emails=outbox.failed_emails(),
+        failed_telegram=telegram_outbox.failed_messages(),
         depths=queue_depths(),
         confirm_form=ConfirmForm(),
     )
@@ -62,6 +63,20 @@ def retry_email(email_id: int):
         else:
             db.session.commit()
             flash(f"The e-mail to {row.to_address} goes out with the next relay run.")
+    return redirect(url_for("admin.index"), code=303)
+
+
+@bp.route("/telegram/<int:message_id>/retry", methods=["POST"])
+@access(operator=True)
+def retry_telegram(message_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            telegram_outbox.retry_message(message_id)
+        except NotFound as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Telegram message #{message_id} goes out with the next relay run.")
     return redirect(url_for("admin.index"), code=303)
 
 

@@ -46,6 +46,7 @@ def card_kit(org, membership) -> dict:
         "move": url_for("tasks.move", org=org.slug, task_id=0)[: -len("0/move")],
         "csrf": generate_csrf(),
         "role": role,
+        "me": membership.user.email if membership else None,
         "director": director,
         "may_move": role_may(role, "task.move"),
         "moves": moves,
@@ -71,6 +72,17 @@ def _add_badges(cards: list[board.Card]) -> None:
                 card.badge_verdict = impact["verdict"]  # "no clear change" is never green
 
 
+def add_done_badges(loaded: board.Board) -> None:
+    _add_badges(
+        [
+            card
+            for (status, _), lane in loaded.cells.items()
+            if status == "done"
+            for card in lane.cards
+        ]
+    )
+
+
 @bp.route("/")
 @access("org.view")
 def org_home(org: str):
@@ -83,14 +95,7 @@ def board_page(org: str):
     filters = board.filters_from(request.args)
     today = local_today(g.org.timezone)
     loaded = board.load_board(g.org, filters, today)
-    _add_badges(
-        [
-            card
-            for (status, _), lane in loaded.cells.items()
-            if status == "done"
-            for card in lane.cards
-        ]
-    )
+    add_done_badges(loaded)
     return render_template(
         "board/board.html",
         org=g.org,

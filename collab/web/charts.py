@@ -165,8 +165,12 @@ def render(chart: Chart) -> Markup:
     )
     if chart.markers:
         legend += f"<li>{_swatch('#24292f', marker=True)}completed work</li>"
+    # A picture holds no links: with linked markers (completed work) it is a named group,
+    # so the links stay reachable and announced.
+    linked = any(m.href and chart.first <= m.day <= chart.last for m in chart.markers)
+    role = "group" if linked else "img"
     svg = (
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'<svg viewBox="0 0 {width} {height}" role="{role}" aria-labelledby="{uid}-t {uid}-d" '
         f'preserveAspectRatio="xMidYMid meet" class="chart-svg">'
         f'<title id="{uid}-t">{escape(chart.title)}</title>'
         f'<desc id="{uid}-d">{described}</desc>' + "".join(parts) + "</svg>"

@@ -1,4 +1,4 @@
-"""A person's own settings: e-mail, password, API tokens."""
+"""A person's own settings: e-mail, Telegram, password, API tokens, the calendar feed."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from collab.accounts import people, signin, tokens
 from collab.accounts.passwords import MIN_PASSWORD
 from collab.http.access import access
 from collab.integrations import calendar
-from collab.integrations.objects import link
+from collab.notifications import telegram, telegram_outbox
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
+from collab.platform.links import link
 from collab.web.forms import ConfirmForm, TokenForm
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -40,7 +41,12 @@ class PasswordChangeForm(FlaskForm):
 
 @bp.route("/")
 @access()
-def index(new_token: str | None = None, status: int = 200, password_form=None):
+def index(
+    new_token: str | None = None,
+    status: int = 200,
+    password_form=None,
+    new_telegram_code: str | None = None,
+):
     return (
         render_template(
             "profile/index.html",
@@ -51,6 +57,11 @@ def index(new_token: str | None = None, status: int = 200, password_form=None):
             new_token=new_token,
             calendar_feed=calendar.feed_of(current_user),
             calendar_url=_calendar_url(),
+            telegram_on=telegram_outbox.enabled(),
+            telegram_link=telegram.link_of(current_user),
+            telegram_bot=current_app.config["TELEGRAM_BOT_NAME"],
+            telegram_minutes=telegram.CODE_MINUTES,
+            new_telegram_code=new_telegram_code,
         ),
         status,
     )

@@ -153,7 +153,11 @@ def move(org: str, task_id: int):
             return redirect(request.referrer or url_for("board.board", org=org))
         return card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
     db.session.commit()
-    moved = f"“{task.title}” is now in {STATUS_LABELS[task.status]}."
+    if set(changes) == {"assignee"}:  # the board's "assign to me" key
+        who = task.assignee.display_name if task.assignee else "nobody"
+        moved = f"“{task.title}” is assigned to {who}."
+    else:
+        moved = f"“{task.title}” is now in {STATUS_LABELS[task.status]}."
     if is_htmx():
         return card_answer(task, today, 200, moved=moved)
     flash(moved)

@@ -190,7 +190,9 @@ def _card(row, today: date, due_soon_days: int) -> Card:
     )
 
 
-def load_board(org: Organization, filters: Filters, today: date) -> Board:
+def load_board(org: Organization, filters: Filters, today: date, only: set | None = None) -> Board:
+    """Every count, and the first cards of each lane (of the lanes ``only`` names: those a
+    live board re-fetches after a change)."""
     lanes = filters.lanes()
     cells = {(status, team): Lane(status, team) for status, _ in COLUMNS for team, _ in lanes}
     limits = lane_limits(len(lanes))
@@ -198,8 +200,9 @@ def load_board(org: Organization, filters: Filters, today: date) -> Board:
         _lane_select(org, filters, today, status, team, limit=limit).subquery()
         for status, _ in COLUMNS
         for (team, _), limit in zip(lanes, limits, strict=True)
+        if only is None or (status, team) in only
     ]
-    rows = db.session.execute(union_all(*[select(s) for s in selects])).all()
+    rows = db.session.execute(union_all(*[select(s) for s in selects])).all() if selects else []
     for row in rows:
         status, _, team = row.cell.partition(":")
         cells[(status, team or None)].cards.append(_card(row, today, org.alert_due_soon_days))

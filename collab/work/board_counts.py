@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from collab.models import BoardCount, Task
 from collab.platform.extensions import db
+from collab.work import live
 
 
 def add(org_id: int, status: str, team: str | None, delta: int) -> None:
@@ -23,6 +24,7 @@ def add(org_id: int, status: str, team: str | None, delta: int) -> None:
         set_={"count": BoardCount.count + delta},
     )
     db.session.execute(statement)
+    live.board_changed(db.session, org_id, [(status, team)])
 
 
 def counts(org_id: int) -> dict[tuple[str, str | None], int]:

@@ -35,14 +35,14 @@ def live_server(redis_server, tmp_path):
         db.engine.dispose()
 
 
-def sign_in(page, base: str, email: str) -> None:
+def sign_in(page, base: str, email: str, password: str | None = None) -> None:
     from playwright.sync_api import expect
 
     from tests.support.factories import PASSWORD
 
     page.goto(base + "/login")
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password or PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

@@ -27,7 +27,8 @@ def test_the_admin_page_shows_the_queue_depths_of_the_api(app, client, redis_ser
     row = re.search(r"<h2>Queues</h2>.*?<tbody><tr>(.*?)</tr></tbody>", page, re.S).group(1)
     cells = [cell.strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
     jobs = depths["jobs"]
-    expected = [depths["email"]["pending"], depths["email"]["failed"], jobs["queued"]]
+    expected = [depths["email"]["pending"], depths["email"]["failed"]]
+    expected += [depths["telegram"]["pending"], depths["telegram"]["failed"], jobs["queued"]]
     expected += [jobs["scheduled"], jobs["failed"], depths["workers"]]
     assert cells == [str(n) for n in expected]
-    assert expected == [3, 0, 2, 1, 0, 0]
+    assert expected == [3, 0, 0, 0, 2, 1, 0, 0]

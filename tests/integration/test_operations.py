@@ -25,6 +25,7 @@ def test_queue_depths_for_operators_only(app, client, redis_server):
     assert answer.status_code == 200
     assert answer.json == {
         "email": {"pending": 0, "failed": 0},
+        "telegram": {"pending": 0, "failed": 0},
         "jobs": {"queued": 2, "scheduled": 1, "failed": 0},
         "workers": 0,
         "redis": "ok",
@@ -44,6 +45,7 @@ def test_with_redis_away_email_is_still_counted(app, client):
     assert answer.status_code == 200
     assert answer.json == {
         "email": {"pending": 1, "failed": 0},
+        "telegram": {"pending": 0, "failed": 0},
         "jobs": {"queued": None, "scheduled": None, "failed": None},
         "workers": None,
         "redis": "down",

@@ -105,8 +105,10 @@ def test_gunicorn_runs_threads_with_a_pool_per_worker_and_drops_it_after_fork(mo
     monkeypatch.setenv("DATABASE_POOL_SIZE", "")
     monkeypatch.delenv("DATABASE_POOL_SIZE")
     monkeypatch.setenv("WEB_THREADS", "6")
+    monkeypatch.setenv("BOARD_STREAMS", "10")
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert settings["worker_class"] == "gthread" and settings["threads"] == 6
+    # An open board's stream holds a thread of its own, beyond the request threads.
+    assert settings["worker_class"] == "gthread" and settings["threads"] == 16
     assert settings["preload_app"] is True and callable(settings["post_fork"])
     assert settings["control_socket_disable"] is True
     assert os.environ["DATABASE_POOL_SIZE"] == "6"  # read by the app it then loads

@@ -50,6 +50,19 @@ def test_lines_break_at_days_without_data_and_markers_outside_are_left_out():
     assert 'role="img"' in html and "<desc" in html
 
 
+def test_a_chart_with_links_to_completed_work_is_a_group_not_a_picture():
+    html = render(
+        Chart(
+            title="Leads",
+            first=FIRST,
+            last=FIRST + dt.timedelta(days=5),
+            lines=[Line("organic", _days([1, 2, 3, 4, 5, 6]))],
+            markers=[Marker(FIRST + dt.timedelta(days=2), "Compress images", href="/t/1")],
+        )
+    )
+    assert 'role="group"' in html and '<a href="/t/1">' in html
+
+
 def test_empty_chart_says_so():
     html = render(Chart(title="ROMI", first=FIRST, last=FIRST + dt.timedelta(days=400)))
     assert "no data for these days" in html

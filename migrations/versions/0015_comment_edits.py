@@ -1,7 +1,7 @@
 """comment.edited_at and deleted_at: comments their authors edit or delete, kept in history
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 21:10:00.000000
 
 """
@@ -13,8 +13,8 @@ import collab.platform.clock
 
 
 # revision identifiers, used by Alembic.
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,70 @@
+"""Redis publish/subscribe: short messages to whoever listens now, across every web process
+and host (an RQ job's change reaches the boards open on all of them).
+
+Nothing is kept: a listener that is away misses what was said, so what is said must only
+ever be "look again", never the news itself. Redis being away never fails a caller's
+change: publishing then says nothing, listening then ends."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+
+from redis.exceptions import RedisError
+
+from collab.platform.queue import QueueAway, reaching_redis, redis_connection
+
+log = logging.getLogger(__name__)
+
+
+def publish(channel: str, message: dict) -> None:
+    try:
+        redis_connection(timeout=0.5).publish(channel, json.dumps(message))
+    except RedisError as exc:
+        log.warning("could not publish on %s: %s", channel, exc)
+
+
+class Listening:
+    """The messages said on a channel for a while: None at least every ``beat`` seconds while
+    nothing is said, so the caller can send a heartbeat (and notice a closed client). Ends
+    early when Redis goes away. Iterating needs no app; close() frees the connection, whether
+    or not the messages were ever read."""
+
+    def __init__(self, channel: str, pubsub, connection, seconds: float, beat: float):
+        self.channel, self._pubsub, self._connection = channel, pubsub, connection
+        self._end, self._beat = time.monotonic() + seconds, beat
+
+    def __iter__(self) -> Iterator[dict | None]:
+        try:
+            while (left := self._end - time.monotonic()) > 0:
+                said = self._pubsub.get_message(timeout=min(self._beat, left))
+                if said is None:
+                    yield None
+                    continue
+                try:
+                    yield json.loads(said["data"])
+                except (TypeError, ValueError):
+                    log.warning("ignored a malformed message on %s", self.channel)
+        except RedisError as exc:
+            log.warning("stopped listening on %s: %s", self.channel, exc)
+
+    def close(self) -> None:
+        self._pubsub.close()
+        self._connection.close()
+
+
+def listen(channel: str, *, seconds: float, beat: float) -> Listening:
+    """Subscribes now (raises QueueAway when Redis cannot be reached): what is said from now
+    on, for ``seconds``."""
+    connection = redis_connection(timeout=beat + 5)
+    pubsub = connection.pubsub(ignore_subscribe_messages=True)
+    try:
+        with reaching_redis():
+            pubsub.subscribe(channel)
+    except QueueAway:
+        pubsub.close()
+        connection.close()
+        raise
+    return Listening(channel, pubsub, connection, seconds, beat)

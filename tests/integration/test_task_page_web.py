@@ -99,7 +99,8 @@ def test_cards_history_and_comments_show_people_by_name_with_initials(client):
     db.session.commit()
     login(client, p["cio"].email)
     card = client.get("/orgs/acme/board").text.split(f'id="card-{task.id}"', 1)[1]
-    assert re.search(r'class="avatar hue-\d" aria-hidden="true">DD</span> Dana Developer', card)
+    avatar = r'class="avatar hue-\d" aria-hidden="true">DD</span> <span class="name">Dana Developer'
+    assert re.search(avatar, card)
     page = client.get(f"/orgs/acme/tasks/{task.id}").text
     comments = page.split('id="comments-h"', 1)[1].split("</section>", 1)[0]
     assert ">IC</span> Irina CIO" in comments

@@ -34,6 +34,8 @@ FIELD_LABELS = {
     "items": "Tasks",
     "id": "Task",
     "body": "Comment",
+    "question": "Question",
+    "decision": "Decision",
     "title": "Title",
     "description": "Description",
     "urls": "Affected URLs",

@@ -46,7 +46,16 @@ def _what(event: Event, names: dict[str, str], zone: ZoneInfo | None) -> str:
             return "filed it; no rule recognised it, so both directors triage it"
         return f"filed it for {filters.team_label(event.new)}"
     if event.kind == "commented":
+        which = "an internal comment" if event.new == "internal" else "a comment"
+        if event.field in ("ticked", "unticked"):
+            return f"{event.field} “{event.old}” in {which}"
+        if event.field in ("edited", "deleted"):
+            said = " ".join((event.old or "").split())
+            said = said if len(said) <= 300 else said[:299] + "…"
+            return f"{event.field} {which} (it said “{said}”)"
         return "wrote an internal comment" if event.new == "internal" else "commented"
+    if event.kind == "checklist":
+        return f"{event.field} “{event.old}” in the description"
     if event.kind == "audit":
         return event.new or "an audit checked it"  # "verified by the audit of DATE", said in full
     if event.kind == "routing_override":

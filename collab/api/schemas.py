@@ -193,6 +193,11 @@ class TaskChange(Body):
     reason: Text(5000) = Field(None, description="why, for the agency, with status: rejected")
     duplicate_of: Id = Field(None, description="with resolution: duplicate")
     waiting_on_agency: bool = None
+    question: Text(5000) = Field(
+        None,
+        description="what the agency is asked (alone, or with waiting_on_agency: true): the "
+        "task waits on its answer, the question becomes a comment it reads, and it is told",
+    )
 
 
 class TaskChangeItem(TaskChange):

@@ -130,7 +130,7 @@ def patch_task(org: str, task_id: int, body: TaskChange):
     task = tasks.task_in(g.org, task_id)
     changes = body.model_dump(mode="json", exclude_unset=True)
     version = changes.pop("version")
-    tasks.update_task(g.membership, task, changes, version)
+    tasks.change_task(g.membership, task, changes, version)
     db.session.commit()
     return jsonify(task_json(task))
 

@@ -24,14 +24,15 @@ AGENCY_PEOPLE = [
     ("account@webpartners.example", "Anna Petrova (account manager)"),
     ("seo@webpartners.example", "Ivan Sokolov (SEO specialist)"),
 ]
-CLIENT_PEOPLE = [
-    ("cio", "cio", "Chief Information Officer"),
-    ("cmo", "cmo", "Chief Marketing Officer"),
-    ("dev", "it", "Developer"),
-    ("ops", "it", "Sysadmin"),
-    ("seo", "marketing", "Internet marketer"),
-    ("content", "marketing", "Content writer"),
-]
+# Each client's people by name, as colleagues know them (their role is shown beside it).
+CLIENT_PEOPLE = [("cio", "cio"), ("cmo", "cmo"), ("dev", "it"), ("ops", "it"),
+                 ("seo", "marketing"), ("content", "marketing")]  # fmt: skip
+CLIENT_NAMES = {
+    "techsoft": ("Oleg Ivanov", "Maria Kuznetsova", "Dmitry Orlov", "Sergey Volkov",
+                 "Olga Smirnova", "Nina Fedorova"),
+    "cloudline": ("Lukas Becker", "Sophie Wagner", "Jonas Weber", "Felix Hoffmann",
+                  "Laura Schmidt", "Emma Fischer"),
+}  # fmt: skip
 
 
 @dataclass
@@ -66,9 +67,10 @@ def seed_demo() -> list[DemoLogin]:
             _person(email, name, client, "agency")
         logins.append(DemoLogin(email, "agency", ", ".join(c.slug for c in clients)))
     for client in clients:
-        for local, role, title in CLIENT_PEOPLE:
+        names = CLIENT_NAMES[client.slug]
+        for (local, role), name in zip(CLIENT_PEOPLE, names, strict=True):
             email = f"{local}@{client.slug}.example"
-            _person(email, f"{title}, {client.name}", client, role)
+            _person(email, name, client, role)
             logins.append(DemoLogin(email, role, client.slug))
     if people.user_by_email("operator@collab.example") is None:
         people.create_user(

@@ -17,20 +17,18 @@ operators. Any 2xx is success; a redirect is a failure, never followed.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from collab.integrations import addresses, signing, transport
 from collab.models import Notification, Organization
 from collab.models.integrations import Webhook, WebhookDelivery
 from collab.notifications.inbox import directors
 from collab.notifications.outbox import queue_email
-from collab.platform.claims import claim
+from collab.platform.claims import work_through
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 
@@ -98,7 +96,6 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
     one slow receiver cannot hold the job past its next tick. Safe to run in several
     workers at once."""
     now = now or utcnow()
-    started = time.monotonic()
     due = list(
         db.session.scalars(
             select(WebhookDelivery.id)
@@ -108,34 +105,22 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
             .limit(limit)
         )
     )
-    counts = {"delivered": 0, "failed": 0, "gave_up": 0}
-    for row_id in due:
-        if time.monotonic() - started > budget_seconds:
-            break
-        won = claim(
-            WebhookDelivery,
-            row_id,
-            *PENDING,
-            WebhookDelivery.next_attempt_at <= now,
-            next_attempt_at=now + LEASE,
-            attempts=WebhookDelivery.attempts + 1,
-            last_attempt_at=now,
-        )
-        if not won:
-            continue
-        row = db.session.get(WebhookDelivery, row_id, populate_existing=True)
-        hook = db.session.get(Webhook, row.webhook_id) if row is not None else None
-        if hook is None:  # removed since the claim, with its deliveries
-            db.session.rollback()
-            continue
-        outcome = attempt(row, hook, now)
-        try:
-            db.session.commit()
-        except StaleDataError:  # removed while it was being sent: nothing left to record
-            db.session.rollback()
-            continue
-        counts[outcome] += 1
-    return counts
+
+    def send(row: WebhookDelivery) -> str | None:
+        hook = db.session.get(Webhook, row.webhook_id)
+        return None if hook is None else attempt(row, hook, now)  # None: removed since
+
+    done = work_through(
+        WebhookDelivery,
+        due,
+        (*PENDING, WebhookDelivery.next_attempt_at <= now),
+        send,
+        budget_seconds,
+        next_attempt_at=now + LEASE,
+        attempts=WebhookDelivery.attempts + 1,
+        last_attempt_at=now,
+    )
+    return {"delivered": 0, "failed": 0, "gave_up": 0, **done}
 
 
 def relay_line(counts: dict) -> str:

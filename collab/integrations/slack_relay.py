@@ -4,19 +4,17 @@ still failing after a day gives up and the directors get a notice in collab."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from collab.integrations import addresses, transport
 from collab.integrations.deliveries import GIVE_UP_AFTER, LEASE, TIMEOUT_SECONDS, pause_after
 from collab.models import Notification, Organization
 from collab.models.integrations import SlackChannel, SlackMessage
 from collab.notifications.inbox import directors
-from collab.platform.claims import claim
+from collab.platform.claims import work_through
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 
@@ -25,7 +23,6 @@ PENDING = (SlackMessage.sent_at.is_(None), SlackMessage.failed_at.is_(None))
 
 def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float = 30.0) -> dict:
     now = now or utcnow()
-    started = time.monotonic()
     due = list(
         db.session.scalars(
             select(SlackMessage.id)
@@ -34,33 +31,21 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
             .limit(limit)
         )
     )
-    counts = {"sent": 0, "failed": 0, "gave_up": 0}
-    for row_id in due:
-        if time.monotonic() - started > budget_seconds:
-            break
-        won = claim(
-            SlackMessage,
-            row_id,
-            *PENDING,
-            SlackMessage.next_attempt_at <= now,
-            next_attempt_at=now + LEASE,
-            attempts=SlackMessage.attempts + 1,
-        )
-        if not won:
-            continue
-        row = db.session.get(SlackMessage, row_id, populate_existing=True)
-        channel = db.session.get(SlackChannel, row.channel_id) if row is not None else None
-        if channel is None:
-            db.session.rollback()
-            continue
-        outcome = _post(row, channel, now)
-        try:
-            db.session.commit()
-        except StaleDataError:  # the channel was removed meanwhile
-            db.session.rollback()
-            continue
-        counts[outcome] += 1
-    return counts
+
+    def send(row: SlackMessage) -> str | None:
+        channel = db.session.get(SlackChannel, row.channel_id)
+        return None if channel is None else _post(row, channel, now)  # None: removed since
+
+    done = work_through(
+        SlackMessage,
+        due,
+        (*PENDING, SlackMessage.next_attempt_at <= now),
+        send,
+        budget_seconds,
+        next_attempt_at=now + LEASE,
+        attempts=SlackMessage.attempts + 1,
+    )
+    return {"sent": 0, "failed": 0, "gave_up": 0, **done}
 
 
 def relay_line(counts: dict) -> str:

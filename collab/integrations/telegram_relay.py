@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from collab.integrations import addresses, transport
 from collab.integrations.deliveries import GIVE_UP_AFTER, LEASE, TIMEOUT_SECONDS, pause_after
 from collab.models.telegram import TelegramMessage
 from collab.notifications.telegram_outbox import PENDING, enabled
-from collab.platform.claims import claim
+from collab.platform.claims import work_through
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
 
@@ -36,7 +34,6 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
     counts = {"sent": 0, "failed": 0, "gave_up": 0}
     if not enabled():
         return counts
-    started = time.monotonic()
     due = list(
         db.session.scalars(
             select(TelegramMessage.id)
@@ -45,31 +42,16 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
             .limit(limit)
         )
     )
-    for row_id in due:
-        if time.monotonic() - started > budget_seconds:
-            break
-        won = claim(
-            TelegramMessage,
-            row_id,
-            *PENDING,
-            TelegramMessage.next_attempt_at <= now,
-            next_attempt_at=now + LEASE,
-            attempts=TelegramMessage.attempts + 1,
-        )
-        if not won:
-            continue
-        row = db.session.get(TelegramMessage, row_id, populate_existing=True)
-        if row is None:  # unlinked meanwhile: its waiting messages went with the link
-            db.session.rollback()
-            continue
-        outcome = _send(row, now)
-        try:
-            db.session.commit()
-        except StaleDataError:  # unlinked while it was being sent: nothing left to record
-            db.session.rollback()
-            continue
-        counts[outcome] += 1
-    return counts
+    done = work_through(
+        TelegramMessage,
+        due,
+        (*PENDING, TelegramMessage.next_attempt_at <= now),
+        lambda row: _send(row, now),  # an unlinked chat took its rows: work_through skips them
+        budget_seconds,
+        next_attempt_at=now + LEASE,
+        attempts=TelegramMessage.attempts + 1,
+    )
+    return {**counts, **done}
 
 
 def relay_line(counts: dict) -> str:

@@ -24,7 +24,7 @@ from collab.platform.links import link
 
 # Which notification kinds each preference lets through; alerts go by their level.
 ASSIGNMENT_KINDS = frozenset({"task_assigned"})
-MENTION_KINDS = frozenset({"mentioned"})  # @mentions, once comments have them
+MENTION_KINDS = frozenset({"mentioned"})  # @mentions in comments (collab.work.conversation)
 ALERT_KIND = "alert"
 ALERT_LEVELS = "0123"  # 0: due soon; 1 to 3: overdue levels (and triage waiting, level 1)
 PENDING = (TelegramMessage.sent_at.is_(None), TelegramMessage.failed_at.is_(None))

@@ -5,7 +5,10 @@ A worker that dies holding a row only delays it: once the lease ends, the row is
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 
 from collab.platform.extensions import db
 
@@ -23,3 +26,31 @@ def claim(model, row_id: int, *free, **values) -> bool:
     ).rowcount
     db.session.commit()
     return claimed == 1
+
+
+def work_through(model, due: list[int], free: tuple, send, budget_seconds: float, **values) -> dict:
+    """The outbox relays' loop (webhook deliveries, Slack and Telegram messages): claims each
+    due row in turn, setting ``values`` (its lease, the attempt counted) where ``free``
+    still holds, hands it to ``send``, and commits what ``send`` recorded on it. ``send``
+    answers an outcome to count, or None when what the row belonged to is gone (a removed
+    webhook or channel, an unlinked chat): nothing is recorded then. Stops taking rows after
+    ``budget_seconds``, so one slow receiver cannot hold the job past its next tick."""
+    counts: dict[str, int] = {}
+    started = time.monotonic()
+    for row_id in due:
+        if time.monotonic() - started > budget_seconds:
+            break
+        if not claim(model, row_id, *free, **values):
+            continue
+        row = db.session.get(model, row_id, populate_existing=True)
+        outcome = send(row) if row is not None else None
+        if outcome is None:
+            db.session.rollback()
+            continue
+        try:
+            db.session.commit()
+        except StaleDataError:  # removed while it was being sent: nothing left to record
+            db.session.rollback()
+            continue
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts

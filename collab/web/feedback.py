@@ -35,6 +35,8 @@ FIELD_LABELS = {
     "items": _l("Tasks"),
     "id": _l("Task"),
     "body": _l("Comment"),
+    "question": _l("Question"),
+    "decision": _l("Decision"),
     "title": _l("Title"),
     "description": _l("Description"),
     "urls": _l("Affected URLs"),

@@ -27,6 +27,7 @@ from collab.models.accounts import ROLE_LABELS, TEAM_LABELS, UNROUTED
 from collab.models.work import PRIORITY_LABELS, RESOLUTION_LABELS, STATUS_LABELS
 from collab.platform import numbers
 from collab.platform.i18n import DEFAULT_LANGUAGE, current_language
+from collab.web import avatars
 from collab.work.routing import CATEGORIES
 
 MISSING = NO_VALUE
@@ -246,6 +247,8 @@ FILTERS = {
     "resolution_label": resolution_label,
     "role_label": role_label,
     "verdict_label": verdict_label,
+    "initials": avatars.initials,
+    "hue": avatars.hue,
 }
 
 

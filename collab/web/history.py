@@ -48,11 +48,28 @@ def _what(event: Event, names: dict[str, str], zone: ZoneInfo | None) -> str:
             return gettext("filed it; no rule recognised it, so both directors triage it")
         return gettext("filed it for %(team)s", team=filters.team_label(event.new))
     if event.kind == "commented":
+        internal = event.new == "internal"
+        if event.field in ("ticked", "unticked"):
+            return _ticked(event.field, event.old, internal)
+        if event.field in ("edited", "deleted"):
+            said = " ".join((event.old or "").split())
+            said = said if len(said) <= 300 else said[:299] + "…"
+            if event.field == "edited":
+                if internal:
+                    return gettext("edited an internal comment (it said “%(text)s”)", text=said)
+                return gettext("edited a comment (it said “%(text)s”)", text=said)
+            if internal:
+                return gettext("deleted an internal comment (it said “%(text)s”)", text=said)
+            return gettext("deleted a comment (it said “%(text)s”)", text=said)
         return (
             gettext("wrote an internal comment")
             if event.new == "internal"
             else gettext("commented")
         )
+    if event.kind == "checklist":
+        if event.field == "ticked":
+            return gettext("ticked “%(item)s” in the description", item=event.old)
+        return gettext("unticked “%(item)s” in the description", item=event.old)
     if event.kind == "audit":
         return event.new or gettext(
             "an audit checked it"
@@ -70,6 +87,16 @@ def _what(event: Event, names: dict[str, str], zone: ZoneInfo | None) -> str:
             date=_value("due_date", event.new, {}, zone),
         )
     return _change(event.field or "", event.old, event.new, names, zone)
+
+
+def _ticked(field: str, item: str | None, internal: bool) -> str:
+    if field == "ticked":
+        if internal:
+            return gettext("ticked “%(item)s” in an internal comment", item=item)
+        return gettext("ticked “%(item)s” in a comment", item=item)
+    if internal:
+        return gettext("unticked “%(item)s” in an internal comment", item=item)
+    return gettext("unticked “%(item)s” in a comment", item=item)
 
 
 def _change(field: str, old, new, names: dict[str, str], zone: ZoneInfo | None) -> str:

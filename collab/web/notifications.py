@@ -6,6 +6,7 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from collab.http.access import access
+from collab.notifications import groups
 from collab.notifications import inbox as notify
 from collab.platform.extensions import db
 
@@ -18,7 +19,7 @@ def index(org: str):
     return render_template(
         "notifications/index.html",
         org=g.org,
-        items=notify.notifications_of(current_user, g.org),
+        groups=groups.grouped(current_user, g.org),
     )
 
 

@@ -42,6 +42,8 @@ class Header:
 # (label, endpoint, the right that shows the link, other blueprints whose pages it covers)
 _ORG_LINKS = (
     (_l("Board"), "board.board", "board.view", ("board", "tasks", "recommendations")),
+    (_l("My tasks"), "lists.my_tasks", "task.move", ()),
+    (_l("Archive"), "lists.archive", "board.view", ()),
     (_l("File a recommendation"), "recommendations.new", "recommendation.file", ()),
     (_l("Site audits"), "audits.index", "audit.import", ("audits",)),
     (_l("KPIs"), "kpis.dashboard", "kpi.view", ("kpis",)),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
@@ -13,17 +12,20 @@ from collab.accounts.people import members_of
 from collab.accounts.roles import role_may
 from collab.http.access import access
 from collab.models.work import STATUS_LABELS
+from collab.notifications.groups import read_task
+from collab.platform import checklists
 from collab.platform.clock import local_today
 from collab.platform.errors import Conflict, DomainError
 from collab.platform.extensions import db
-from collab.web.board import board_counts_for, card_kit
+from collab.web.card_answers import card_answer
 from collab.web.feedback import refuse
 from collab.web.history import history_lines
 from collab.web.kpis.impact_panel import task_impact_panel
 from collab.web.notes import note_for_task_page
 from collab.web.page import is_htmx
 from collab.web.task_forms import asks_past_due, changes_from, task_form, version_of
-from collab.work import recommendations, tasks
+from collab.web.task_triage import triage_panel
+from collab.work import conversation, recommendations, tasks, triage
 from collab.work.board import card_for
 
 bp = Blueprint("tasks", __name__, url_prefix="/orgs/<org>/tasks")
@@ -60,11 +62,21 @@ def _rights(task) -> tuple[bool, bool]:
     return may_triage, may_triage or (role_may(role, "task.move") and role == task.team)
 
 
-def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str = ""):
+def _page(
+    task,
+    form=None,
+    status: int = 200,
+    refusal: str = "",
+    past_due: str = "",
+    draft: str = "",
+    preview_html: str = "",
+):
     """The task's page. After a refused save: the form as it was typed, its problems beside
-    the fields and the refusal at the form, not a screen above it."""
+    the fields and the refusal at the form, not a screen above it. ``draft`` is a comment
+    being written (shown again with its ``preview_html``)."""
     page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
     may_triage, may_work = _rights(task)
+    comments = tasks.comments_for(task, g.membership)
     return (
         render_template(
             "tasks/show.html",
@@ -77,15 +89,30 @@ def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str =
             urls_page=page,
             note=note_for_task_page(task, g.membership),
             panel=task_impact_panel(task),
-            comments=tasks.comments_for(task, g.membership),
+            comments=comments,
+            comment_html={
+                c.id: _with_boxes(
+                    render_markdown(c.body),
+                    f"tick-comment-{c.id}",
+                    may_work or c.author_id == g.membership.user_id,
+                )
+                for c in comments
+            },
+            me=g.membership.user_id,
+            draft=draft,
+            draft_internal=request.form.get("internal") == "1",
+            preview_html=preview_html,
             history=history_lines(tasks.history(task, g.membership), ZoneInfo(g.org.timezone)),
             may_triage=may_triage,
             may_work=may_work,
+            triage=triage_panel(task, may_triage, request.args.get("duplicate_q", "")),
             may_comment_internal=role_may(g.membership.role, "comment.internal"),
             form=form or task_form(task, _assignees(task)),
             refusal=refusal,
             past_due=past_due,
-            description_html=render_markdown(task.recommendation.description),
+            description_html=_with_boxes(
+                render_markdown(task.recommendation.description), "tick-description", may_work
+            ),
         ),
         status,
     )
@@ -94,7 +121,15 @@ def _page(task, form=None, status: int = 200, refusal: str = "", past_due: str =
 @bp.route("/<int:task_id>")
 @access("board.view")
 def show(org: str, task_id: int):
-    return _page(tasks.task_in(g.org, task_id))
+    task = tasks.task_in(g.org, task_id)
+    if read_task(g.membership.user, g.org, task.id):
+        db.session.commit()  # opening the task reads what was said about it
+    return _page(task)
+
+
+def _with_boxes(html: str, form: str, may_tick: bool) -> str:
+    """Checklist boxes become buttons for those who may tick them (each posts ``form``)."""
+    return checklists.tickable(html, form) if may_tick else html
 
 
 def render_markdown(text: str) -> str:
@@ -118,7 +153,7 @@ def move(org: str, task_id: int):
         message = refuse(exc)
         if not is_htmx():
             return redirect(request.referrer or url_for("board.board", org=org))
-        return _card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
+        return card_answer(db.session.get(type(task), task.id), today, exc.status, refused=message)
     db.session.commit()
     if set(changes) == {"assignee"}:  # the board's "assign to me" key
         who = task.assignee.display_name if task.assignee else gettext("nobody")
@@ -128,25 +163,9 @@ def move(org: str, task_id: int):
             "“%(title)s” is now in %(status)s.", title=task.title, status=STATUS_LABELS[task.status]
         )
     if is_htmx():
-        return _card_answer(task, today, 200, moved=moved)
+        return card_answer(task, today, 200, moved=moved)
     flash(moved)
     return redirect(request.referrer or url_for("board.board", org=org))
-
-
-def _card_answer(task, today, status: int, **said):
-    response = make_response(
-        render_template(
-            "partials/card.html",
-            org=g.org,
-            card=card_for(task, today),
-            kit=card_kit(g.org, g.membership),
-            counts=board_counts_for(g.org, today, request.headers.get("HX-Current-URL")),
-        ),
-        status,
-    )
-    events = {f"collab:{kind}": {"message": text} for kind, text in said.items()}
-    response.headers["HX-Trigger"] = json.dumps(events)
-    return response
 
 
 @bp.route("/<int:task_id>/update", methods=["POST"])
@@ -204,32 +223,80 @@ def comment(org: str, task_id: int):
     return redirect(url_for("tasks.show", org=org, task_id=task_id) + "#comments")
 
 
+@bp.route("/<int:task_id>/comments/preview", methods=["POST"])
+@access("comment.create")
+def preview_comment(org: str, task_id: int):
+    """The draft as it will read, through the same sanitised Markdown; htmx takes the preview
+    alone, a plain post the page with the draft still in its box."""
+    task = tasks.task_in(g.org, task_id)
+    draft = request.form.get("body", "")[:20_000]
+    html = render_markdown(draft)
+    if is_htmx():
+        return render_template("tasks/_comment_preview.html", preview_html=html)
+    return _page(task, draft=draft, preview_html=html)
+
+
+@bp.route("/<int:task_id>/comments/<int:comment_id>/edit", methods=["POST"])
+@access("comment.create")
+def edit_comment(org: str, task_id: int, comment_id: int):
+    task = tasks.task_in(g.org, task_id)
+    try:
+        comment = conversation.comment_on(task, comment_id)
+        conversation.edit_comment(g.membership, task, comment, request.form.get("body", ""))
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        db.session.commit()
+        flash("Your comment is changed; the history keeps what it said.")
+    return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="comments"), 303)
+
+
+@bp.route("/<int:task_id>/comments/<int:comment_id>/delete", methods=["POST"])
+@access("comment.create")
+def delete_comment(org: str, task_id: int, comment_id: int):
+    task = tasks.task_in(g.org, task_id)
+    try:
+        comment = conversation.comment_on(task, comment_id)
+        conversation.delete_comment(g.membership, task, comment)
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        db.session.commit()
+        flash("Your comment is deleted; the history keeps what it said.")
+    return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="comments"), 303)
+
+
+@bp.route("/<int:task_id>/tick", methods=["POST"])
+@access("comment.create")
+def tick(org: str, task_id: int):
+    """A box of a checklist, in the description or a comment, ticked or unticked."""
+    task = tasks.task_in(g.org, task_id)
+    anchor = "description"
+    try:
+        comment = None
+        if request.form.get("comment", "").isdigit():
+            comment = conversation.comment_on(task, int(request.form["comment"]))
+            anchor = f"comment-{comment.id}"
+        conversation.tick_item(g.membership, task, request.form.get("item", ""), comment)
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        db.session.commit()
+    return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor=anchor), 303)
+
+
 @bp.route("/bulk", methods=["POST"])
 @access("task.triage")
 def bulk(org: str):
-    """Several triage cards at once: the same function as the API's PATCH of /tasks."""
-    ids = request.form.getlist("task")
-    action = request.form.get("action", "")
-    items = []
-    for raw in ids:
+    """Several selected cards at once: the same function as the API's PATCH of /tasks."""
+    picks = []
+    for raw in request.form.getlist("task"):
         task_id, _, version = raw.partition(":")
-        if not task_id.isdigit() or not version.isdigit():
-            continue
-        item = {"id": int(task_id), "version": int(version)}
-        if action == "accept":
-            item["status"] = "todo"
-            if request.form.get("team"):
-                item["team"] = request.form["team"]
-        elif action == "reject":
-            item.update(
-                status="rejected", resolution="wont_do", reason=request.form.get("reason", "")
-            )
-        elif action == "ask":
-            item["waiting_on_agency"] = True
-        elif action == "team" and request.form.get("team"):
-            item["team"] = request.form["team"]
-        items.append(item)
+        if task_id.isdigit() and version.isdigit():
+            picks.append((int(task_id), int(version)))
+    items = []
     try:
+        items = triage.bulk_items(request.form.get("action", ""), picks, request.form)
         changed = tasks.update_many(g.membership, g.org, items)
     except DomainError as exc:
         known = tasks.titles_of(g.org, [item["id"] for item in items])

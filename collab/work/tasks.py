@@ -21,7 +21,7 @@ from collab.platform.errors import Conflict, NotFound, PermissionDenied, Validat
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
-from collab.work import board_counts, events, routing
+from collab.work import board_counts, conversation, events, routing
 from collab.work.deadlines import is_past_due
 from collab.work.recommendations import PRIORITY_RANK, status_of
 from collab.work.task_changes import STALE, wanted_changes
@@ -56,26 +56,34 @@ class Change:
 
 
 def update_task(
-    actor: Membership, task: Task, changes: dict, version: int | None, prefix: str = ""
+    actor: Membership,
+    task: Task,
+    changes: dict,
+    version: int | None,
+    prefix: str = "",
+    question: str | None = None,
 ) -> list[Change]:
     """Applies a PATCH-like set of changes for `actor`, or raises without changing anything.
 
     `version` must be the task's current version (optimistic concurrency); a stale one
     raises Conflict carrying the task as it is now. The change is written inside a
-    savepoint: a refusal undoes it alone, and the caller's other work stays."""
+    savepoint: a refusal undoes it alone, and the caller's other work stays. ``question``
+    (see ask_the_agency) is what the agency is asked when the task starts waiting on it."""
     wanted = wanted_changes(actor, task, changes, version, prefix)
     if not wanted:
         return []
     try:
         with savepoint():
-            return _apply(actor, task, task.recommendation.organization, wanted)
+            return _apply(actor, task, task.recommendation.organization, wanted, question)
     except StaleDataError as exc:
         # Someone else's change won the race since the task was read. The savepoint's
         # rollback expired the task, so reading it again gives the winner's version.
         raise Conflict(str(STALE), current=db.session.get(Task, task.id)) from exc
 
 
-def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> list[Change]:
+def _apply(
+    actor: Membership, task: Task, org: Organization, wanted: dict, question: str | None
+) -> list[Change]:
     changes: list[Change] = []
     old_status, old_team = task.status, task.team
     now = utcnow()
@@ -166,7 +174,7 @@ def _apply(actor: Membership, task: Task, org: Organization, wanted: dict) -> li
             recommendation=task.recommendation,
             skip=actor.user,
         )
-    _tell_the_agency(actor, task, org, changes)
+    _tell_the_agency(actor, task, org, changes, question)
     return changes
 
 
@@ -178,7 +186,9 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def _tell_the_agency(actor: Membership, task: Task, org: Organization, changes) -> None:
+def _tell_the_agency(
+    actor: Membership, task: Task, org: Organization, changes, question: str | None
+) -> None:
     fields = {c.field: c for c in changes}
     recommendation = task.recommendation
     if "status" in fields and task.status == "rejected":
@@ -206,18 +216,7 @@ def _tell_the_agency(actor: Membership, task: Task, org: Organization, changes) 
             skip=actor.user,
         )
     if fields.get("waiting_on_agency") and task.waiting_on_agency:
-        notify(
-            agency_contacts(recommendation),
-            org,
-            "needs_information",
-            lambda: gettext(
-                "More information is needed on “%(title)s”: please comment on the task.",
-                title=task.title,
-            ),
-            task=task,
-            recommendation=recommendation,
-            skip=actor.user,
-        )
+        _ask(actor, task, org, question)
     if "status" in fields and task.status == "done" and status_of(recommendation) == "done":
         notify(
             agency_contacts(recommendation),
@@ -228,6 +227,72 @@ def _tell_the_agency(actor: Membership, task: Task, org: Organization, changes) 
             recommendation=recommendation,
             skip=actor.user,
         )
+
+
+def _ask(actor: Membership, task: Task, org: Organization, question: str | None) -> None:
+    def text() -> str:
+        if question:
+            # One line: the notification's start becomes an e-mail subject.
+            return gettext(
+                "%(who)s asks about “%(title)s”: %(question)s (answer with a comment on the task)",
+                who=actor.user.display_name,
+                title=task.title,
+                question=" ".join(question.split()),
+            )
+        return gettext(
+            "More information is needed on “%(title)s”: please comment on the task.",
+            title=task.title,
+        )
+
+    notify(
+        agency_contacts(task.recommendation),
+        org,
+        "needs_information",
+        text,
+        task=task,
+        recommendation=task.recommendation,
+        skip=actor.user,
+    )
+
+
+def ask_the_agency(
+    actor: Membership, task: Task, question, version: int | None, prefix: str = ""
+) -> Comment:
+    """A director's question to the agency: the task waits on its answer, the question is a
+    comment the agency reads (and answers beside), and the agency is told in-app and by
+    e-mail. Asking again while the task already waits tells the agency again."""
+    if not isinstance(question, str) or not question.strip():
+        raise ValidationFailed(
+            "the agency was not asked", {prefix + "question": "write the question to ask"}
+        )
+    if len(question) > 5000:
+        raise ValidationFailed(
+            "the agency was not asked", {prefix + "question": "shorten it to 5,000 characters"}
+        )
+    question = question.strip()
+    changed = update_task(actor, task, {"waiting_on_agency": True}, version, prefix, question)
+    if not changed:
+        _ask(actor, task, task.recommendation.organization, question)
+    return add_comment(actor, task, question)
+
+
+def change_task(
+    actor: Membership, task: Task, changes: dict, version: int | None, prefix: str = ""
+) -> None:
+    """A change as the API and bulk triage send it: fields to update (update_task), or a
+    question for the agency (ask_the_agency), which goes alone."""
+    if "question" not in changes:
+        update_task(actor, task, changes, version, prefix)
+        return
+    if (
+        not changes.keys() <= {"question", "waiting_on_agency"}
+        or changes.get("waiting_on_agency", True) is not True
+    ):
+        raise ValidationFailed(
+            "the task was not changed",
+            {prefix + "question": "ask the agency on its own (waiting_on_agency: true at most)"},
+        )
+    ask_the_agency(actor, task, changes["question"], version, prefix)
 
 
 def update_many(actor: Membership, org: Organization, items: list) -> list[Task]:
@@ -249,7 +314,7 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
             try:
                 task = task_in(org, item["id"])
                 changes = {k: v for k, v in item.items() if k not in ("id", "version")}
-                update_task(actor, task, changes, item.get("version"), prefix=prefix)
+                change_task(actor, task, changes, item.get("version"), prefix)
                 done.append(task)
             except (ValidationFailed, NotFound) as exc:
                 errors.update(exc.fields or {prefix + "id": exc.message})
@@ -263,12 +328,13 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
 
 
 def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
+    """A comment on the task; the people it @mentions are told (collab.work.conversation)."""
     org = task.recommendation.organization
     errors = {}
-    if not isinstance(body, str) or not body.strip():
-        errors["body"] = "write something first: the comment is empty"
-    elif len(body) > 20_000:
-        errors["body"] = "shorten it to at most 20,000 characters"
+    try:
+        text = conversation.checked_body(body)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
     if not isinstance(internal, bool):
         errors["internal"] = "answer true or false"
     if errors:
@@ -280,12 +346,13 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
         task_id=task.id,
         author_id=actor.user_id,
         author=actor.user,
-        body=body.strip(),
+        body=text,
         internal=internal,
     )
     db.session.add(comment)
     db.session.flush()
     Event.on_task(task, actor.user_id, "commented", new="internal" if internal else "public")
+    conversation.tell_mentioned(actor, task, comment)
     if actor.role == "agency":
         if task.waiting_on_agency:
             # The agency answered: the task no longer waits, and its alerts resume; the mark
@@ -310,7 +377,11 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
 
 
 def comments_for(task: Task, viewer: Membership) -> list[Comment]:
-    query = select(Comment).where(Comment.task_id == task.id).order_by(Comment.id)
+    query = (
+        select(Comment)
+        .where(Comment.task_id == task.id, Comment.deleted_at.is_(None))
+        .order_by(Comment.id)
+    )
     if viewer.role == "agency":
         query = query.where(Comment.internal.is_(False))
     return list(db.session.scalars(query.options(selectinload(Comment.author))))  # with names

@@ -57,7 +57,7 @@ def test_keyboard_only_triage_of_three_cards(live_server, page):
     # "/" is the search; the triage buttons follow it.
     keys.press("/")
     expect(page.get_by_label("Text")).to_be_focused()
-    accept = page.get_by_role("button", name="Accept")
+    accept = page.get_by_role("button", name="Accept", exact=True)
     for _ in range(5):
         keys.press("Tab")
         if accept.evaluate("button => button === document.activeElement"):
@@ -81,7 +81,7 @@ def test_keyboard_only_triage_of_three_cards(live_server, page):
     ):
         keys.press("a")
     assert moved.value.status == 200
-    expect(page.locator(f"#card-{ids[0]} .assignee")).to_have_text("cio")
+    expect(page.locator(f"#card-{ids[0]} .assignee .name")).to_have_text("cio")
     expect(page.locator("#board-message")).to_have_text(f"“{TITLES[0]}” is assigned to cio.")
     _focused_card(page, ids[0])
     keys.press("Enter")

@@ -82,7 +82,7 @@ def test_a_refusal_replaces_the_message_before_it(live_server, page):
     # A change the page reloads for first (accepting the selected triage cards): its green
     # message is on the page.
     page.locator(f"#card-{first} input.pick").check()
-    page.get_by_role("button", name="Accept").click()
+    page.get_by_role("button", name="Accept", exact=True).click()
     expect(page.locator("main .flash").first).to_contain_text("1 task(s) updated")
 
     # Someone else changes the other card meanwhile, and this page misses the news (as when

@@ -17,6 +17,7 @@ from tests.support.factories import (
     make_org,
     make_recommendation,
     make_user,
+    membership,
 )
 
 
@@ -113,3 +114,26 @@ def test_taking_a_task_oneself_tells_nobody(client):
     )
     kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == p["cio"].id))
     assert "task_assigned" not in list(kinds)
+
+
+def test_notifications_come_grouped_by_task_and_opening_the_task_reads_them(client):
+    from collab.work.tasks import add_comment
+
+    org, p = _world()
+    images = make_recommendation(org, p["agency"], title="Compress images").tasks[0]
+    make_recommendation(org, p["agency"], title="Fix broken links")
+    add_comment(membership(p["agency"], org), images, "Any news?")
+    db.session.commit()
+    login(client, p["cio"].email)
+    html = client.get("/orgs/acme/notifications/").text
+    sections = re.findall(r'<section class="notification-group" aria-label="([^"]+)">', html)
+    assert sections == ["Compress images", "Fix broken links"]  # the latest news first
+    images_group = html.split('aria-label="Compress images"', 1)[1].split("</section>", 1)[0]
+    assert ">2 new<" in images_group and images_group.count("<li") == 2
+    client.get(f"/orgs/acme/tasks/{images.id}")
+    html = client.get("/orgs/acme/notifications/").text
+    assert re.findall(r'<section class="notification-group" aria-label="([^"]+)">', html) == [
+        "Fix broken links",  # unread groups first
+        "Compress images",
+    ]
+    assert _unread(client) == 1

@@ -22,6 +22,8 @@ def _world():
 def _history(html: str) -> list[str]:
     section = html.split('id="history-h"', 1)[1].split("</section>", 1)[0]
     lines = re.findall(r"<li[^>]*><time>[^<]*</time>(.*?)</li>", section, re.S)
+    # Each line starts with its person's initials avatar, which readers skip (aria-hidden).
+    lines = [re.sub(r'<span class="avatar[^>]*>[^<]*</span>', "", line) for line in lines]
     return [" ".join(unescape(line).split()) for line in lines]
 
 
@@ -86,3 +88,20 @@ def test_the_agency_reads_why_and_never_learns_of_internal_comments(client):
     assert "Irina CIO wrote an internal comment" in _history(
         director.get(f"/orgs/acme/tasks/{task.id}").text
     )
+
+
+def test_cards_history_and_comments_show_people_by_name_with_initials(client):
+    org, p = _world()
+    cio = membership(p["cio"], org)
+    task = make_recommendation(org, p["agency"], title="Compress images").tasks[0]
+    update_task(cio, task, {"status": "todo", "assignee": p["it"].email}, task.version)
+    add_comment(cio, task, "Start with the product pages.")
+    db.session.commit()
+    login(client, p["cio"].email)
+    card = client.get("/orgs/acme/board").text.split(f'id="card-{task.id}"', 1)[1]
+    avatar = r'class="avatar hue-\d" aria-hidden="true">DD</span> <span class="name">Dana Developer'
+    assert re.search(avatar, card)
+    page = client.get(f"/orgs/acme/tasks/{task.id}").text
+    comments = page.split('id="comments-h"', 1)[1].split("</section>", 1)[0]
+    assert ">IC</span> Irina CIO" in comments
+    assert ">IC</span> Irina CIO moved it" in page.split('id="history-h"', 1)[1]

@@ -397,3 +397,29 @@ def test_a_re_teamed_task_keeps_only_an_assignee_who_works_the_new_team(client):
     assert refused.json["error"]["fields"]["assignee"].startswith("choose someone from IT")
     moved = _patch(client, p["cio"], task.id, version=2, team="marketing")
     assert (moved.json["team"], moved.json["assignee"]) == ("marketing", None)
+
+
+def test_the_api_asks_the_agency_a_question_that_reaches_it(client):
+    org, p, task = _world()
+    mixed = _patch(client, p["cio"], task.id, version=1, question="Which URLs?", priority="high")
+    assert mixed.status_code == 422 and "question" in mixed.json["error"]["fields"]
+    staff = _patch(client, p["it"], task.id, version=1, question="Which URLs?")
+    assert staff.status_code == 403
+    asked = _patch(client, p["cio"], task.id, version=1, question="Which URLs matter most?")
+    assert asked.status_code == 200 and asked.json["waiting_on_agency"] is True
+    told = db.session.scalar(
+        select(Notification.text).where(
+            Notification.user_id == p["agency"].id, Notification.kind == "needs_information"
+        )
+    )
+    assert "Which URLs matter most?" in told
+    comments = client.get(
+        f"/api/v1/orgs/acme/tasks/{task.id}/comments", headers=bearer(p["agency"])
+    ).json["items"]
+    assert [c["body"] for c in comments] == ["Which URLs matter most?"]
+    bulk = client.patch(
+        "/api/v1/orgs/acme/tasks",
+        json={"items": [{"id": task.id, "version": asked.json["version"], "question": " "}]},
+        headers=bearer(p["cio"]),
+    )
+    assert bulk.status_code == 422 and "items[0].question" in bulk.json["error"]["fields"]

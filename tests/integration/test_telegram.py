@@ -19,7 +19,7 @@ from collab.models.telegram import TelegramLink, TelegramMessage
 from collab.notifications import telegram
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
-from collab.work.tasks import update_task
+from collab.work.tasks import add_comment, update_task
 from tests.support.factories import (
     bearer,
     form_post,
@@ -429,3 +429,24 @@ def test_a_change_made_while_redis_is_away_still_reaches_the_chat(app, acme, bot
     assert db.session.scalar(select(func.count()).where(TelegramMessage.sent_at.is_(None))) == 1
     telegram_relay.relay()  # once the job runs again
     assert bot_api.sent(501)[-1].startswith(f"{people['cio'].display_name} assigned")
+
+
+def test_a_mention_reaches_the_chat_of_someone_who_wants_mentions(app, acme, bot_api):
+    org, people = acme
+    link_chat(app, people["it"], 501)
+    link_chat(app, people["agency"], 502)
+    task = assign(org, people["cio"], people["it"])
+    telegram_relay.relay()  # the assignment
+    before = {chat: len(bot_api.sent(chat)) for chat in (501, 502)}
+    cio = membership(people["cio"], org)
+    it_handle, agency_handle = people["it"].name, people["agency"].name
+    add_comment(cio, task, f"@{it_handle} and @{agency_handle}: internal only", internal=True)
+    db.session.commit()
+    telegram_relay.relay()
+    said = bot_api.sent(501)[before[501] :]
+    assert len(said) == 1 and "mentioned you" in said[0] and "internal only" in said[0]
+    assert bot_api.sent(502)[before[502] :] == []  # an internal comment never reaches the agency
+    add_comment(cio, task, f"@{agency_handle}, could you check the redirects?")
+    db.session.commit()
+    telegram_relay.relay()
+    assert len(bot_api.sent(502)[before[502] :]) == 1  # a comment the agency reads does

@@ -79,7 +79,9 @@ def retry_telegram(message_id: int):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash(f"Telegram message #{message_id} goes out with the next relay run.")
+            flash(
+                gettext("Telegram message #%(id)s goes out with the next relay run.", id=message_id)
+            )
     return redirect(url_for("admin.index"), code=303)
 
 

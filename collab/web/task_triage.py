@@ -5,6 +5,7 @@ itself is collab.work.triage's."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from collab.http.access import access
 from collab.models.accounts import TEAM_LABELS
@@ -19,10 +20,10 @@ from collab.work import tasks, triage
 bp = Blueprint("triage", __name__, url_prefix="/orgs/<org>/tasks")
 
 DONE = {
-    "accept": "“{title}” is accepted: it is in To do.",
-    "reject": "“{title}” is rejected; the agency reads why.",
-    "ask": "The agency is asked about “{title}”; the task waits on its answer.",
-    "duplicate": "“{title}” is marked as a duplicate.",
+    "accept": _l("“%(title)s” is accepted: it is in To do."),
+    "reject": _l("“%(title)s” is rejected; the agency reads why."),
+    "ask": _l("The agency is asked about “%(title)s”; the task waits on its answer."),
+    "duplicate": _l("“%(title)s” is marked as a duplicate."),
 }
 
 
@@ -67,7 +68,7 @@ def decide(org: str, task_id: int):
             return card_answer(tasks.task_in(g.org, task_id), today, exc.status, refused=message)
     else:
         db.session.commit()
-        done = DONE[decision].format(title=task.title)
+        done = DONE[decision] % {"title": task.title}
         if is_htmx():
             # A decided card leaves the triage lane; one still waiting there stays in it.
             today = local_today(g.org.timezone)

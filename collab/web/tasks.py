@@ -247,7 +247,7 @@ def edit_comment(org: str, task_id: int, comment_id: int):
         refuse(exc)
     else:
         db.session.commit()
-        flash("Your comment is changed; the history keeps what it said.")
+        flash(gettext("Your comment is changed; the history keeps what it said."))
     return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="comments"), 303)
 
 
@@ -262,7 +262,7 @@ def delete_comment(org: str, task_id: int, comment_id: int):
         refuse(exc)
     else:
         db.session.commit()
-        flash("Your comment is deleted; the history keeps what it said.")
+        flash(gettext("Your comment is deleted; the history keeps what it said."))
     return redirect(url_for("tasks.show", org=org, task_id=task_id, _anchor="comments"), 303)
 
 
@@ -304,5 +304,5 @@ def bulk(org: str):
         refuse(exc, titles=titles)
     else:
         db.session.commit()
-        flash(f"{len(changed)} task(s) updated.")
+        flash(gettext("%(count)s task(s) updated.", count=len(changed)))
     return redirect(request.referrer or url_for("board.board", org=org))

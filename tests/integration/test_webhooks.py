@@ -380,6 +380,9 @@ def test_the_settings_page_registers_and_shows_the_log_with_send_again(app, acme
     assert refused.status_code == 422 and "only http:// and https://" in refused.text
     added = form_post(client, page, page, {"url": receiver.url, "events": ["recommendation.filed"]})
     assert added.status_code == 200 and "whsec_" in added.text
+    title = added.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Slack" not in title  # the page's sections stay on the page
+    assert added.text.count('id="slack"') == 1
     hook = db.session.scalars(select(Webhook)).one()
     make_recommendation(org, agency)
     receiver.answers.extend([500])

@@ -94,3 +94,4 @@ _.forget_facts
 _.request_class
 # Read only by templates.
 _.undone_by  # models.site_audits.AuditImport: templates/audits/show.html
+_.done_recently  # work.overview.Standing: templates/home/index.html

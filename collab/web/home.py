@@ -8,6 +8,7 @@ from flask_login import current_user
 from collab.accounts.people import memberships_of
 from collab.http.access import access
 from collab.platform import health
+from collab.work import overview
 
 bp = Blueprint("home", __name__)
 
@@ -18,7 +19,7 @@ def index():
     memberships = memberships_of(current_user)
     if len(memberships) == 1:
         return redirect(url_for("board.board", org=memberships[0].organization.slug))
-    return render_template("home/index.html", memberships=memberships)
+    return render_template("home/index.html", standings=overview.standings(memberships))
 
 
 @bp.route("/healthz")

@@ -6,10 +6,13 @@ or uncertain move never reads as a result (docs/impact.md, "The four verdicts").
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from collab.kpis.metrics import format_change
 from collab.kpis.verdicts import DEFAULT_MATERIAL_PCT
 
-# API.md's four verdicts as people read them; an impact waiting for data has none yet.
+# API.md's four verdicts as people read them (translated where they are shown); an impact
+# waiting for data has none yet.
 VERDICT_LABELS = {
     "improved": "improved",
     "worsened": "worsened",
@@ -30,17 +33,22 @@ def impact_summary(impact: dict) -> str:
     (+4.0%, 95% interval -6.0% to +14.0%)"; no verdict yet -> "waiting for data"."""
     verdict = impact.get("verdict")
     if verdict is None:
-        return WAITING
-    label = VERDICT_LABELS.get(verdict, verdict.replace("_", " "))
+        return gettext(WAITING)
+    label = gettext(VERDICT_LABELS.get(verdict, verdict.replace("_", " ")))
     change = impact.get("change_pct")
     figure = format_change(change) if change is not None else None
     if clear(verdict):
         return f"{figure} ({label})" if figure else label
     interval = impact.get("ci95_pct")
     if verdict == "no_change":
-        detail = f"within ±{impact.get('material_pct', DEFAULT_MATERIAL_PCT):g}%"
+        pct = f"{impact.get('material_pct', DEFAULT_MATERIAL_PCT):g}"
+        detail = gettext("within ±%(pct)s%%", pct=pct)
     elif interval:
-        detail = f"95% interval {format_change(interval[0])} to {format_change(interval[1])}"
+        detail = gettext(
+            "95%% interval %(low)s to %(high)s",
+            low=format_change(interval[0]),
+            high=format_change(interval[1]),
+        )
     else:
         detail = ""
     said = ", ".join(part for part in (figure, detail) if part)

@@ -13,6 +13,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +21,7 @@ from collab.followup.policy import policy_of
 from collab.impacts.wording import impact_summary
 from collab.kpis.metrics import format_change, format_full, metric_label, unit_of
 from collab.models import Organization
-from collab.models.accounts import DIRECTOR_ROLES
+from collab.models.accounts import DIRECTOR_ROLES, TEAM_LABELS
 from collab.models.integrations import MonthlyReportMailing
 from collab.notifications import telegram_texts
 from collab.notifications.inbox import members_with_roles
@@ -28,6 +29,7 @@ from collab.notifications.outbox import queue_email
 from collab.notifications.telegram_outbox import queue_digest_notes
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 from collab.platform.links import link
 from collab.platform.transactions import savepoint
 from collab.reports.monthly import monthly_report
@@ -99,9 +101,13 @@ def _queue(org: Organization, month: Month, now: dt.datetime) -> None:
     readers = members_with_roles(org, (*DIRECTOR_ROLES, "agency"))
     if not readers:
         return
-    subject = f"collab: {org.name}, the report for {month.label}"
-    body = report_text(org, month, monthly_report(org, month, now))
-    for reader in readers:
+    report = monthly_report(org, month, now)
+    for reader in readers:  # each in their own language: the figures are the same
+        with speaking(reader.language):
+            subject = gettext(
+                "collab: %(org)s, the report for %(month)s", org=org.name, month=month.label
+            )
+            body = report_text(org, month, report)
         queue_email(reader.email, subject, body, org=org, user=reader)
     # The directors who linked Telegram and want digests there get a note with the link.
     url = link("reports.monthly", current_app.config["BASE_URL"], org=org.slug, month=month.label)
@@ -114,42 +120,52 @@ def _queue(org: Organization, month: Month, now: dt.datetime) -> None:
 
 def report_text(org: Organization, month: Month, report: dict) -> str:
     base = current_app.config["BASE_URL"].rstrip("/")
+    done = gettext("Tasks done: %(n)s", n=report["done"])
+    if report["median_days_to_done"] is not None:
+        days = f"{report['median_days_to_done']:g}"
+        done += " " + gettext("(median %(days)s days from filing)", days=days)
     lines = [
         f"{org.name}: {month.label} ({report['timezone']})",
         "",
-        f"Recommendations filed: {report['filed']}",
-        f"Tasks done: {report['done']}"
-        + (
-            f" (median {report['median_days_to_done']:g} days from filing)"
-            if report["median_days_to_done"] is not None
-            else ""
-        ),
-        f"Open and late at the end of the month: {report['overdue']}",
+        gettext("Recommendations filed: %(n)s", n=report["filed"]),
+        done,
+        gettext("Open and late at the end of the month: %(n)s", n=report["overdue"]),
     ]
-    for team, name in (("it", "IT"), ("marketing", "Marketing")):
+    for team in ("it", "marketing"):
         figures = report["by_team"][team]
         lines.append(
-            f"  {name}: {figures['filed']} filed, {figures['done']} done, "
-            f"{figures['overdue']} late at the end"
+            "  "
+            + gettext(
+                "%(team)s: %(filed)s filed, %(done)s done, %(late)s late at the end",
+                team=str(TEAM_LABELS[team]),
+                filed=figures["filed"],
+                done=figures["done"],
+                late=figures["overdue"],
+            )
         )
     if report["kpis"]:
-        lines += ["", "KPIs against the month before:"]
+        lines += ["", gettext("KPIs against the month before:")]
         for kpi in report["kpis"]:
             unit = unit_of(kpi["metric"])
             value = "—" if kpi["value"] is None else format_full(kpi["value"], unit)
             change = "" if kpi["change_pct"] is None else f" ({format_change(kpi['change_pct'])})"
-            label = metric_label(kpi["metric"])
+            label = str(metric_label(kpi["metric"]))
             lines.append(f"  {label[:1].upper()}{label[1:]}: {value}{change}")
     if report["impacts"]:
-        lines += ["", "Impacts measured this month:"]
+        lines += ["", gettext("Impacts measured this month:")]
         for impact in report["impacts"]:
-            lines.append(
-                f"  task #{impact['task_id']}, {metric_label(impact['metric'])}: "
-                f"{impact_summary(impact)}"
-            )
+            task = gettext("task #%(id)s", id=impact["task_id"])
+            lines.append(f"  {task}, {metric_label(impact['metric'])}: {impact_summary(impact)}")
+    query = f"?month={month.label}"
     lines += [
         "",
-        f"The full report, with charts: {base}/orgs/{org.slug}/reports/monthly?month={month.label}",
-        f"The month's tasks as CSV: {base}/orgs/{org.slug}/reports/monthly.csv?month={month.label}",
+        gettext(
+            "The full report, with charts: %(url)s",
+            url=f"{base}/orgs/{org.slug}/reports/monthly{query}",
+        ),
+        gettext(
+            "The month's tasks as CSV: %(url)s",
+            url=f"{base}/orgs/{org.slug}/reports/monthly.csv{query}",
+        ),
     ]
     return "\n".join(lines) + "\n"

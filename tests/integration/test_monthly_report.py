@@ -250,6 +250,7 @@ def test_the_report_is_mailed_once_on_the_first_working_day_from_seven(app, runn
     org, cio, agency, _ = march
     org.created_at = at("2025-01-01T00:00")
     org.alert_holidays = "2025-04-01"  # a local holiday: the first working day is the 2nd
+    cio.language = "ru"  # each reader gets it in their own language
     db.session.commit()
     assert first_working_day(dt.date(2025, 3, 1), frozenset()) == dt.date(2025, 3, 3)  # a Saturday
     # 1 April 2025 is a Tuesday, but a holiday here; 2 April 06:30 Berlin is too early.
@@ -259,11 +260,16 @@ def test_the_report_is_mailed_once_on_the_first_working_day_from_seven(app, runn
     assert send_monthly_reports(at("2025-04-02T06:10")) == 0  # once
     mails = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.to_address)).all()
     assert sorted(m.to_address for m in mails) == sorted([cio.email, agency.email])
-    body = mails[0].body
-    assert "2025-03" in mails[0].subject
+    by_reader = {m.to_address: m for m in mails}
+    english, russian = by_reader[agency.email], by_reader[cio.email]
+    body = english.body
+    assert "2025-03" in english.subject
     assert "Recommendations filed: 4" in body and "Tasks done: 3" in body
     assert "Leads: 93 (+66.1%)" in body
     assert "/orgs/acme/reports/monthly?month=2025-03" in body
+    assert russian.subject == "collab: " + org.name + ", отчёт за 2025-03"
+    assert "Рекомендаций поступило: 4" in russian.body and "Задач выполнено: 3" in russian.body
+    assert "/orgs/acme/reports/monthly?month=2025-03" in russian.body
     # A scheduler that was down catches up within the week, once.
     assert send_monthly_reports(at("2025-05-05T08:00")) == 1  # Monday 5 May: April's report
     assert send_monthly_reports(at("2025-05-06T08:00")) == 0

@@ -48,25 +48,32 @@ class Conversation:
     def send(self, message) -> None:
         import smtplib
 
+        stale = self._connection is not None and self._sent > 0
+        try:
+            self._open().send(message)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not stale:
+                raise
+            # The server hung up while the connection sat idle, before this message: nothing
+            # of it reached the server, so it is tried once on a new connection.
+            try:
+                self._open().send(message)
+            except Exception:
+                self.close()
+                raise
+        except Exception:
+            self.close()
+            raise
+        self._sent += 1
+
+    def _open(self):
         from collab.platform.extensions import mail
 
         if self._connection is None:
             self._connection = mail.connect().__enter__()
             self._sent = 0
-        try:
-            self._connection.send(message)
-        except smtplib.SMTPServerDisconnected:
-            stale = self._sent > 0  # the server hung up while the connection sat idle
-            self.close()
-            if not stale:
-                raise
-            # Nothing of this message reached the server: try it once on a new connection.
-            self._connection = mail.connect().__enter__()
-            self._connection.send(message)
-        except Exception:
-            self.close()
-            raise
-        self._sent += 1
+        return self._connection
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -241,3 +241,46 @@ def test_retries_need_no_rq_scheduler(app, redis_server, smtp_server):
     queue.enqueue("workers.jobs.relay_outbox")
     wait_all(start_burst_workers(app, redis_server.url, 1, ("high",), extra_env=env))
     assert len(inbox.messages) == 1
+
+
+class CountingInbox(Inbox):
+    """Counts the SMTP sessions too: how many connections the sender opened."""
+
+    def __init__(self):
+        super().__init__()
+        self.sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+
+def test_a_relay_run_speaks_over_one_connection_and_replaces_one_the_server_dropped(app):
+    from flask_mail import Message
+
+    from collab.platform.extensions import mail
+    from collab.platform.mail import Conversation
+
+    inbox = CountingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+        mail.init_app(app)
+        for n in range(5):
+            queue_email(f"person{n}@example.com", f"Notice {n}", "Body.")
+        db.session.commit()
+        assert relay()["sent"] == 5
+        assert len(inbox.messages) == 5 and inbox.sessions == 1
+
+        talk = Conversation()
+        talk.send(Message("First", recipients=["a@example.com"], body=".", sender="c@x.org"))
+        controller.stop()  # the server goes away and comes back: the open connection is dead
+        controller = Controller(inbox, hostname="127.0.0.1", port=controller.port)
+        controller.start()
+        talk.send(Message("Second", recipients=["b@example.com"], body=".", sender="c@x.org"))
+        talk.close()
+        assert [m["Subject"] for _, m in inbox.messages[-2:]] == ["First", "Second"]
+    finally:
+        controller.stop()

@@ -108,7 +108,7 @@ class Stack:
             "MAIL_DOMAIN": "loadtest.local",
             "WEB_BIND": f"127.0.0.1:{web_port}",
         }
-        for name in ("WEB_CONCURRENCY", "WEB_THREADS", "DATABASE_POOL_SIZE"):
+        for name in ("WEB_CONCURRENCY", "WEB_THREADS", "BOARD_STREAMS", "DATABASE_POOL_SIZE"):
             if os.environ.get(name):
                 self.env[name] = os.environ[name]
         (self.run_dir / "collab.env").write_text(

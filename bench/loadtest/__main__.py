@@ -165,7 +165,7 @@ def main() -> int:
         drained = verdict.drain(stack, drain_seconds)
         emit({"case": "loadtest_drain", **drained})
         judged = verdict.judge(
-            stack, shared, injector.done, injector.errors, planned=len(injector.plan)
+            stack, shared, injector.done, injector.errors, len(injector.plan), drained
         )
         ok = judged["ok"]
         emit({"case": "loadtest_verdict", **judged})

@@ -7,8 +7,10 @@ twice. Correctness only; the figures are printed, never judged.
 - every e-mail row sent exactly once: the SMTP server got its Message-ID once, and nothing
   else; or it is listed as failed for operators;
 - no duplicate alert, notification of an alert, or e-mail of a notification;
-- every job done, failed (operators see it), or waiting for its retry; a job that was
-  running in a worker killed outright is named, with the moment RQ will fail it.
+- the queues drained, and every job is done, failed (operators see it), or waiting for its
+  retry; none marked queued that no queue holds; a job that was running in a worker killed
+  outright is named, with the moment RQ will fail it. rq cron keeps ticking meanwhile, so a
+  job in its queue after the drain is a new tick, not one left behind.
 """
 
 from __future__ import annotations
@@ -246,6 +248,15 @@ def job_check(stack: Stack) -> dict:
     connection = Redis.from_url(stack.redis.url)
     statuses: Counter[str] = Counter()
     failed = []  # what operators see on /admin/: which job, and the last line of its error
+    # rq cron keeps ticking after the drain: a job in its queue now is a new tick (the drain
+    # saw every queue empty). One being handed to a worker sits in the queue's intermediate
+    # list (RQ fails it there if its worker died, so operators see it). A job marked queued
+    # that neither holds would never run: lost.
+    in_queues = set()
+    for name in QUEUES:
+        queue = Queue(name, connection=connection)
+        in_queues |= {*queue.get_job_ids(), *queue.intermediate_queue.get_job_ids()}
+    lost = []
     for key in connection.scan_iter("rq:job:*", count=1000):
         name = key.decode()
         if name.count(":") != 2:  # rq:job:<id> only; not its results or dependents
@@ -253,6 +264,8 @@ def job_check(stack: Stack) -> dict:
         job = Job.fetch(name.split(":", 2)[2], connection=connection)
         status = str(getattr(job.get_status(), "value", job.get_status()))
         statuses[status] += 1
+        if status == "queued" and job.id not in in_queues:
+            lost.append(f"{job.func_name} ({job.id})")
         if status == "failed":
             latest = job.latest_result()
             error = (latest.exc_string or "").strip().splitlines() if latest else []
@@ -269,10 +282,11 @@ def job_check(stack: Stack) -> dict:
         if job.worker_name not in live
     ]
     ((not_enqueued,),) = _rows(stack, NOT_ENQUEUED)
-    waiting = statuses["queued"] + statuses["deferred"]
+    waiting = len(lost) + statuses["deferred"]
     return {
         "ok": not (waiting or not_enqueued) and statuses["started"] == len(abandoned),
         "statuses": dict(statuses),
+        "queued_in_no_queue": lost,
         "outbox_jobs_not_enqueued": not_enqueued,
         "failed": failed,
         "abandoned_by_killed_workers": abandoned,
@@ -280,9 +294,17 @@ def job_check(stack: Stack) -> dict:
 
 
 def judge(
-    stack: Stack, shared: Shared, faults: list[Fault], fault_errors: list[str], planned: int
+    stack: Stack,
+    shared: Shared,
+    faults: list[Fault],
+    fault_errors: list[str],
+    planned: int,
+    drained: dict,
 ) -> dict:
     checks = {
+        # Every queue emptied after the load: nothing was left stuck (the jobs check then
+        # reads what became of each job).
+        "drained": {"ok": bool(drained.get("drained")), **drained},
         "faults_injected": {
             "ok": not fault_errors and len(faults) == planned,
             "injected": [fault.name for fault in faults],

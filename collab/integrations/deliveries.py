@@ -96,15 +96,6 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
     one slow receiver cannot hold the job past its next tick. Safe to run in several
     workers at once."""
     now = now or utcnow()
-    due = list(
-        db.session.scalars(
-            select(WebhookDelivery.id)
-            .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-            .where(*PENDING, WebhookDelivery.next_attempt_at <= now, Webhook.disabled_at.is_(None))
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-            .limit(limit)
-        )
-    )
 
     def send(row: WebhookDelivery) -> str | None:
         hook = db.session.get(Webhook, row.webhook_id)
@@ -112,10 +103,14 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
 
     done = work_through(
         WebhookDelivery,
-        due,
-        (*PENDING, WebhookDelivery.next_attempt_at <= now),
+        PENDING,
+        now,
         send,
+        limit,
         budget_seconds,
+        narrowed=lambda query: query.join(Webhook, Webhook.id == WebhookDelivery.webhook_id).where(
+            Webhook.disabled_at.is_(None)
+        ),
         next_attempt_at=now + LEASE,
         attempts=WebhookDelivery.attempts + 1,
         last_attempt_at=now,

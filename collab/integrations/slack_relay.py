@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
 
 from collab.integrations import addresses, transport
 from collab.integrations.deliveries import GIVE_UP_AFTER, LEASE, TIMEOUT_SECONDS, pause_after
@@ -23,14 +22,6 @@ PENDING = (SlackMessage.sent_at.is_(None), SlackMessage.failed_at.is_(None))
 
 def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float = 30.0) -> dict:
     now = now or utcnow()
-    due = list(
-        db.session.scalars(
-            select(SlackMessage.id)
-            .where(*PENDING, SlackMessage.next_attempt_at <= now)
-            .order_by(SlackMessage.next_attempt_at, SlackMessage.id)
-            .limit(limit)
-        )
-    )
 
     def send(row: SlackMessage) -> str | None:
         channel = db.session.get(SlackChannel, row.channel_id)
@@ -38,9 +29,10 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
 
     done = work_through(
         SlackMessage,
-        due,
-        (*PENDING, SlackMessage.next_attempt_at <= now),
+        PENDING,
+        now,
         send,
+        limit,
         budget_seconds,
         next_attempt_at=now + LEASE,
         attempts=SlackMessage.attempts + 1,

@@ -13,7 +13,6 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
 
 from collab.integrations import addresses, transport
 from collab.integrations.deliveries import GIVE_UP_AFTER, LEASE, TIMEOUT_SECONDS, pause_after
@@ -21,7 +20,6 @@ from collab.models.telegram import TelegramMessage
 from collab.notifications.telegram_outbox import PENDING, enabled
 from collab.platform.claims import work_through
 from collab.platform.clock import utcnow
-from collab.platform.extensions import db
 
 log = logging.getLogger(__name__)
 PERMANENT = (400, 403)
@@ -34,19 +32,12 @@ def relay(now: datetime | None = None, limit: int = 200, budget_seconds: float =
     counts = {"sent": 0, "failed": 0, "gave_up": 0}
     if not enabled():
         return counts
-    due = list(
-        db.session.scalars(
-            select(TelegramMessage.id)
-            .where(*PENDING, TelegramMessage.next_attempt_at <= now)
-            .order_by(TelegramMessage.next_attempt_at, TelegramMessage.id)
-            .limit(limit)
-        )
-    )
     done = work_through(
         TelegramMessage,
-        due,
-        (*PENDING, TelegramMessage.next_attempt_at <= now),
+        PENDING,
+        now,
         lambda row: _send(row, now),  # an unlinked chat took its rows: work_through skips them
+        limit,
         budget_seconds,
         next_attempt_at=now + LEASE,
         attempts=TelegramMessage.attempts + 1,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from collab.platform.extensions import db
@@ -28,13 +28,21 @@ def claim(model, row_id: int, *free, **values) -> bool:
     return claimed == 1
 
 
-def work_through(model, due: list[int], free: tuple, send, budget_seconds: float, **values) -> dict:
-    """The outbox relays' loop (webhook deliveries, Slack and Telegram messages): claims each
-    due row in turn, setting ``values`` (its lease, the attempt counted) where ``free``
-    still holds, hands it to ``send``, and commits what ``send`` recorded on it. ``send``
+def work_through(
+    model, pending: tuple, now, send, limit: int, budget_seconds: float, narrowed=None, **values
+) -> dict:
+    """The outbox relays' loop (webhook deliveries, Slack and Telegram messages): the rows
+    ``pending`` whose ``next_attempt_at`` has come (``narrowed`` may join and filter further),
+    oldest first, at most ``limit``. Claims each in turn, setting ``values`` (its lease, the
+    attempt counted), hands it to ``send``, and commits what ``send`` recorded on it. ``send``
     answers an outcome to count, or None when what the row belonged to is gone (a removed
     webhook or channel, an unlinked chat): nothing is recorded then. Stops taking rows after
     ``budget_seconds``, so one slow receiver cannot hold the job past its next tick."""
+    free = (*pending, model.next_attempt_at <= now)
+    query = select(model.id).where(*free)
+    if narrowed is not None:
+        query = narrowed(query)
+    due = list(db.session.scalars(query.order_by(model.next_attempt_at, model.id).limit(limit)))
     counts: dict[str, int] = {}
     started = time.monotonic()
     for row_id in due:

@@ -95,3 +95,8 @@ _.request_class
 # Read only by templates.
 _.undone_by  # models.site_audits.AuditImport: templates/audits/show.html
 _.done_recently  # work.overview.Standing: templates/home/index.html
+
+# RQ's worker calls these hooks of workers/worker.py's classes.
+_.cleanup  # HandOver: RQ's clean_registries
+_.dequeue_any  # HandOverQueue: RQ's dequeue_job_and_maintain_ttl
+_.queue_class  # Worker: RQ's Worker reads it

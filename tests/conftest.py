@@ -24,6 +24,15 @@ def redis_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own, to stop and start without disturbing the others."""
+    server = RedisServer(port=free_port(), directory=tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres():
     cluster = start_postgres()

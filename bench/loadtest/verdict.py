@@ -249,9 +249,9 @@ def job_check(stack: Stack) -> dict:
     statuses: Counter[str] = Counter()
     failed = []  # what operators see on /admin/: which job, and the last line of its error
     # rq cron keeps ticking after the drain: a job in its queue now is a new tick (the drain
-    # saw every queue empty). One being handed to a worker sits in the queue's intermediate
-    # list (RQ fails it there if its worker died, so operators see it). A job marked queued
-    # that neither holds would never run: lost.
+    # saw every queue empty). One being handed to a worker sits in the queue's hand-over list
+    # (workers/worker.py; RQ's maintenance queues it again if its worker died before it
+    # began). A job marked queued that neither holds would never run: lost.
     in_queues = set()
     for name in QUEUES:
         queue = Queue(name, connection=connection)

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from collab.kpis.uploads import SYNC_IMPORT_ROWS
@@ -20,16 +19,7 @@ from collab.platform.extensions import db
 from collab.platform.queue import OutboxJob, relay_jobs
 from tests.integration.test_kpi_support import TODAY, completed_task, daily_series, record_series
 from tests.support.factories import csrf_from, login, make_org, make_user
-from tests.support.servers import RedisServer, free_port
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    """A Redis of this test's own, to stop and start without disturbing the others."""
-    server = RedisServer(port=free_port(), directory=tmp_path)
-    server.start()
-    yield server
-    server.stop()
+from tests.support.servers import free_port
 
 
 def _run_worker(app, redis_server, tmp_path) -> str:

@@ -60,15 +60,6 @@ def test_two_workers_and_a_doubled_tick_raise_each_alert_once(app, redis_server)
     assert alert_emails == len(pairs)
 
 
-@pytest.fixture
-def own_redis(tmp_path):
-    """A Redis of this test's own, to stop and start without disturbing the others."""
-    server = RedisServer(port=free_port(), directory=tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
 def test_with_redis_down_requests_succeed_and_mail_goes_out_once_after(app, client, own_redis):
     app.config["REDIS_URL"] = own_redis.url
     org, people = _late_tasks(0)

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from collab.models.accounts import Organization
+from collab.models.retries import Retried
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
 
@@ -52,7 +53,7 @@ class Webhook(db.Model):
     __table_args__ = (Index("ix_webhook_org", "organization_id", "id"),)
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Retried, db.Model):
     """One event for one webhook: written in the transaction of the change that caused it,
     sent by the relay (claimed by a conditional UPDATE, so one worker sends it), tried again
     with back-off, and kept as the webhook's delivery log (what was sent, what came back).
@@ -68,19 +69,11 @@ class WebhookDelivery(db.Model):
     message_id: Mapped[str] = mapped_column(String(64))
     event_type: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)  # exactly the bytes signed and sent (UTF-8 JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # When the relay may try it (again); a claim pushes it forward by the lease.
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The back-off's day counts from the first attempt (from a "send again" after one).
-    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status: Mapped[int | None] = mapped_column(Integer)  # the HTTP status that came back
     last_duration_ms: Mapped[int | None] = mapped_column(Integer)
     last_response: Mapped[str | None] = mapped_column(Text)  # the start of the answer's body
-    last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # gave up after a day
 
     __table_args__ = (
         UniqueConstraint("webhook_id", "message_id"),
@@ -139,7 +132,7 @@ class SlackChannel(db.Model):
     __table_args__ = (UniqueConstraint("organization_id", "audience"),)
 
 
-class SlackMessage(db.Model):
+class SlackMessage(Retried, db.Model):
     """A Slack message to post, written in the transaction of what it tells; posted by the
     relay once (claimed first), tried again with the webhooks' back-off for a day."""
 
@@ -149,13 +142,7 @@ class SlackMessage(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
     channel_id: Mapped[int] = mapped_column(ForeignKey("slack_channel.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)  # the Block Kit JSON posted
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(

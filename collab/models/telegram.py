@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from collab.models.retries import Retried
 from collab.platform.clock import UTCDateTime, utcnow
 from collab.platform.extensions import db
 
@@ -45,7 +46,7 @@ class TelegramCode(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class TelegramMessage(db.Model):
+class TelegramMessage(Retried, db.Model):
     """A message to send to one chat, written in the transaction of what it tells; sent by
     the relay once (claimed first), tried again with the webhooks' back-off for a day, then
     shown to the platform's operators as failed."""
@@ -64,13 +65,7 @@ class TelegramMessage(db.Model):
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(

@@ -96,9 +96,7 @@ def note_language(language=None) -> str:
     return chosen
 
 
-def _in_languages(
-    slug: str, rows: dict[str, NoteVersion], kpis: tuple[str, ...]
-) -> NoteInLanguages:
+def in_languages(slug: str, rows: dict[str, NoteVersion], kpis: tuple[str, ...]) -> NoteInLanguages:
     """Each language's text in use: the organisation's newest version in it, else collab's
     note shipped in it (else in English: ``untranslated`` says so)."""
     edited = tuple(language for language in LANGUAGES if language in rows)
@@ -149,7 +147,7 @@ def note_in_languages(org: Organization, category: str) -> NoteInLanguages:
     """A category's note in every language, as this organisation's tasks read it."""
     slug = slug_of(category)
     rows = _newest_rows(org, slug).get(slug, {})
-    return _in_languages(slug, rows, tuple(metrics_for(org, slug)))
+    return in_languages(slug, rows, tuple(metrics_for(org, slug)))
 
 
 def current_note(org: Organization, category: str, language: str | None = None) -> CurrentNote:
@@ -165,7 +163,7 @@ def current_notes(org: Organization, with_authors: bool = False) -> dict[str, No
     rows = _newest_rows(org, with_authors=with_authors)
     kpi_map = category_map(org)
     return {
-        slug: _in_languages(slug, rows.get(slug, {}), tuple(kpi_map[slug])) for slug in CATEGORIES
+        slug: in_languages(slug, rows.get(slug, {}), tuple(kpi_map[slug])) for slug in CATEGORIES
     }
 
 

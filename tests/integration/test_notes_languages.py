@@ -105,6 +105,13 @@ def test_a_russian_edit_leaves_english_readers_collabs_text_and_tells_them(app):
         1,
     )
     assert english["edited_in"] == russian["edited_in"] == ["ru"]
+    # ``language=`` asks for the other one, whatever the profile says; in lists too.
+    asked = engineer.get(api + "?language=ru", headers=bearer(p["it"])).json["training_note"]
+    assert asked == russian
+    listed = engineer.get("/api/v1/orgs/acme/tasks?language=ru", headers=bearer(p["it"])).json
+    assert listed["items"][0]["training_note"] == russian
+    refused = engineer.get(api + "?language=de", headers=bearer(p["it"]))
+    assert refused.status_code == 422 and "language" in refused.json["error"]["fields"]
     assert set(english) >= {"title", "why", "kpis", "how_measured", "body_html"}
 
     # An English edit starts the English chain at version 1; Russian stays at its 1.

@@ -86,7 +86,7 @@ def test_a_russian_edit_leaves_english_readers_collabs_text_and_tells_them(app):
     assert "Acme has rewritten this note in Russian only; here is collab's own text." in page
     assert f'href="{NOTE}?language=ru" lang="ru">Read Acme\'s version in Russian' in page
     edited = engineer.get(NOTE + "?language=ru").text
-    assert "<h1>Битые ссылки стоят лидов</h1>" in edited
+    assert '<h1 lang="ru">Битые ссылки стоят лидов</h1>' in edited
     assert "Versions in Russian" in edited
 
     # The director reads their own words, told nothing.
@@ -130,11 +130,11 @@ def test_a_russian_edit_leaves_english_readers_collabs_text_and_tells_them(app):
     )
     assert restored.headers["Location"].endswith(NOTE + "?language=ru")
     russian_page = cio.get(NOTE).text
-    assert unescape(f"<h1>{RUSSIAN.title}</h1>") in unescape(russian_page)
+    assert unescape(f'<h1 lang="ru">{RUSSIAN.title}</h1>') in unescape(russian_page)
     assert "Исходная заметка collab на русском восстановлена как новая версия 2." in russian_page
     assert 'id="version-2"' in russian_page and "Версии на русском" in russian_page
     english_page = engineer.get(NOTE).text
-    assert "<h1>Dead links cost leads</h1>" in english_page
+    assert '<h1 lang="en">Dead links cost leads</h1>' in english_page
     assert 'id="version-2"' not in english_page
     diff = engineer.get(NOTE + "/diff?language=ru&old=1&new=2").text
     assert "- Title: Битые ссылки стоят лидов" in diff

@@ -394,14 +394,14 @@ def test_versions_keep_who_and_when_with_a_diff_and_revert(app, client):
     assert restored.status_code == 303
     page = cio.get("/orgs/acme/notes/meta_tags").text
     assert "Restored version 1 in English as the new version 3." in page
-    assert "<h1>Titles that earn the click</h1>" in page
+    assert '<h1 lang="en">Titles that earn the click</h1>' in page
     assert "restored from version 1" in page
     # Back to collab's own note, also as a new version.
     form_post(
         cio, "/orgs/acme/notes/meta_tags", "/orgs/acme/notes/meta_tags/revert", {"version": "0"}
     )
     page = cio.get("/orgs/acme/notes/meta_tags").text
-    assert f"<h1>{shipped_note('meta_tags').title}</h1>" in page
+    assert f'<h1 lang="en">{shipped_note("meta_tags").title}</h1>' in page
     assert "restored from collab's note" in unescape(page)
     # Restoring the text already in use changes nothing.
     again = form_post(

@@ -8,8 +8,11 @@ import re
 from datetime import timedelta
 from html import unescape
 
+import pytest
+
 from collab.models.notes import NoteVersion
 from collab.platform.clock import utcnow
+from collab.platform.errors import Conflict
 from collab.platform.extensions import db
 from collab.training import reading, versions
 from collab.training.library import shipped_note
@@ -189,3 +192,19 @@ def test_an_unknown_placeholder_is_named_in_the_language_that_has_it(app):
     assert "<code>{due}</code>" in warned
     assert "<code>{due}</code>" not in cio.get(NOTE + "?language=en").text
     assert cio.get(NOTE + "?language=de").status_code == 422
+
+
+def test_editors_of_different_languages_never_conflict_editors_of_one_do(app):
+    org, p, _task = _world()
+    cmo = make_user(org, "cmo")
+    db.session.commit()
+    director, colleague = membership(p["cio"], org), membership(cmo, org)
+    body = "## Why it matters\nOurs.\n"
+    # Both opened their editor on collab's note (version 0), in different languages.
+    versions.save_version(colleague, org, "broken_links", "Битые ссылки", RUSSIAN_BODY, 0, "ru")
+    saved = versions.save_version(director, org, "broken_links", "Dead links", body, 0, "en")
+    assert (saved.language, saved.version) == ("en", 1)
+    # A third save in English from version 0 would overwrite the director's words.
+    with pytest.raises(Conflict, match="someone saved version 1"):
+        versions.save_version(colleague, org, "broken_links", "Lost links", body, 0, "en")
+    assert versions.current_note(org, "broken_links", "ru").note.title == "Битые ссылки"

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from collab.followup.overdue import KINDS as ALERT_KINDS
 from collab.models import PRIORITIES, RESOLUTIONS, STATUSES
+from collab.platform.i18n import LANGUAGES
 from collab.work import routing
 
 Role = Literal["agency", "cio", "cmo", "it", "marketing"]
@@ -77,6 +78,17 @@ class TrainingNote(Answer):
     kpis: list[str] | None = None
     how_measured: str | None = None
     body_html: str | None = None
+    language: Literal[LANGUAGES] | None = Field(
+        None,
+        description="the language the text is in: the asker's (their profile's, else "
+        "Accept-Language's), else English where collab's note has no text in it",
+    )
+    version: int | None = Field(
+        None, description="the organisation's version in that language; 0: collab's own note"
+    )
+    edited_in: list[Literal[LANGUAGES]] | None = Field(
+        None, description="the languages the organisation has rewritten this note in"
+    )
 
 
 class Routing(Answer):

@@ -30,6 +30,7 @@ from collab.followup.overdue import KINDS as ALERT_KINDS
 from collab.http.converters import MAX_ID
 from collab.models import PRIORITIES, RESOLUTIONS, STATUSES
 from collab.platform.errors import ValidationFailed
+from collab.platform.i18n import LANGUAGES
 from collab.platform.paging import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -294,7 +295,15 @@ class Paging(Query):
     limit: Limit = DEFAULT_LIMIT
 
 
-class TaskFilter(Paging):
+class NoteLanguage(Query):
+    language: Literal[LANGUAGES] | None = Field(
+        None,
+        description="the language of the training notes and the other words of the answer "
+        "(default: the asker's profile language, else Accept-Language's, else English)",
+    )
+
+
+class TaskFilter(Paging, NoteLanguage):
     team: Literal[(*routing.TEAMS, "none")] | None = Field(None, description="none: unrouted")
     status: Status | None = None
     overdue: Literal["true", "false"] | None = None

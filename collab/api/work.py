@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from flask import g, jsonify
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from collab.api import responses as answer
 from collab.api.schemas import (
     CategoryFilter,
     CommentIn,
+    NoteLanguage,
     RecommendationIn,
     TaskChange,
     TaskChanges,
@@ -22,6 +25,7 @@ from collab.http.access import access
 from collab.models import Task
 from collab.platform.clock import local_today
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 from collab.platform.paging import page_of
 from collab.training.task_notes import NoteBook
 from collab.work import recommendations, routing, tasks
@@ -104,20 +108,24 @@ def list_tasks(org: str, query: TaskFilter):
         list(db.session.scalars(found_tasks.order_by(Task.id).limit(limit + 1))), limit
     )
     notes = NoteBook.for_tasks(g.org, found)  # one load for the whole page's notes
-    return jsonify(
-        {
-            "items": [task_json(task, today, notes) for task in found],
-            "next_cursor": id_cursor(found[-1].id) if more else None,
-        }
-    )
+    with _answering_in(query.language):
+        items = [task_json(task, today, notes) for task in found]
+    return jsonify({"items": items, "next_cursor": id_cursor(found[-1].id) if more else None})
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>")
 @access("board.view")
-@operation(answers={200: answer.Task})
-def get_task(org: str, task_id: int):
+@operation(query=NoteLanguage, answers={200: answer.Task})
+def get_task(org: str, task_id: int, query: NoteLanguage):
     """A task"""
-    return jsonify(task_json(tasks.task_in(g.org, task_id)))
+    with _answering_in(query.language):
+        return jsonify(task_json(tasks.task_in(g.org, task_id)))
+
+
+def _answering_in(language: str | None) -> AbstractContextManager:
+    """``language=`` asks for a task's training note (and its other words) in that language
+    whatever the asker's profile says; without it, the request's language stands."""
+    return speaking(language) if language else nullcontext()
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>", methods=["PATCH"])

@@ -1,8 +1,9 @@
 """Who has read which version of a note: the "Mark as read" record, the directors' read
 rates, "My training" and the notes the daily digest names.
 
-A person's read is current while it covers the version in use; a newer version makes it
-"stale" until they read again.
+A person's read is current while it covers the version in use in the language they read
+the note in; a newer version in that language makes it "stale" until they read again. An edit
+in the other language concerns the other language's readers only.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from collab.accounts.roles import role_may
@@ -20,13 +21,14 @@ from collab.models.notes import SHIPPED_VERSION, NoteRead, NoteVersion
 from collab.platform.clock import utcnow
 from collab.platform.errors import PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
-from collab.platform.i18n import current_language
+from collab.platform.i18n import DEFAULT_LANGUAGE, current_language, supported
 from collab.platform.transactions import savepoint
 from collab.training.versions import (
+    NoteInLanguages,
     current_note,
     current_notes,
-    in_language,
     known_category,
+    note_language,
     slug_of,
 )
 from collab.work.lifecycle import OPEN
@@ -36,12 +38,16 @@ TASKS_SHOWN = 5  # per note on "My training"; the rest are counted
 READ_STATES = ("unread", "stale", "read")  # also the order "My training" lists them in
 
 
-def read_of(user_id: int, org: Organization, category: str) -> NoteRead | None:
+def read_of(
+    user_id: int, org: Organization, category: str, language: str | None = None
+) -> NoteRead | None:
+    """The person's read of the note in ``language`` (the reader's when not given)."""
     return db.session.scalar(
         select(NoteRead).where(
             NoteRead.user_id == user_id,
             NoteRead.organization_id == org.id,
             NoteRead.category == category,
+            NoteRead.language == note_language(language),
         )
     )
 
@@ -53,15 +59,31 @@ def state_of(read: NoteRead | None, version: int) -> str:
     return "read" if read.version >= version else "stale"
 
 
+def state_in(reads: dict[str, NoteRead], note: NoteInLanguages, language: str | None) -> str:
+    """A person's state for a category's note, given their reads by language. ``language``
+    is the one they read in; None when nobody knows it (no profile language, outside their
+    own request): then having read the current text in either language counts."""
+    if language is not None:
+        return state_of(reads.get(language), note[language].version)
+    states = [state_of(read, note[lang].version) for lang, read in reads.items()]
+    return max(states, key=READ_STATES.index, default="unread")
+
+
 def mark_read(
-    membership: Membership, org: Organization, category: str, version: int | None = None
+    membership: Membership,
+    org: Organization,
+    category: str,
+    version: int | None = None,
+    language: str | None = None,
 ) -> NoteRead:
-    """Records that the member read ``version`` (the one their page showed; the current one
-    when not given). Reading an older version never undoes having read a newer one."""
+    """Records that the member read ``version`` of the note in ``language`` (the one their
+    page showed; the current one in the reader's language when not given). Reading an older
+    version never undoes having read a newer one."""
     if not role_may(membership.role, "notes.mark_read"):
         raise PermissionDenied("your role does not keep a reading record")
     category = known_category(category)
-    current = current_note(org, category).version
+    language = note_language(language)
+    current = current_note(org, category, language).version
     if version is None:
         version = current
     if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= current:
@@ -69,12 +91,13 @@ def mark_read(
             "the note was not marked as read",
             {"version": f"a version of this note, from 0 to {current}"},
         )
-    read = read_of(membership.user_id, org, category)
+    read = read_of(membership.user_id, org, category, language)
     if read is None:
         read = NoteRead(
             user_id=membership.user_id,
             organization_id=org.id,
             category=category,
+            language=language,
             version=version,
             read_at=utcnow(),
         )
@@ -83,7 +106,7 @@ def mark_read(
                 db.session.add(read)
         except IntegrityError:
             # A second click won the race: its row is the record, moved forward below.
-            read = read_of(membership.user_id, org, category)
+            read = read_of(membership.user_id, org, category, language)
             if read is None:
                 raise
     if read.version < version:
@@ -108,26 +131,37 @@ class ReadRate:
 
 def read_rates(org: Organization) -> dict[str, ReadRate]:
     """Per team ("it", "marketing"; "" for unrouted work): how many open, assigned tasks have
-    an assignee who has read the current version of the task's note."""
+    an assignee who has read the current version of the task's note in their language (as
+    ``state_in`` says: their profile's, else either)."""
     newest = (
-        select(NoteVersion.category, func.max(NoteVersion.version).label("version"))
+        select(
+            NoteVersion.category,
+            NoteVersion.language,
+            func.max(NoteVersion.version).label("version"),
+        )
         .where(NoteVersion.organization_id == org.id)
-        .group_by(NoteVersion.category)
+        .group_by(NoteVersion.category, NoteVersion.language)
         .subquery()
     )
-    current = func.coalesce(newest.c.version, SHIPPED_VERSION)
-    read = case((NoteRead.version >= current, 1), else_=0)
-    query = (
-        select(Task.team, Task.category, func.count(Task.id), func.sum(read))
-        .outerjoin(newest, newest.c.category == Task.category)
+    has_read = exists(
+        select(NoteRead.id)
         .outerjoin(
-            NoteRead,
-            and_(
-                NoteRead.user_id == Task.assignee_id,
-                NoteRead.organization_id == Task.organization_id,
-                NoteRead.category == Task.category,
-            ),
+            newest,
+            and_(newest.c.category == NoteRead.category, newest.c.language == NoteRead.language),
         )
+        .where(
+            NoteRead.user_id == Task.assignee_id,
+            NoteRead.organization_id == Task.organization_id,
+            NoteRead.category == Task.category,
+            or_(User.language.is_(None), NoteRead.language == User.language),
+            NoteRead.version >= func.coalesce(newest.c.version, SHIPPED_VERSION),
+        )
+    )
+    query = (
+        select(
+            Task.team, Task.category, func.count(Task.id), func.sum(case((has_read, 1), else_=0))
+        )
+        .join(User, User.id == Task.assignee_id)
         .where(
             Task.organization_id == org.id,
             Task.status.in_(OPEN),
@@ -158,19 +192,21 @@ class TrainingItem:
     name: str
     title: str
     version: int
+    language: str
     state: str
     read_at: datetime | None
     task_count: int
     tasks: list[Task]
 
 
-def _reads(user_id: int, org: Organization) -> dict[str, NoteRead]:
-    return {
-        read.category: read
-        for read in db.session.scalars(
-            select(NoteRead).where(NoteRead.user_id == user_id, NoteRead.organization_id == org.id)
-        )
-    }
+def _reads(user_id: int, org: Organization) -> dict[str, dict[str, NoteRead]]:
+    """The person's reads in the organisation: {category: {language: read}}."""
+    reads: dict[str, dict[str, NoteRead]] = {}
+    for read in db.session.scalars(
+        select(NoteRead).where(NoteRead.user_id == user_id, NoteRead.organization_id == org.id)
+    ):
+        reads.setdefault(read.category, {})[read.language] = read
+    return reads
 
 
 def my_training(membership: Membership) -> list[TrainingItem]:
@@ -193,9 +229,10 @@ def my_training(membership: Membership) -> list[TrainingItem]:
         return []
     notes = current_notes(org)
     reads = _reads(membership.user_id, org)
+    language = current_language()
     items = []
     for category, count in counts.items():
-        current = in_language(notes[slug_of(category)], current_language())
+        current = notes[slug_of(category)][language]
         tasks = list(
             db.session.scalars(
                 select(Task)
@@ -204,13 +241,14 @@ def my_training(membership: Membership) -> list[TrainingItem]:
                 .limit(TASKS_SHOWN)
             )
         )
-        read = reads.get(current.category)
+        read = reads.get(current.category, {}).get(language)
         items.append(
             TrainingItem(
                 category=current.category,
                 name=CATEGORIES[current.category].name,
                 title=current.note.title,
                 version=current.version,
+                language=language,
                 state=state_of(read, current.version),
                 read_at=read.read_at if read else None,
                 task_count=count,
@@ -258,13 +296,13 @@ def digest_lines(user: User, org: Organization, since: datetime, base_url: str) 
             .distinct()
         )
     )
-    changed = set(
-        db.session.scalars(
-            select(NoteVersion.category)
-            .where(NoteVersion.organization_id == org.id, NoteVersion.created_at >= since)
-            .distinct()
-        )
-    )
+    # The digest is read outside the person's request: their profile's language, else
+    # either (state_in).
+    language = supported(user.language)
+    edited = and_(NoteVersion.organization_id == org.id, NoteVersion.created_at >= since)
+    if language is not None:
+        edited = and_(edited, NoteVersion.language == language)
+    changed = set(db.session.scalars(select(NoteVersion.category).where(edited).distinct()))
     new = {slug_of(category) for category in new}
     if not (new | changed) & set(counts):
         return []
@@ -275,8 +313,8 @@ def digest_lines(user: User, org: Organization, since: datetime, base_url: str) 
     for category in sorted(counts, key=lambda c: (-counts[c], c)):
         if category not in new and category not in changed:
             continue
-        current = notes[category]
-        state = state_of(reads.get(category), current.version)
+        current = notes[category][language or DEFAULT_LANGUAGE]
+        state = state_in(reads.get(category, {}), notes[category], language)
         if state == "read":
             continue
         about = (
@@ -286,7 +324,7 @@ def digest_lines(user: User, org: Organization, since: datetime, base_url: str) 
         )
         if state == "stale":
             lines.append(f"Training note rewritten since you read it: {about}")
-        elif category in changed and current.row is not None:
+        elif category in changed:
             lines.append(f"Training note with a new version, not read yet: {about}")
         else:
             lines.append(f"Training note for your new work: {about}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
@@ -28,14 +28,13 @@ from collab.models import (
     User,
     facts_uncommitted,
 )
-from collab.models.notes import SHIPPED_VERSION
 from collab.models.site_audits import AuditIssue
 from collab.platform.extensions import db
-from collab.platform.i18n import current_language
+from collab.platform.i18n import DEFAULT_LANGUAGE, current_language
 from collab.training import library as training
 from collab.training import phrases
 from collab.training.reading import read_of, state_of
-from collab.training.versions import CurrentNote, current_notes, in_language, slug_of
+from collab.training.versions import CurrentNote, NoteInLanguages, current_notes, slug_of
 from collab.work.routing import CATEGORIES
 
 
@@ -48,7 +47,7 @@ class NoteBook:
     def __init__(
         self,
         org: Organization,
-        notes: dict[str, CurrentNote],
+        notes: dict[str, NoteInLanguages],
         figures: dict[str, float],
         results: dict[str, list[PastResult]],
         measured: dict[int, list[dict]],
@@ -88,8 +87,13 @@ class NoteBook:
         return cls(org, current_notes(org), {}, history_by_category(org, [slug]), {}, {})
 
     def current(self, category: str | None) -> CurrentNote:
-        """The category's note, collab's own in the reader's language where it ships in it."""
-        return in_language(self._notes[slug_of(category)], current_language())
+        """The category's note in the reader's language: the organisation's text in it, else
+        collab's."""
+        return self._notes[slug_of(category)][current_language()]
+
+    def in_languages(self, category: str | None) -> NoteInLanguages:
+        """The category's note in every language: what its page shows side by side."""
+        return self._notes[slug_of(category)]
 
     def history(self, category: str, task: Task | None = None) -> list[dict]:
         """What earlier measured work of this category did. For a finished task: only work
@@ -128,7 +132,7 @@ class OrgFacts:
     (without their rows: the facts outlive the session that read them), today's figures of
     every metric a note promises, and the results of every category's earlier work."""
 
-    notes: dict[str, CurrentNote]
+    notes: dict[str, NoteInLanguages]
     figures: dict[str, float]
     results: dict[str, list[PastResult]]
 
@@ -154,10 +158,14 @@ def organisation_facts(org: Organization) -> OrgFacts:
         if found is not None and found[0] == version:
             return found[1]
     notes = {
-        slug: CurrentNote(current.note, current.version, None)
-        for slug, current in current_notes(org).items()
+        slug: {language: replace(note, row=None) for language, note in languages.items()}
+        for slug, languages in current_notes(org).items()
     }
-    metrics = list(dict.fromkeys(m for current in notes.values() for m in current.note.kpis))
+    metrics = list(
+        dict.fromkeys(
+            m for languages in notes.values() for m in languages[DEFAULT_LANGUAGE].note.kpis
+        )
+    )
     facts = OrgFacts(
         notes,
         current_figures(org, metrics) if metrics else {},
@@ -235,15 +243,26 @@ def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
 
 
 def note_for_task(task: Task, book: NoteBook) -> dict:
-    """The task's ``training_note`` of the public API."""
-    return training.api_note(book.current(task.category).note, book.facts(task), phrases.words())
+    """The task's ``training_note`` of the public API, with the language its text is in, its
+    version in that language (0: collab's) and the languages the organisation rewrote it in."""
+    current = book.current(task.category)
+    return {
+        **training.api_note(current.note, book.facts(task), phrases.words()),
+        "language": current.note.language,
+        "version": current.version,
+        "edited_in": list(current.edited_in),
+    }
 
 
 def task_note(task: Task, membership: Membership | None, book: NoteBook) -> dict:
     """What the task page shows: the filled note, whether the viewer read this version, and
     what the viewer may do with it."""
     current = book.current(task.category)
-    read = read_of(membership.user_id, book.org, current.category) if membership else None
+    read = (
+        read_of(membership.user_id, book.org, current.category, current.language)
+        if membership
+        else None
+    )
     role = membership.role if membership else None
     return {
         "category": current.category,
@@ -254,8 +273,10 @@ def task_note(task: Task, membership: Membership | None, book: NoteBook) -> dict
             training.fill(current.note, book.facts(task), phrases.words())
         ),
         # collab's note has no text in the reader's language yet: the page says so.
-        "in_english_only": current.version == SHIPPED_VERSION
-        and current.note.language != current_language(),
+        "in_english_only": current.untranslated,
+        # Only the other language was rewritten: the page says so and links there.
+        "edited_elsewhere": list(current.edited_elsewhere),
+        "language": current.language,
         "version": current.version,
         "state": state_of(read, current.version),
         "read_at": read.read_at if read else None,

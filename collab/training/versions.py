@@ -1,9 +1,12 @@
 """Each organisation's text of a training note: the one in use, its versions, what changed
-between two of them, and going back to an earlier one.
+between two of them, and going back to an earlier one, each in one language.
 
-A category's note reads the organisation's newest ``NoteVersion``, else the note shipped with
-collab (version 0). The KPIs a note promises always come from the organisation's category ->
-metrics map (``collab.impacts``), so the note and the measurement never disagree.
+An organisation keeps a chain of versions per language (issue 12): a category's note in
+English reads the organisation's newest English ``NoteVersion``, else the English note shipped
+with collab (version 0), and likewise in Russian. Editing one language never changes what the
+other language's readers see; where only the other language was edited, readers are told.
+The KPIs a note promises always come from the organisation's category -> metrics map
+(``collab.impacts``), in every language, so the note and the measurement never disagree.
 
 Saving writes inside a savepoint: when a colleague's save wins the race the function raises
 Conflict and leaves the caller's session as it was; the request commits or rolls back.
@@ -12,7 +15,7 @@ Conflict and leaves the caller's session as it was; the request commits or rolls
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from flask_babel import gettext
 from sqlalchemy import and_, func, select
@@ -26,7 +29,7 @@ from collab.models.notes import SHIPPED_VERSION, NoteVersion
 from collab.platform.clock import utcnow
 from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.platform.extensions import db
-from collab.platform.i18n import current_language
+from collab.platform.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, supported
 from collab.platform.transactions import savepoint
 from collab.training import library as training
 from collab.work.routing import CATEGORIES, UNCATEGORISED
@@ -54,59 +57,79 @@ class CurrentNote:
     note: training.Note  # the text in use, with the organisation's KPIs
     version: int  # 0: collab's shipped note
     row: NoteVersion | None  # the organisation's version, when it has one
+    language: str = DEFAULT_LANGUAGE  # whose readers get it (``note.language``: written in)
+    edited_in: tuple[str, ...] = ()  # the languages the organisation has its own text in
 
     @property
     def category(self) -> str:
         return self.note.category
 
+    @property
+    def untranslated(self) -> bool:
+        """collab's own note, which has no text in this language yet (it reads in English)."""
+        return self.version == SHIPPED_VERSION and self.note.language != self.language
 
-def _current(slug: str, row: NoteVersion | None, kpis: tuple[str, ...]) -> CurrentNote:
-    if row is None:
-        shipped = training.shipped_note(slug)
-        note = training.Note(slug, shipped.title, kpis, shipped.body_md)
-        return CurrentNote(note, SHIPPED_VERSION, None)
-    return CurrentNote(training.Note(slug, row.title, kpis, row.body_md), row.version, row)
-
-
-def in_language(current: CurrentNote, language: str) -> CurrentNote:
-    """collab's own note in ``language`` when it ships in it (else in English: its
-    ``note.language`` tells); an organisation's version reads as its editors wrote it."""
-    if current.version != SHIPPED_VERSION or current.note.language == language:
-        return current
-    shipped = training.shipped_note(current.category, language)
-    note = replace(
-        current.note, title=shipped.title, body_md=shipped.body_md, language=shipped.language
-    )
-    return CurrentNote(note, current.version, current.row)
+    @property
+    def edited_elsewhere(self) -> tuple[str, ...]:
+        """The other languages the organisation rewrote this note in while this language
+        still reads collab's text: its readers are told, and pointed there."""
+        if self.version != SHIPPED_VERSION:
+            return ()
+        return tuple(language for language in self.edited_in if language != self.language)
 
 
-def current_note(org: Organization, category: str) -> CurrentNote:
-    """The note a category's tasks read in this organisation, in the reader's language."""
-    slug = slug_of(category)
-    row = db.session.scalar(
-        select(NoteVersion)
-        .where(NoteVersion.organization_id == org.id, NoteVersion.category == slug)
-        .order_by(NoteVersion.version.desc())
-        .limit(1)
-    )
-    return in_language(_current(slug, row, tuple(metrics_for(org, slug))), current_language())
+# A category's note in every language collab speaks: {language: its text in use}.
+NoteInLanguages = dict[str, CurrentNote]
 
 
-def current_notes(org: Organization, with_authors: bool = False) -> dict[str, CurrentNote]:
-    """Every category's note in this organisation, in two statements (three with authors)
-    whatever the number of categories: what a list of tasks or the library page reads."""
-    newest = (
-        select(NoteVersion.category, func.max(NoteVersion.version).label("version"))
-        .where(NoteVersion.organization_id == org.id)
-        .group_by(NoteVersion.category)
-        .subquery()
-    )
+def note_language(language=None) -> str:
+    """The language a note is read or written in: the one asked for ("ru", "ru-RU"), else
+    the reader's. A language collab does not speak is refused, never silently replaced."""
+    if language is None or language == "":
+        return current_language()
+    chosen = supported(language) if isinstance(language, str) else None
+    if chosen is None:
+        raise ValidationFailed(
+            gettext("there is no note in that language"),
+            {"language": gettext("English (en) or Russian (ru)")},
+        )
+    return chosen
+
+
+def in_languages(slug: str, rows: dict[str, NoteVersion], kpis: tuple[str, ...]) -> NoteInLanguages:
+    """Each language's text in use: the organisation's newest version in it, else collab's
+    note shipped in it (else in English: ``untranslated`` says so)."""
+    edited = tuple(language for language in LANGUAGES if language in rows)
+    notes = {}
+    for language in LANGUAGES:
+        row = rows.get(language)
+        if row is None:
+            shipped = training.shipped_note(slug, language)
+            note = training.Note(slug, shipped.title, kpis, shipped.body_md, shipped.language)
+            notes[language] = CurrentNote(note, SHIPPED_VERSION, None, language, edited)
+        else:
+            note = training.Note(slug, row.title, kpis, row.body_md, language)
+            notes[language] = CurrentNote(note, row.version, row, language, edited)
+    return notes
+
+
+def _newest_rows(org: Organization, category: str | None = None, with_authors: bool = False):
+    """The organisation's newest version of each (category, language), in one statement."""
+    newest = select(
+        NoteVersion.category,
+        NoteVersion.language,
+        func.max(NoteVersion.version).label("version"),
+    ).where(NoteVersion.organization_id == org.id)
+    if category is not None:
+        newest = newest.where(NoteVersion.category == category)
+    newest = newest.group_by(NoteVersion.category, NoteVersion.language).subquery()
     query = (
         select(NoteVersion)
         .join(
             newest,
             and_(
                 NoteVersion.category == newest.c.category,
+                NoteVersion.language == newest.c.language,
                 NoteVersion.version == newest.c.version,
             ),
         )
@@ -114,9 +137,34 @@ def current_notes(org: Organization, with_authors: bool = False) -> dict[str, Cu
     )
     if with_authors:
         query = query.options(selectinload(NoteVersion.author))
-    rows = {row.category: row for row in db.session.scalars(query)}
+    rows: dict[str, dict[str, NoteVersion]] = {}
+    for row in db.session.scalars(query):
+        rows.setdefault(row.category, {})[row.language] = row
+    return rows
+
+
+def note_in_languages(org: Organization, category: str) -> NoteInLanguages:
+    """A category's note in every language, as this organisation's tasks read it."""
+    slug = slug_of(category)
+    rows = _newest_rows(org, slug).get(slug, {})
+    return in_languages(slug, rows, tuple(metrics_for(org, slug)))
+
+
+def current_note(org: Organization, category: str, language: str | None = None) -> CurrentNote:
+    """The note a category's tasks read in this organisation, in ``language`` (the
+    reader's when not given)."""
+    return note_in_languages(org, category)[note_language(language)]
+
+
+def current_notes(org: Organization, with_authors: bool = False) -> dict[str, NoteInLanguages]:
+    """Every category's note in this organisation in every language, in two statements
+    (three with authors) whatever the number of categories: what a list of tasks or the
+    library page reads."""
+    rows = _newest_rows(org, with_authors=with_authors)
     kpi_map = category_map(org)
-    return {slug: _current(slug, rows.get(slug), tuple(kpi_map[slug])) for slug in CATEGORIES}
+    return {
+        slug: in_languages(slug, rows.get(slug, {}), tuple(kpi_map[slug])) for slug in CATEGORIES
+    }
 
 
 @dataclass(frozen=True)
@@ -124,18 +172,20 @@ class LibraryRow:
     slug: str
     name: str
     teams: tuple[str, ...]
-    title: str
+    title: str  # in the reader's language
     version: int
     row: NoteVersion | None
+    languages: tuple[CurrentNote, ...]  # every language's text in use, in LANGUAGES' order
 
 
 def library(org: Organization) -> list[LibraryRow]:
-    """Every category with the note its tasks read: the organisation's copy or collab's."""
+    """Every category with the note its tasks read, in the reader's language and the state
+    of each language: the organisation's copy or collab's."""
     notes = current_notes(org, with_authors=True)
     rows = []
     language = current_language()
     for slug, category in CATEGORIES.items():
-        current = in_language(notes[slug], language)
+        current = notes[slug][language]
         rows.append(
             LibraryRow(
                 slug,
@@ -144,6 +194,7 @@ def library(org: Organization) -> list[LibraryRow]:
                 current.note.title,
                 current.version,
                 current.row,
+                tuple(notes[slug][other] for other in LANGUAGES),
             )
         )
     return rows
@@ -173,12 +224,16 @@ def save_version(
     title,
     body_md,
     base_version: int | None = None,
+    language: str | None = None,
 ) -> NoteVersion | None:
-    """Saves a new version of the organisation's note; None when nothing differs from the
-    current text. ``base_version`` is the version the editor started from: when someone
-    saved another one meanwhile, Conflict, so nobody overwrites a colleague's words."""
+    """Saves a new version of the organisation's note in ``language`` (the editor's when not
+    given); None when nothing differs from that language's current text. ``base_version`` is
+    the version of that language the editor started from: when someone saved another one
+    meanwhile, Conflict, so nobody overwrites a colleague's words. The other language's text
+    is left as it was."""
     _may_edit(membership)
     category = known_category(category)
+    language = note_language(language)
     title, body = _clean_title(title), _clean_body(body_md)
     errors = {}
     if not title:
@@ -191,7 +246,7 @@ def save_version(
         errors["body"] = gettext("at most %(count)s characters", count=f"{BODY_MAX:,}")
     if errors:
         raise ValidationFailed(gettext("the note was not saved"), errors)
-    current = current_note(org, category)
+    current = current_note(org, category, language)
     if base_version is not None and base_version != current.version:
         raise Conflict(
             f"someone saved version {current.version} of this note while you were editing; "
@@ -200,22 +255,22 @@ def save_version(
         )
     if (title, body) == (current.note.title, current.note.body_md):
         return None
-    return _add_version(membership, org, category, title, body, current.version, None)
+    return _add_version(membership, org, current, title, body, None)
 
 
 def _add_version(
     membership: Membership,
     org: Organization,
-    category: str,
+    current: CurrentNote,
     title: str,
     body: str,
-    after: int,
     reverted_from: int | None,
 ) -> NoteVersion:
     row = NoteVersion(
         organization_id=org.id,
-        category=category,
-        version=after + 1,
+        category=current.category,
+        language=current.language,
+        version=current.version + 1,
         title=title,
         body_md=body,
         author_id=membership.user_id,
@@ -228,7 +283,7 @@ def _add_version(
             db.session.flush()
             facts_changed(org.id)
     except IntegrityError as exc:
-        # (organisation, category, version) is unique: a colleague saved version n + 1 first.
+        # (organisation, category, language, version) is unique: a colleague saved n + 1 first.
         raise Conflict(
             "someone saved a new version of this note at the same moment; "
             "open it again to see theirs"
@@ -236,45 +291,57 @@ def _add_version(
     return row
 
 
-def revert(membership: Membership, org: Organization, category: str, version) -> NoteVersion:
-    """Makes an earlier version (0: collab's note) current again, as a new version."""
+def revert(
+    membership: Membership, org: Organization, category: str, version, language=None
+) -> NoteVersion:
+    """Makes an earlier version of the note in ``language`` (0: collab's note in that
+    language) current again, as a new version of that language."""
     _may_edit(membership)
     category = known_category(category)
+    language = note_language(language)
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         raise ValidationFailed("nothing was restored", {"version": "a version number"})
-    title, body = text_of(org, category, version)
-    current = current_note(org, category)
+    title, body = text_of(org, category, version, language)
+    current = current_note(org, category, language)
     if (title, body) == (current.note.title, current.note.body_md):
         raise ValidationFailed(
             "nothing was restored", {"version": "that text is already the current one"}
         )
-    return _add_version(membership, org, category, title, body, current.version, version)
+    return _add_version(membership, org, current, title, body, version)
 
 
 # --- reading versions --------------------------------------------------------------------------
 
 
-def versions(org: Organization, category: str) -> list[NoteVersion]:
-    """The organisation's versions of a note, newest first, with their authors."""
+def versions(org: Organization, category: str, language: str | None = None) -> list[NoteVersion]:
+    """The organisation's versions of a note in ``language``, newest first, with authors."""
     return list(
         db.session.scalars(
             select(NoteVersion)
             .options(selectinload(NoteVersion.author))
-            .where(NoteVersion.organization_id == org.id, NoteVersion.category == category)
+            .where(
+                NoteVersion.organization_id == org.id,
+                NoteVersion.category == category,
+                NoteVersion.language == note_language(language),
+            )
             .order_by(NoteVersion.version.desc())
         )
     )
 
 
-def text_of(org: Organization, category: str, version: int) -> tuple[str, str]:
-    """(title, Markdown body) of a version; 0 is collab's shipped note."""
+def text_of(
+    org: Organization, category: str, version: int, language: str | None = None
+) -> tuple[str, str]:
+    """(title, Markdown body) of a version in ``language``; 0 is collab's shipped note."""
+    language = note_language(language)
     if version == SHIPPED_VERSION:
-        shipped = training.shipped_note(category)
+        shipped = training.shipped_note(category, language)
         return shipped.title, shipped.body_md
     row = db.session.scalar(
         select(NoteVersion).where(
             NoteVersion.organization_id == org.id,
             NoteVersion.category == category,
+            NoteVersion.language == language,
             NoteVersion.version == version,
         )
     )
@@ -289,10 +356,13 @@ class DiffLine:
     text: str
 
 
-def diff(org: Organization, category: str, old: int, new: int) -> list[DiffLine]:
-    """What changed from version ``old`` to version ``new``, line by line (title first)."""
-    before = _diff_text(*text_of(org, category, old))
-    after = _diff_text(*text_of(org, category, new))
+def diff(
+    org: Organization, category: str, old: int, new: int, language: str | None = None
+) -> list[DiffLine]:
+    """What changed from version ``old`` to version ``new`` of the note in ``language``,
+    line by line (title first)."""
+    before = _diff_text(*text_of(org, category, old, language))
+    after = _diff_text(*text_of(org, category, new, language))
     kinds = {"@": "hunk", "+": "added", "-": "removed", " ": "same"}
     lines = difflib.unified_diff(before, after, lineterm="", n=3)
     return [DiffLine(kinds.get(line[:1], "same"), line[1:]) for line in list(lines)[2:]]

@@ -217,6 +217,21 @@ def verdict_label(value) -> str:
     return gettext(_label(VERDICT_LABELS, value))
 
 
+# A language a text is written in, as a label and inside a sentence ("rewrote it in Russian").
+_LANGUAGE_WORDS = {
+    "en": (_l("English"), _l("in English")),
+    "ru": (_l("Russian"), _l("in Russian")),
+}
+
+
+def language_label(value) -> str:
+    return str(_LANGUAGE_WORDS[value][0]) if value in _LANGUAGE_WORDS else _label({}, value)
+
+
+def in_language(value) -> str:
+    return str(_LANGUAGE_WORDS[value][1]) if value in _LANGUAGE_WORDS else _label({}, value)
+
+
 def placeholder_list(names) -> Markup:
     """A note's placeholders as its text writes them: "<code>{due_date}</code>, ..."."""
     return Markup(", ").join(Markup("<code>{{{}}}</code>").format(name) for name in names)
@@ -247,6 +262,8 @@ FILTERS = {
     "resolution_label": resolution_label,
     "role_label": role_label,
     "verdict_label": verdict_label,
+    "language_label": language_label,
+    "in_language": in_language,
     "initials": avatars.initials,
     "hue": avatars.hue,
 }

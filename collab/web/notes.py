@@ -34,10 +34,16 @@ class NoteForm(FlaskForm):
     title = StringField(_l("Title"), render_kw={"maxlength": versions.TITLE_MAX})
     body = TextAreaField(_l("The note, in Markdown"), render_kw={"rows": 24})
     base_version = HiddenField()
+    language = HiddenField()
 
 
 def _may(action: str) -> bool:
     return role_may(g.membership.role, action)
+
+
+def _language() -> str:
+    """The note's language this page or form is about (``language=``), else the reader's."""
+    return versions.note_language(request.values.get("language"))
 
 
 def _int(value) -> int | None:
@@ -85,28 +91,29 @@ PLACEHOLDER_WORDS = {
 @access("org.view")
 def show(org: str, category: str):
     category = versions.known_category(category)
+    language = _language()
     book = NoteBook.for_category(g.org, category)
-    current = book.current(category)
-    read = reading.read_of(g.membership.user_id, g.org, category)
+    languages = book.in_languages(category)
+    current = languages[language]
+    read = reading.read_of(g.membership.user_id, g.org, category, language)
     history = book.history(category)
     return render_template(
         "notes/show.html",
         org=g.org,
         category=CATEGORIES[category],
         current=current,
+        each_language=list(languages.values()),
         # Placeholders said in words: nobody reads "{due_date}" or an unknown one in braces.
         body_html=training.render_html(
             training.describe(
                 current.note.body_md, {k: str(v) for k, v in PLACEHOLDER_WORDS.items()}
             )
         ),
-        in_english_only=current.version == SHIPPED_VERSION
-        and current.note.language != filters.language(),
         unknown=training.unknown_placeholders(current.note.body_md) if _may("notes.edit") else [],
         known=list(training.PLACEHOLDERS),
         kpis=[training.metric_label(m) for m in current.note.kpis],
         history_html=training.render_html(phrases.history(history)) if history else "",
-        versions=versions.versions(g.org, category),
+        versions=versions.versions(g.org, category, language),
         state=reading.state_of(read, current.version),
         read=read,
         may_edit=_may("notes.edit"),
@@ -114,14 +121,16 @@ def show(org: str, category: str):
     )
 
 
-def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: bool = False):
-    current = versions.current_note(g.org, category)
+def _edit_page(category: str, language: str, form: NoteForm, status=200, conflict=False):
+    languages = versions.note_in_languages(g.org, category)
+    current = languages[language]
     return (
         render_template(
             "notes/edit.html",
             org=g.org,
             category=CATEGORIES[category],
             current=current,
+            each_language=list(languages.values()),
             form=form,
             conflict=conflict,
             kpis=[training.metric_label(m) for m in current.note.kpis],
@@ -133,16 +142,22 @@ def _edit_page(category: str, form: NoteForm, status: int = 200, conflict: bool 
 @bp.route("/<category>/edit", methods=["GET", "POST"])
 @access("notes.edit")
 def edit(org: str, category: str):
+    """Edits the note in one language (``language=``, the director's by default); the other
+    language's text stays as it is."""
     category = versions.known_category(category)
-    current = versions.current_note(g.org, category)
+    language = _language()
     if request.method == "GET":
+        current = versions.current_note(g.org, category, language)
         form = NoteForm(
-            title=current.note.title, body=current.note.body_md, base_version=current.version
+            title=current.note.title,
+            body=current.note.body_md,
+            base_version=current.version,
+            language=language,
         )
-        return _edit_page(category, form)
+        return _edit_page(category, language, form)
     form = NoteForm()
     if not form.validate_on_submit():  # only the CSRF token can fail here
-        return _edit_page(category, form, 400)
+        return _edit_page(category, language, form, 400)
     try:
         saved = versions.save_version(
             g.membership,
@@ -151,24 +166,28 @@ def edit(org: str, category: str):
             form.title.data,
             form.body.data,
             _int(form.base_version.data),
+            language,
         )
     except ValidationFailed as exc:
         refuse(exc, form, fallback="body")
-        return _edit_page(category, form, 422)
+        return _edit_page(category, language, form, 422)
     except Conflict as exc:
         refuse(exc, form, fallback="body")
         # Saving again from this form now builds on the colleague's version.
-        form.base_version.data = str(versions.current_note(g.org, category).version)
-        return _edit_page(category, form, 409, conflict=True)
+        form.base_version.data = str(versions.current_note(g.org, category, language).version)
+        return _edit_page(category, language, form, 409, conflict=True)
+    back = url_for("notes.show", org=org, category=category, language=language)
     if saved is None:
         flash(gettext("Nothing changed, so no new version was saved."))
-        return redirect(url_for("notes.show", org=org, category=category), code=303)
+        return redirect(back, code=303)
     db.session.commit()
     missing = [h for h in training.SECTIONS if not training.section(saved.body_md, h)]
     flash(
         gettext(
-            "Saved as version %(version)s. Every task of this kind now shows it.",
+            "Saved as version %(version)s %(in_language)s. Every task of this kind shows it "
+            "to those who read %(in_language)s; the other language's text is unchanged.",
             version=saved.version,
+            in_language=filters.in_language(language),
         )
     )
     unknown = training.unknown_placeholders(saved.body_md)
@@ -183,7 +202,7 @@ def edit(org: str, category: str):
             ),
             "warning",
         )
-    return redirect(url_for("notes.show", org=org, category=category), code=303)
+    return redirect(back, code=303)
 
 
 def unknown_placeholders_warning(unknown: list[str]) -> str:
@@ -201,18 +220,19 @@ def unknown_placeholders_warning(unknown: list[str]) -> str:
 @access("org.view")
 def diff(org: str, category: str):
     category = versions.known_category(category)
-    current = versions.current_note(g.org, category)
+    language = _language()
+    current = versions.current_note(g.org, category, language)
     new = _int(request.args.get("new"))
     new = current.version if new is None else new
     old = _int(request.args.get("old"))
     old = max(new - 1, SHIPPED_VERSION) if old is None else old
-    lines = versions.diff(g.org, category, old, new)
+    lines = versions.diff(g.org, category, old, new, language)
     return render_template(
         "notes/diff.html",
         org=g.org,
         category=CATEGORIES[category],
         current=current,
-        versions=versions.versions(g.org, category),
+        versions=versions.versions(g.org, category, language),
         old=old,
         new=new,
         lines=lines,
@@ -223,21 +243,30 @@ def diff(org: str, category: str):
 @access("notes.edit")
 def revert(org: str, category: str):
     category = versions.known_category(category)
+    language = _language()
     version = _int(request.form.get("version"))
+    back = url_for("notes.show", org=org, category=category, language=language)
     try:
-        saved = versions.revert(g.membership, g.org, category, version)
+        saved = versions.revert(g.membership, g.org, category, version, language)
     except (ValidationFailed, Conflict) as exc:
         refuse(exc)
-        return redirect(url_for("notes.show", org=org, category=category), code=303)
+        return redirect(back, code=303)
     db.session.commit()
     if version == SHIPPED_VERSION:
-        said = gettext("Restored collab's own note as the new version %(new)s.", new=saved.version)
+        said = gettext(
+            "Restored collab's own note %(in_language)s as the new version %(new)s.",
+            new=saved.version,
+            in_language=filters.in_language(language),
+        )
     else:
         said = gettext(
-            "Restored version %(old)s as the new version %(new)s.", old=version, new=saved.version
+            "Restored version %(old)s %(in_language)s as the new version %(new)s.",
+            old=version,
+            new=saved.version,
+            in_language=filters.in_language(language),
         )
     flash(said)
-    return redirect(url_for("notes.show", org=org, category=category), code=303)
+    return redirect(back, code=303)
 
 
 @bp.route("/<category>/read", methods=["POST"])
@@ -247,8 +276,9 @@ def mark_read(org: str, category: str):
     task_id = _int(request.form.get("task"))
     task = tasks.task_in(g.org, task_id) if task_id is not None else None
     version = _int(request.form.get("version"))
+    language = _language()
     try:
-        reading.mark_read(g.membership, g.org, category, version)
+        reading.mark_read(g.membership, g.org, category, version, language)
     except ValidationFailed as exc:
         refuse(exc)
     else:
@@ -266,5 +296,7 @@ def mark_read(org: str, category: str):
     elif request.form.get("back") == "mine":
         target = url_for("notes.my_training", org=org)
     else:
-        target = url_for("notes.show", org=org, category=versions.known_category(category))
+        target = url_for(
+            "notes.show", org=org, category=versions.known_category(category), language=language
+        )
     return redirect(target, code=303)

@@ -48,7 +48,7 @@ def test_an_english_reader_keeps_the_english_note(app, client):
     assert "Priority: medium." in page
 
 
-def test_an_organisations_own_text_reads_as_typed_in_every_language(app, client):
+def test_an_english_edit_leaves_russian_readers_collabs_russian_text_and_tells_them(app, client):
     from collab.accounts.people import membership_of
     from collab.training import versions
 
@@ -62,13 +62,19 @@ def test_an_organisations_own_text_reads_as_typed_in_every_language(app, client)
         "Our own speed note",
         "## Why it matters\n\nOurs.",
         0,
+        "en",
     )
     task = _task(org, make_user(org, "agency"), category="page_speed")
     db.session.commit()
     login(client, cio.email)
     page = client.get(f"/orgs/acme/tasks/{task.id}").text
-    assert "Our own speed note" in page
+    assert "Our own speed note" not in page
+    assert "Почему это важно: Почему быстрая страница окупается" in page
+    assert "В Acme переписали эту заметку только на английском" in page
+    assert "/orgs/acme/notes/page_speed?language=en" in page
     assert "показываем её на английском" not in page
+    english = client.get(f"/orgs/acme/tasks/{task.id}", headers={"Accept-Language": "en"})
+    assert "Почему быстрая" in english.text  # the profile's language wins over the browser's
 
 
 def test_a_note_without_a_text_in_the_readers_language_says_so(app):

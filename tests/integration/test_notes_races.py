@@ -53,6 +53,7 @@ def _colleagues_version(org, author):
     return insert(NoteVersion).values(
         organization_id=org.id,
         category="broken_links",
+        language="en",
         version=1,
         title="The CMO's words",
         body_md=BODY,
@@ -90,6 +91,7 @@ def test_two_clicks_on_mark_as_read_make_one_record(app):
         user_id=p["it"].id,
         organization_id=org.id,
         category="broken_links",
+        language="en",
         version=0,
         read_at=utcnow(),
     )
@@ -117,6 +119,7 @@ def test_a_lost_race_leaves_the_requests_other_changes_to_the_request(app):
         user_id=p["cio"].id,
         organization_id=org.id,
         category="broken_links",
+        language="en",
         version=0,
         read_at=utcnow(),
     )

@@ -246,7 +246,13 @@ def test_api_note_uses_the_organisations_kpi_map_and_copy(app, client):
     note = client.get(f"/api/v1/orgs/acme/tasks/{task.id}", headers=bearer(p["it"])).json[
         "training_note"
     ]
-    assert set(note) == {"title", "why", "kpis", "how_measured", "body_html"}
+    # API.md's five fields, and which text it is: its language, version and the edited ones.
+    assert set(note) == {"title", "why", "kpis", "how_measured", "body_html"} | {
+        "language",
+        "version",
+        "edited_in",
+    }
+    assert (note["language"], note["version"], note["edited_in"]) == ("en", 0, [])
     assert note["kpis"] == list(CATEGORIES["broken_links"].metrics)
     assert note["title"] == shipped_note("broken_links").title
 
@@ -387,15 +393,15 @@ def test_versions_keep_who_and_when_with_a_diff_and_revert(app, client):
     )
     assert restored.status_code == 303
     page = cio.get("/orgs/acme/notes/meta_tags").text
-    assert "Restored version 1 as the new version 3." in page
-    assert "<h1>Titles that earn the click</h1>" in page
+    assert "Restored version 1 in English as the new version 3." in page
+    assert '<h1 lang="en">Titles that earn the click</h1>' in page
     assert "restored from version 1" in page
     # Back to collab's own note, also as a new version.
     form_post(
         cio, "/orgs/acme/notes/meta_tags", "/orgs/acme/notes/meta_tags/revert", {"version": "0"}
     )
     page = cio.get("/orgs/acme/notes/meta_tags").text
-    assert f"<h1>{shipped_note('meta_tags').title}</h1>" in page
+    assert f'<h1 lang="en">{shipped_note("meta_tags").title}</h1>' in page
     assert "restored from collab's note" in unescape(page)
     # Restoring the text already in use changes nothing.
     again = form_post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -175,9 +176,11 @@ def test_dashboard_charts_markers_and_ledger(app):
     page = client.get("/orgs/acme/kpis/?days=365")
     assert page.status_code == 200
     html = page.text
-    assert html.count("<svg viewBox") == 3
+    assert html.count('<figure class="chart">') == 3
     assert "Leads per week" in html and "Cost per lead, by week" in html and "ROMI" in html
-    assert ">organic</li>" in html and ">email</li>" in html
+    # Each channel named at its line's end, with its last week's figure.
+    assert re.search(r'class="end-label"[^>]*>organic<tspan[^>]*>[\d,.]+</tspan>', html)
+    assert re.search(r'class="end-label"[^>]*>email<tspan', html)
     assert f"#{task.id} Rewrite &lt;b&gt;pricing&lt;/b&gt; copy" in html  # a marker, escaped
     assert "<b>pricing</b>" not in html
     ledger = html.split('id="ledger-h"')[1]
@@ -276,7 +279,7 @@ def test_task_page_shows_charts_and_the_impact_table(app):
     page = client.get(f"/orgs/acme/tasks/{task.id}")
     assert page.status_code == 200
     html = page.text.split('id="impact-h"')[1]
-    assert html.count("<svg viewBox") == 3  # one per linked metric, with or without data
+    assert html.count('<figure class="chart">') == 3  # one per linked metric, with or without data
     assert "before window" in html and "after window" in html
     assert f"task #{task.id} completed" in html
     assert 'class="verdict-improved"' in html  # a lower LCP is better

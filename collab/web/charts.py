@@ -23,6 +23,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from collab.kpis.metrics import format_short
+from collab.kpis.money import format_money
 from collab.web.filters import DATE_STYLES
 
 # Line labels are text in their line's colour: each colour has 4.5:1 against white (WCAG AA).
@@ -88,6 +89,8 @@ NARROW = Frame("narrow", 360, 260, 50, 104, 13, 56)
 TOP, BOTTOM = 16, 30
 FONT, LABEL_FONT = 12, 13
 LABEL_GAP = 2 * LABEL_FONT + 4  # a two-line label's height
+# Text over lines keeps 4.5:1: a white outline drawn beneath its letters.
+HALO = ' stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def _svg(chart: Chart, lines: Sequence[Line], frame: Frame) -> str:
     plot_left, plot_right, plot_bottom = frame.left, width - frame.right, height - BOTTOM
     x, y = _scales(chart, frame)
     parts: list[str] = []
+    on_top: list[str] = []  # names written over the lines, each on a white halo
     for band in chart.bands:
         left, right = x(max(band.first, chart.first)), x(min(band.last, chart.last))
         if right < left:
@@ -172,21 +176,23 @@ def _svg(chart: Chart, lines: Sequence[Line], frame: Frame) -> str:
             f"<title>{escape(band.label)}</title></rect>"
         )
         if _fits(band.label, right - left):
-            parts.append(
+            on_top.append(
                 f'<text class="band-label" x="{(left + right) / 2:.1f}" y="{TOP + FONT + 2}" '
-                f'text-anchor="middle" font-size="{FONT}">{escape(band.label)}</text>'
+                f'text-anchor="middle" font-size="{FONT}"{HALO}>{escape(band.label)}</text>'
             )
     parts.append(
         f'<line class="axis" x1="{plot_left}" y1="{plot_bottom}" x2="{plot_right}" '
         f'y2="{plot_bottom}" stroke="#8c959f"/>'
     )
-    for value in _value_ticks(chart):
+    ticks = _value_ticks(chart)
+    whole = all(float(value).is_integer() for value in ticks)
+    for value in ticks:
         ty = y(value)
         parts.append(
             f'<line class="grid" x1="{plot_left}" y1="{ty:.1f}" x2="{plot_right}" y2="{ty:.1f}" '
             'stroke="#d8dee4" stroke-width="0.5"/>'
             f'<text class="tick" x="{plot_left - 6}" y="{ty + 4:.1f}" text-anchor="end" '
-            f'font-size="{FONT}">{escape(_figure(chart, value))}</text>'
+            f'font-size="{FONT}">{escape(_axis_figure(chart, value, whole))}</text>'
         )
     for day, label in _date_ticks(chart, frame):
         tx = x(day)
@@ -206,13 +212,18 @@ def _svg(chart: Chart, lines: Sequence[Line], frame: Frame) -> str:
                 f"{dash}><title>{escape(line.label)}</title></path>"
             )
     for end in end_labels(chart, lines, frame):
+        # Right after the line's end: in the margin when it runs to the last day, inside
+        # the plot when its data stop earlier (a chart that reaches into the future).
         parts.append(
             f'<circle cx="{end.x:.1f}" cy="{end.y:.1f}" r="3" fill="{escape(end.color)}"/>'
-            f'<text class="end-label" x="{plot_right + 8}" y="{end.label_y + LABEL_FONT - 2:.1f}" '
-            f'font-size="{LABEL_FONT}" fill="{escape(end.color)}">{escape(end.name)}'
-            f'<tspan x="{plot_right + 8}" dy="{LABEL_FONT + 2}" font-weight="600">'
+        )
+        on_top.append(
+            f'<text class="end-label" x="{end.x + 8:.1f}" y="{end.label_y + LABEL_FONT - 2:.1f}" '
+            f'font-size="{LABEL_FONT}" fill="{escape(end.color)}"{HALO}>{escape(end.name)}'
+            f'<tspan x="{end.x + 8:.1f}" dy="{LABEL_FONT + 2}" font-weight="600">'
             f"{escape(end.value)}</tspan></text>"
         )
+    parts += on_top
     for marker in chart.markers:
         if not chart.first <= marker.day <= chart.last:
             continue
@@ -301,6 +312,13 @@ def _swatch(color: str, opacity: float = 1.0, marker: bool = False) -> str:
 
 def _figure(chart: Chart, value: float) -> str:
     return format_short(value, chart.unit, chart.currency, chart.language)
+
+
+def _axis_figure(chart: Chart, value: float, whole: bool) -> str:
+    """An axis figure; money in whole units when every tick is whole ($0, $500, not $0.00)."""
+    if whole and chart.unit == "money" and chart.currency:
+        return format_money(value, chart.currency, 0, chart.language)
+    return _figure(chart, value)
 
 
 def _day(day: dt.date, language: str) -> str:

@@ -60,6 +60,9 @@ def test_each_line_is_named_where_it_ends_with_its_last_value():
         assert re.search(r'class="end-label"[^>]*>organic<tspan[^>]*>40</tspan>', picture)
         assert re.search(r'class="end-label"[^>]*>email<tspan[^>]*>12</tspan>', picture)
     assert 'class="legend"' not in html  # nothing left to match colours against
+    # A line whose data stop early is named right where it stops, inside the plot.
+    wide_organic = end_labels(chart, chart.lines, WIDE)[0]
+    assert f'class="end-label" x="{wide_organic.x + 8:.1f}"' in _pictures(html)[0]
 
 
 def test_a_long_name_is_cut_on_the_picture_and_kept_whole_in_its_description():
@@ -168,3 +171,12 @@ def test_bars_are_named_at_their_ends_in_the_readers_language():
     for picture in _pictures(html):
         assert f">Marketing 1{NBSP}234</text>" in picture and ">IT 0</text>" in picture
         assert f"Filed: IT 12, Marketing 1{NBSP}234. Done: IT 0, Marketing 3." in picture
+
+
+def test_a_money_axis_reads_in_whole_amounts_when_its_steps_are_whole():
+    html = render(
+        _chart([Line("cost per lead", _days([40.5, 412.25]))], unit="money", currency="USD")
+    )
+    ticks = re.findall(r'class="tick"[^>]*text-anchor="end"[^>]*>([^<]+)<', _pictures(html)[0])
+    assert ticks == ["$0", "$100", "$200", "$300", "$400", "$500"]
+    assert ">$412</tspan>" in html  # the line's own figure as the metric writes it

@@ -189,6 +189,32 @@ def test_dashboard_charts_markers_and_ledger(app):
     assert "measured impacts" in ledger
 
 
+def test_dashboard_draws_the_channels_that_bring_the_leads_in_one_colour_each(app):
+    org = make_org("acme")
+    client, _ = _signed_in(app, org, "cmo")
+    first = TODAY - dt.timedelta(days=59)
+    daily_leads = {"email": 2, "organic": 9, "paid": 6, "social": 1, "events": 4}
+    for channel, leads in daily_leads.items():
+        record_series(org, "leads", first, [leads] * 60, channel=channel)
+        record_series(org, "spend", first, [100.0] * 60, channel=channel)
+
+    html = client.get("/orgs/acme/kpis/?days=90").text
+    leads_chart, cost_chart = html.split('<figure class="chart">')[1:3]
+
+    def drawn(chart):
+        wide = chart.split('class="chart-svg chart-narrow"')[0]
+        return re.findall(r'class="end-label"[^>]*fill="(#\w+)"[^>]*>([^<]+)<tspan', wide)
+
+    # All channels together, then the three with the most leads; the other two in words.
+    assert [name for _, name in drawn(leads_chart)] == ["all channels", "organic", "paid", "events"]
+    assert "Not drawn, to keep the chart readable: email" in leads_chart
+    assert "social" in leads_chart.split("Not drawn")[1]
+    # A channel keeps its colour from chart to chart.
+    assert dict((name, color) for color, name in drawn(leads_chart)) == dict(
+        (name, color) for color, name in drawn(cost_chart)
+    )
+
+
 def test_month_grid_saves_all_or_nothing(app):
     org = make_org("acme")
     client, _ = _signed_in(app, org, "cio")

@@ -1,7 +1,7 @@
 """Grouped bar charts as server-side SVG, for the monthly report: no script, every text
 escaped, the figures also printed in the tables beside them. Each bar is named at its end
 with its series and value (no legend), figures in the reader's language; drawn wide and
-narrow like collab.web.charts, so its text stays at 12 px and up on any screen."""
+narrow like collab.web.charts, so its text keeps its size on phones and desks alike."""
 
 from __future__ import annotations
 

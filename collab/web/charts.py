@@ -2,12 +2,15 @@
 
 No JavaScript and no chart library. Made to be read rather than decoded: each line is named
 where it ends, with its last value (no legend to match colours against); at most MAX_LINES
-lines are drawn and the rest are named under the chart with their last values; text stays at
-12 px and up, so the chart is drawn twice, wide for desks and narrow for phones (the
-stylesheet shows one). The <svg> has a title and a description that says the same as the
-labels; the pages print the numbers in tables beside it. Every piece of text that reaches the
-markup goes through markupsafe.escape, and figures are written in the reader's language by
-their unit (collab.kpis.metrics), so nothing a user typed can become markup.
+lines are drawn and the rest are named under the chart with their last values. An SVG's text
+grows and shrinks with its picture, so each chart is drawn twice, wide for desks and narrow
+for phones, and the stylesheet shows the one that keeps its 12 and 13 px text near that
+size on the screen at hand (a 390 px phone, a desk up to the chart's widest).
+
+The <svg> has a title and a description that says the same as the labels; the pages print
+the numbers in tables beside it. Every piece of text that reaches the markup goes through
+markupsafe.escape, and figures are written in the reader's language by their unit
+(collab.kpis.metrics), so nothing a user typed can become markup.
 """
 
 from __future__ import annotations
@@ -84,8 +87,8 @@ class Frame:
     tick_gap: int  # the least room between two date ticks, in px
 
 
-WIDE = Frame("wide", 880, 300, 64, 150, 20, 64)
-NARROW = Frame("narrow", 360, 260, 50, 104, 13, 56)
+WIDE = Frame("wide", 760, 280, 60, 140, 18, 60)
+NARROW = Frame("narrow", 340, 250, 48, 100, 12, 56)
 TOP, BOTTOM = 16, 30
 FONT, LABEL_FONT = 12, 13
 LABEL_GAP = 2 * LABEL_FONT + 4  # a two-line label's height

@@ -69,8 +69,8 @@ def test_a_long_name_is_cut_on_the_picture_and_kept_whole_in_its_description():
     name = "google / cpc / spring campaign"
     html = render(_chart([Line(name, _days([1, 2, 3]))]))
     wide, narrow = _pictures(html)
-    assert ">google / cpc / spri…<tspan" in wide  # cut to fit the margin
-    assert ">google / cpc…<tspan" in narrow
+    assert ">google / cpc / sp…<tspan" in wide  # cut to fit the margin
+    assert ">google / cp…<tspan" in narrow
     assert f"{name}: 3 on 2026-01-03." in wide  # the <desc> says it whole
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from collab.platform import numbers
-from collab.web.charts import FONT, NARROW, PALETTE, WIDE, Frame
+from collab.web.chart_frames import FONT, NARROW, WIDE, Frame
+from collab.web.charts import PALETTE
 
 _ids = itertools.count(1)
 BAR, STEP = 16, 22  # a bar's thickness, and the room each takes

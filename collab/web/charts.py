@@ -27,6 +27,19 @@ from markupsafe import Markup, escape
 
 from collab.kpis.metrics import format_short
 from collab.kpis.money import format_money
+from collab.web.chart_frames import (
+    BOTTOM,
+    FONT,
+    LABEL_FONT,
+    LABEL_GAP,
+    NARROW,
+    TOP,
+    WIDE,
+    Frame,
+    date_ticks,
+    spread,
+    value_ticks,
+)
 from collab.web.filters import DATE_STYLES
 
 # Line labels are text in their line's colour: each colour has 4.5:1 against white (WCAG AA).
@@ -73,25 +86,6 @@ class Chart:
     language: str = "en"  # the reader's: figures and dates are written their way
 
 
-@dataclass(frozen=True)
-class Frame:
-    """One drawing size. The right margin holds the line labels: a name on one line (cut to
-    ``name_chars``), its value below."""
-
-    name: str
-    width: int
-    height: int
-    left: int
-    right: int
-    name_chars: int
-    tick_gap: int  # the least room between two date ticks, in px
-
-
-WIDE = Frame("wide", 760, 280, 60, 140, 18, 60)
-NARROW = Frame("narrow", 340, 250, 48, 100, 12, 56)
-TOP, BOTTOM = 16, 30
-FONT, LABEL_FONT = 12, 13
-LABEL_GAP = 2 * LABEL_FONT + 4  # a two-line label's height
 # Text over lines keeps 4.5:1: a white outline drawn beneath its letters.
 HALO = ' stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
 
@@ -146,22 +140,6 @@ def end_labels(chart: Chart, lines: Sequence[Line], frame: Frame = WIDE) -> list
     return [EndLabel(*end, label_y) for end, label_y in zip(ends, placed, strict=True)]
 
 
-def spread(wanted: Sequence[float], gap: float, top: float, bottom: float) -> list[float]:
-    """Positions as near as may be to ``wanted``, in the same order, each at least ``gap``
-    from its neighbours and between ``top`` and ``bottom`` (while they fit there)."""
-    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
-    placed = list(wanted)
-    floor = top
-    for i in order:  # downwards: each clear of the one above
-        placed[i] = max(wanted[i], floor)
-        floor = placed[i] + gap
-    ceiling = bottom
-    for i in reversed(order):  # and back up where the run went past the bottom
-        placed[i] = min(placed[i], ceiling)
-        ceiling = placed[i] - gap
-    return placed
-
-
 def _svg(chart: Chart, lines: Sequence[Line], frame: Frame) -> str:
     uid = f"chart-{next(_ids)}"
     width, height = frame.width, frame.height
@@ -197,7 +175,7 @@ def _svg(chart: Chart, lines: Sequence[Line], frame: Frame) -> str:
             f'<text class="tick" x="{plot_left - 6}" y="{ty + 4:.1f}" text-anchor="end" '
             f'font-size="{FONT}">{escape(_axis_figure(chart, value, whole))}</text>'
         )
-    for day, label in _date_ticks(chart, frame):
+    for day, label in date_ticks(chart.first, chart.last, frame, chart.language):
         tx = x(day)
         parts.append(
             f'<line class="axis" x1="{tx:.1f}" y1="{plot_bottom}" x2="{tx:.1f}" '
@@ -351,20 +329,6 @@ def _value_ticks(chart: Chart) -> list[float]:
     return value_ticks(low, high)
 
 
-def value_ticks(low: float, high: float, most: int = 6) -> list[float]:
-    """Round figures from ``low`` or just below to ``high`` or just above, at most ``most``
-    of them, a step of 1, 2, 2.5 or 5 times a power of ten apart: 0, 50, 100, 150."""
-    power = 10 ** math.floor(math.log10((high - low) / (most - 1)))
-    for multiple in (1, 2, 2.5, 5, 10, 20):
-        step = power * multiple
-        first = math.floor(low / step + 1e-9) * step
-        count = round(math.ceil(high / step - 1e-9) - first / step)
-        if count + 1 <= most:
-            break
-    # Rounded: 0.1 * 3 is 0.30000000000000004, which would print as such on the axis.
-    return [round(first + step * i, 12) for i in range(count + 1)]
-
-
 def _scales(chart: Chart, frame: Frame):
     """Day -> x and value -> y, in the frame's pixels."""
     span = max((chart.last - chart.first).days, 1)
@@ -392,40 +356,3 @@ def _path(points, x, y) -> str:
         commands.append(f"{'L' if pen_down else 'M'}{x(day):.1f} {y(value):.1f}")
         pen_down = True
     return " ".join(commands)
-
-
-def _date_ticks(chart: Chart, frame: Frame) -> list[tuple[dt.date, str]]:
-    """The date axis's ticks and their labels, thinned until each has room for its label."""
-    first, last = chart.first, chart.last
-    span = max((last - first).days, 1)
-    ticks = _ticks(first, last)
-    plot_w = frame.width - frame.left - frame.right
-    every = 1
-    while every < len(ticks) and plot_w * (ticks[every] - ticks[0]).days / span < frame.tick_gap:
-        every += 1
-    ticks = ticks[::every]
-    labelled = []
-    for day in ticks:
-        if span <= 120:
-            pattern = "d MMM"
-        elif day.month == 1 or day == ticks[0]:
-            pattern = "LLL y"
-        else:
-            pattern = "LLL"
-        labelled.append((day, format_date(day, pattern, locale=chart.language)))
-    return labelled
-
-
-def _ticks(first: dt.date, last: dt.date) -> list[dt.date]:
-    span = (last - first).days
-    if span > 120:
-        ticks, month = [], first.replace(day=1)
-        step = 1 if span <= 400 else 3
-        while month <= last:
-            if month >= first:
-                ticks.append(month)
-            for _ in range(step):
-                month = (month + dt.timedelta(days=32)).replace(day=1)
-        return ticks
-    every = 7 if span <= 60 else 14
-    return [first + dt.timedelta(days=i) for i in range(0, span + 1, every)]

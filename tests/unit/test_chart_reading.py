@@ -11,20 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collab.web import bar_charts
-from collab.web.charts import (
-    LABEL_GAP,
-    MAX_LINES,
-    NARROW,
-    TOP,
-    WIDE,
-    Band,
-    Chart,
-    Line,
-    end_labels,
-    render,
-    spread,
-    value_ticks,
-)
+from collab.web.chart_frames import LABEL_GAP, NARROW, TOP, WIDE, spread, value_ticks
+from collab.web.charts import MAX_LINES, Band, Chart, Line, end_labels, render
 
 FIRST = dt.date(2026, 1, 1)
 NBSP = "\xa0"  # Russian groups thousands with a no-break space

@@ -21,7 +21,7 @@ from collab.web.feedback import refuse
 from collab.web.filters import metric_label, team_label
 
 bp = Blueprint("reports", __name__, url_prefix="/orgs/<org>/reports")
-TEAM_NAMES = {"it": "IT", "marketing": "Marketing"}
+TEAMS = ("it", "marketing")
 
 
 @bp.route("/monthly")
@@ -35,13 +35,12 @@ def monthly(org: str):
         month, status = current_month(g.org), 422
     report = monthly_report(g.org, month)
     zone = ZoneInfo(g.org.timezone)
-    teams = list(TEAM_NAMES)
     language = current_language()
     work_chart = bar_charts.render(
         gettext("Work in %(month)s by team", month=month.label),
-        [team_label(t) for t in teams],
+        [team_label(t) for t in TEAMS],
         [
-            bar_charts.Group(str(label), [report["by_team"][t][key] for t in teams])
+            bar_charts.Group(str(label), [report["by_team"][t][key] for t in TEAMS])
             for label, key in (
                 (_l("Filed"), "filed"),
                 (_l("Done"), "done"),
@@ -73,7 +72,7 @@ def monthly(org: str):
             report=report,
             month=month,
             previous=previous,
-            team_names=TEAM_NAMES,
+            teams=TEAMS,
             work_chart=work_chart,
             kpi_charts=kpi_charts,
         ),

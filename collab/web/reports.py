@@ -5,19 +5,23 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, g, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from collab.http.access import access
 from collab.kpis.metrics import unit_of
 from collab.platform.errors import DomainError
+from collab.platform.i18n import current_language
 from collab.reports.kpi_figures import daily_values
 from collab.reports.monthly import monthly_report
 from collab.reports.months import current_month, parse_month
 from collab.reports.task_sheet import task_sheet
 from collab.web import bar_charts, charts
 from collab.web.feedback import refuse
+from collab.web.filters import metric_label, team_label
 
 bp = Blueprint("reports", __name__, url_prefix="/orgs/<org>/reports")
-TEAM_NAMES = {"it": "IT", "marketing": "Marketing"}
+TEAMS = ("it", "marketing")
 
 
 @bp.route("/monthly")
@@ -31,24 +35,31 @@ def monthly(org: str):
         month, status = current_month(g.org), 422
     report = monthly_report(g.org, month)
     zone = ZoneInfo(g.org.timezone)
-    teams = list(TEAM_NAMES)
+    language = current_language()
     work_chart = bar_charts.render(
-        f"Work in {month.label} by team",
-        [TEAM_NAMES[t] for t in teams],
+        gettext("Work in %(month)s by team", month=month.label),
+        [team_label(t) for t in TEAMS],
         [
-            bar_charts.Group(label, [report["by_team"][t][key] for t in teams])
-            for label, key in (("Filed", "filed"), ("Done", "done"), ("Late at end", "overdue"))
+            bar_charts.Group(str(label), [report["by_team"][t][key] for t in TEAMS])
+            for label, key in (
+                (_l("Filed"), "filed"),
+                (_l("Done"), "done"),
+                (_l("Late at end"), "overdue"),
+            )
         ],
+        language,
     )
     previous = month.previous(zone)
     kpi_charts = [
         charts.render(
             charts.Chart(
-                f"{metric.replace('_', ' ').capitalize()}, day by day",
+                gettext("%(metric)s, day by day", metric=metric_label(metric).capitalize()),
                 month.first,
                 month.last,
                 lines=[charts.Line(month.label, daily_values(g.org, metric, month))],
                 unit=unit_of(metric),
+                currency=g.org.currency,
+                language=language,
             )
         )
         for metric in ("leads", "cost_per_lead")
@@ -61,7 +72,7 @@ def monthly(org: str):
             report=report,
             month=month,
             previous=previous,
-            team_names=TEAM_NAMES,
+            teams=TEAMS,
             work_chart=work_chart,
             kpi_charts=kpi_charts,
         ),

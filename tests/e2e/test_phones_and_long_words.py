@@ -21,6 +21,7 @@ PAGES = (
     "/orgs/techsoft/kpis/import",
     "/orgs/techsoft/kpis/grid",
     "/orgs/techsoft/kpis/map",
+    "/orgs/techsoft/reports/monthly",
     "/orgs/techsoft/notes/",
     "/orgs/techsoft/notes/mine",
     "/orgs/techsoft/notes/broken_links",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -175,15 +176,43 @@ def test_dashboard_charts_markers_and_ledger(app):
     page = client.get("/orgs/acme/kpis/?days=365")
     assert page.status_code == 200
     html = page.text
-    assert html.count("<svg viewBox") == 3
+    assert html.count('<figure class="chart">') == 3
     assert "Leads per week" in html and "Cost per lead, by week" in html and "ROMI" in html
-    assert ">organic</li>" in html and ">email</li>" in html
+    # Each channel named at its line's end, with its last week's figure.
+    assert re.search(r'class="end-label"[^>]*>organic<tspan[^>]*>[\d,.]+</tspan>', html)
+    assert re.search(r'class="end-label"[^>]*>email<tspan', html)
     assert f"#{task.id} Rewrite &lt;b&gt;pricing&lt;/b&gt; copy" in html  # a marker, escaped
     assert "<b>pricing</b>" not in html
     ledger = html.split('id="ledger-h"')[1]
     assert "Leads" in ledger or "leads" in ledger
     assert 'class="verdict-improved"' in ledger
     assert "measured impacts" in ledger
+
+
+def test_dashboard_draws_the_channels_that_bring_the_leads_in_one_colour_each(app):
+    org = make_org("acme")
+    client, _ = _signed_in(app, org, "cmo")
+    first = TODAY - dt.timedelta(days=59)
+    daily_leads = {"email": 2, "organic": 9, "paid": 6, "social": 1, "events": 4}
+    for channel, leads in daily_leads.items():
+        record_series(org, "leads", first, [leads] * 60, channel=channel)
+        record_series(org, "spend", first, [100.0] * 60, channel=channel)
+
+    html = client.get("/orgs/acme/kpis/?days=90").text
+    leads_chart, cost_chart = html.split('<figure class="chart">')[1:3]
+
+    def drawn(chart):
+        wide = chart.split('class="chart-svg chart-narrow"')[0]
+        return re.findall(r'class="end-label"[^>]*fill="(#\w+)"[^>]*>([^<]+)<tspan', wide)
+
+    # All channels together, then the three with the most leads; the other two in words.
+    assert [name for _, name in drawn(leads_chart)] == ["all channels", "organic", "paid", "events"]
+    assert "Not drawn, to keep the chart readable: email" in leads_chart
+    assert "social" in leads_chart.split("Not drawn")[1]
+    # A channel keeps its colour from chart to chart.
+    assert dict((name, color) for color, name in drawn(leads_chart)) == dict(
+        (name, color) for color, name in drawn(cost_chart)
+    )
 
 
 def test_month_grid_saves_all_or_nothing(app):
@@ -276,7 +305,7 @@ def test_task_page_shows_charts_and_the_impact_table(app):
     page = client.get(f"/orgs/acme/tasks/{task.id}")
     assert page.status_code == 200
     html = page.text.split('id="impact-h"')[1]
-    assert html.count("<svg viewBox") == 3  # one per linked metric, with or without data
+    assert html.count('<figure class="chart">') == 3  # one per linked metric, with or without data
     assert "before window" in html and "after window" in html
     assert f"task #{task.id} completed" in html
     assert 'class="verdict-improved"' in html  # a lower LCP is better

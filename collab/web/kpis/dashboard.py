@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from collab.accounts.roles import role_may
 from collab.http.access import access
@@ -19,6 +20,7 @@ from collab.kpis.metrics import unit_of
 from collab.platform import queue
 from collab.platform.clock import local_today
 from collab.platform.extensions import db
+from collab.platform.i18n import current_language
 from collab.web import charts
 from collab.web.kpis import bp
 
@@ -27,23 +29,38 @@ DASHBOARD_METRICS = ("leads", "cost_per_lead", "romi")
 LEDGER_PAGE = 50
 MEASURE_JOB = "workers.kpi_jobs.measure_org"
 _TITLES = {
-    "leads": "Leads per week",
-    "cost_per_lead": "Cost per lead, by week",
-    "romi": "ROMI, by week ((revenue − cost) / cost)",
+    "leads": _l("Leads per week"),
+    "cost_per_lead": _l("Cost per lead, by week"),
+    "romi": _l("ROMI, by week ((revenue − cost) / cost)"),
 }
+ALL_CHANNELS = "all channels"  # collab.kpis.totals' name for the organisation's totals
 
 
 def _dashboard_lines(org_id: int, first: dt.date, last: dt.date) -> dict[str, list]:
-    lines: dict[str, list] = {metric: [] for metric in DASHBOARD_METRICS}
+    """Each chart's lines: all channels together (dashed), then the channels by their leads,
+    most first. A channel keeps its place and its colour in all three charts, and when only a
+    few can be drawn they are the ones that bring the leads."""
     weekly = totals.weekly_by_channel(org_id, DASHBOARD_METRICS, first, last)
-    for metric, series in weekly.items():
-        for index, (channel, points) in enumerate(series):
-            first_line = index == 0  # the all-channels line leads, dashed
-            lines[metric].append(
-                charts.Line(
-                    channel, points, color="#24292f" if first_line else None, dashed=first_line
-                )
-            )
+    leads = {
+        channel: sum(v for _, v in points if v is not None)
+        for channel, points in weekly.get("leads", [])
+    }
+    channels = {channel for series in weekly.values() for channel, _ in series} - {ALL_CHANNELS}
+    ranked = sorted(channels, key=lambda channel: (-leads.get(channel, 0.0), channel))
+    colors = {channel: charts.PALETTE[i % len(charts.PALETTE)] for i, channel in enumerate(ranked)}
+    place = {channel: i for i, channel in enumerate(ranked)}
+    lines: dict[str, list] = {}
+    for metric in DASHBOARD_METRICS:
+        series = dict(weekly.get(metric, []))
+        lines[metric] = (
+            [charts.Line(gettext(ALL_CHANNELS), series[ALL_CHANNELS], "#24292f", dashed=True)]
+            if ALL_CHANNELS in series
+            else []
+        )
+        lines[metric] += [
+            charts.Line(channel, series[channel], colors[channel])
+            for channel in sorted(set(series) - {ALL_CHANNELS}, key=place.__getitem__)
+        ]
     return lines
 
 
@@ -71,13 +88,14 @@ def dashboard(org: str):
     figures = [
         charts.render(
             charts.Chart(
-                title=_TITLES[metric],
+                title=str(_TITLES[metric]),
                 first=first,
                 last=last,
                 lines=lines[metric],
                 markers=markers,
                 unit=unit_of(metric),
                 currency=g.org.currency,
+                language=current_language(),
             )
         )
         for metric in DASHBOARD_METRICS

@@ -8,15 +8,17 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from flask import g
+from flask_babel import gettext
 
 from collab.impacts.metric_map import metrics_for
 from collab.impacts.results import impacts_for_task
 from collab.kpis.custom_metrics import metric_definitions
-from collab.kpis.metrics import metric_label
 from collab.kpis.totals import daily_totals
 from collab.models import Organization, Task
 from collab.platform.extensions import db
+from collab.platform.i18n import current_language
 from collab.web import charts
+from collab.web.filters import metric_label
 
 CHART_HALF_SPAN = 45
 
@@ -43,29 +45,30 @@ def task_impact_panel(task: Task) -> dict:
             for offset, value in enumerate(totals[item["metric"]])
         ]
         before, after = item["before"], item["after"]
+        label = metric_label(item["metric"])
         chart = charts.Chart(
-            title=f"{metric_label(item['metric'])}, 90 days around completion",
+            title=gettext("%(metric)s, 90 days around completion", metric=label),
             first=first,
             last=last,
-            lines=[charts.Line("daily total, all channels", points)],
+            lines=[charts.Line(gettext("daily total, all channels"), points)],
             bands=[
                 charts.Band(
                     dt.date.fromisoformat(before["from"]),
                     dt.date.fromisoformat(before["to"]),
-                    "before window",
+                    gettext("before window"),
                     color="#6e7781",
                 ),
                 charts.Band(
                     dt.date.fromisoformat(after["from"]),
                     dt.date.fromisoformat(after["to"]),
-                    "after window",
+                    gettext("after window"),
                     color="#1a7f37",
                 ),
             ],
-            markers=[charts.Marker(completed, f"task #{task.id} completed")],
+            markers=[charts.Marker(completed, gettext("task #%(id)s completed", id=task.id))],
             unit=units.get(item["metric"], ""),
             currency=_currency_of(task),
-            height=180,
+            language=current_language(),
         )
         panel["charts"].append(charts.render(chart))
     return panel

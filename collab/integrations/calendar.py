@@ -14,20 +14,21 @@ import hmac
 import secrets
 
 from flask import current_app
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from collab.models import Membership, Organization, Task, User
+from collab.models.accounts import TEAM_LABELS, UNROUTED
 from collab.models.integrations import CalendarFeed
-from collab.models.work import OPEN_STATUSES
+from collab.models.work import OPEN_STATUSES, PRIORITY_LABELS, STATUS_LABELS
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 from collab.platform.links import link
 
 PRODUCT = "-//collab//due dates//EN"
-TEAM_NAMES = {"it": "IT", "marketing": "Marketing"}
-STATUS_WORDS = {"triage": "in triage", "todo": "to do", "in_progress": "in progress"}
 
 
 def _signature(feed: CalendarFeed) -> str:
@@ -106,9 +107,17 @@ def _tasks(user: User) -> list[Task]:
 
 
 def calendar(feed: CalendarFeed, now: dt.datetime | None = None) -> bytes:
-    """The feed as iCalendar text: one all-day event per open task on its due date."""
+    """The feed as iCalendar text: one all-day event per open task on its due date, in its
+    owner's language (a calendar app asks with no one signed in)."""
     now = now or utcnow()
     user = db.session.get(User, feed.user_id)
+    with speaking(user.language):
+        cal = _calendar(user, now)
+    feed.last_read_at = now
+    return cal.to_ical()
+
+
+def _calendar(user: User, now: dt.datetime) -> Calendar:
     orgs = {}
     base = current_app.config["BASE_URL"]
     domain = current_app.config.get("MAIL_DOMAIN", "collab.local")
@@ -116,7 +125,7 @@ def calendar(feed: CalendarFeed, now: dt.datetime | None = None) -> bytes:
     cal.add("prodid", PRODUCT)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "collab: my due dates")
+    cal.add("x-wr-calname", _("collab: my due dates"))
     cal.add("x-published-ttl", dt.timedelta(hours=1))
     for task in _tasks(user):
         if task.organization_id not in orgs:
@@ -130,14 +139,20 @@ def calendar(feed: CalendarFeed, now: dt.datetime | None = None) -> bytes:
         event.add("sequence", task.version)
         event.add("dtstart", task.due_date)
         event.add("dtend", task.due_date + dt.timedelta(days=1))
-        event.add("summary", f"Due: {task.title}")
+        event.add("summary", _("Due: %(title)s", title=task.title))
         event.add(
             "description",
-            f"{org.name} · {TEAM_NAMES.get(task.team, 'not routed yet')} · "
-            f"{STATUS_WORDS.get(task.status, task.status)} · {task.priority} priority\n{url}",
+            " · ".join(
+                (
+                    org.name,
+                    str(TEAM_LABELS.get(task.team, UNROUTED)),
+                    str(STATUS_LABELS[task.status]),
+                    _("Priority: %(priority)s", priority=PRIORITY_LABELS[task.priority]),
+                )
+            )
+            + f"\n{url}",
         )
         event.add("url", url)
         event.add("transp", "TRANSPARENT")  # a deadline, not time taken
         cal.add_component(event)
-    feed.last_read_at = now
-    return cal.to_ical()
+    return cal

@@ -17,6 +17,7 @@ from collab.impacts.wording import clear, impact_summary
 from collab.integrations import webhooks
 from collab.kpis.metrics import format_change, metric_label
 from collab.models import Alert, Organization, Recommendation, Task
+from collab.models.accounts import TEAM_LABELS, UNROUTED
 from collab.models.integrations import SlackChannel, SlackMessage
 from collab.models.kpis import TaskImpact
 from collab.platform.clock import local_today, utcnow
@@ -28,7 +29,6 @@ from collab.work import events
 AUDIENCES = {"directors": "Directors", "it": "IT", "marketing": "Marketing"}
 ESCALATION_LEVELS = (2, 3)
 MEASURED_SHOWN = 10
-TEAM_NAMES = {"it": "IT", "marketing": "Marketing", None: "nobody yet"}
 
 
 def channels_of(org: Organization | int) -> dict[str, SlackChannel]:
@@ -120,7 +120,7 @@ def _new_in_triage(recommendation: Recommendation, **_) -> None:
     if "directors" not in channels_of(org):
         return
     task = recommendation.tasks[0]
-    teams = ", ".join(TEAM_NAMES.get(t.team, t.team) for t in recommendation.tasks)
+    teams = ", ".join(str(TEAM_LABELS.get(t.team, UNROUTED)) for t in recommendation.tasks)
     title = escape(recommendation.title)
     message = blocks(
         f"New in triage: {recommendation.title}",
@@ -159,7 +159,10 @@ def _escalations(_sender, *, batch, **__) -> None:
         message = blocks(
             f"Overdue, level {alert.level}: {task.title}",
             f"*Overdue, level {alert.level}:* <{_task_url(org, task)}|{escape(task.title)}>",
-            [f"{late} days late (due {alert.due_date})", f"{TEAM_NAMES.get(task.team)}: {who}"],
+            [
+                f"{late} days late (due {alert.due_date})",
+                f"{TEAM_LABELS.get(task.team, UNROUTED)}: {who}",
+            ],
             _task_url(org, task),
             "Open the task",
         )

@@ -62,8 +62,27 @@ def test_the_feed_lists_my_open_due_dates_for_a_real_parser(app, person):
     assert first.decoded("dtend") == dt.date(2030, 4, 3)
     assert str(first["uid"]).startswith("task-")
     assert "/orgs/acme/tasks/" in str(first["url"])
-    assert "Acme" in str(first["description"]) and "in progress" in str(first["description"])
+    assert str(first["description"]).startswith("Acme · IT · In progress · Priority: ")
     assert "Last read by a calendar" in client.get("/profile/").text
+
+
+def test_the_feed_speaks_its_owners_language_whoever_asks(app, person):
+    _, dev = person
+    dev.language = "ru"
+    db.session.commit()
+    client = app.test_client()
+    login(client, dev.email)
+    form_post(client, "/profile/", "/profile/calendar", {})
+    url = _feed_url(client).removeprefix(app.config["BASE_URL"])
+
+    # A calendar app sends no session and its own Accept-Language.
+    answer = app.test_client().get(url, headers={"Accept-Language": "en-US"})
+
+    calendar = Calendar.from_ical(answer.data)
+    assert str(calendar["x-wr-calname"]) == "collab: мои сроки"
+    first = calendar.walk("VEVENT")[0]
+    assert str(first["summary"]) == "Срок: Compress the hero images"  # the title as typed
+    assert str(first["description"]).startswith("Acme · ИТ · В работе · Приоритет: ")
 
 
 def test_a_new_address_ends_the_old_one_and_turning_off_ends_both(app, person):

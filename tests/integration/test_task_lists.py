@@ -77,3 +77,6 @@ def test_a_board_whose_filters_match_nothing_says_so(client):
     assert "data-live" in html  # applied as they change, with script
     whole = client.get("/orgs/acme/board").text
     assert "No task matches" not in whole and "Compress images" in whole
+    russian = client.get("/orgs/acme/board?q=zebra", headers={"Accept-Language": "ru"}).text
+    assert "Ни одна задача не подходит под эти фильтры" in russian
+    assert 'href="/orgs/acme/board">Сбросьте их</a>' in russian

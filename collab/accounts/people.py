@@ -17,6 +17,7 @@ from collab.models import (
     User,
 )
 from collab.models.accounts import DIRECTOR_ROLES
+from collab.platform import broadcast
 from collab.platform.clock import utcnow
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
@@ -151,9 +152,26 @@ def change_role(
             subject=membership.user,
             detail=f"{membership.role} → {role}",
         )
+        access_changed(membership.user)
     membership.role = role
     db.session.flush()
     return membership
+
+
+def end_sessions(user: User) -> None:
+    """Every session and remember-me token of this person stops opening anything."""
+    user.session_epoch += 1
+    access_changed(user)
+
+
+def access_channel(user_id: int) -> str:
+    return f"collab:access:{user_id}"
+
+
+def access_changed(user: User) -> None:
+    """Ends this person's open live streams once the change commits: each comes back through
+    the permission check, so a removed member's board stops hearing at once."""
+    broadcast.to_say(db.session)[access_channel(user.id)] = {"end": True}
 
 
 # --- signing in ----------------------------------------------------------------------------
@@ -259,9 +277,10 @@ def end_membership(membership: Membership, by: User | None = None) -> Membership
         .select_from(Membership)
         .where(Membership.user_id == user.id, Membership.active.is_(True))
     )
+    access_changed(user)
     if not still_member and not user.is_admin:
         user.active = False
-        user.session_epoch += 1
+        end_sessions(user)
         db.session.execute(
             update(ApiToken)
             .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

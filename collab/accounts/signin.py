@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash
 
 from collab.accounts import audit, throttle
 from collab.accounts.passwords import check_password_strength, dummy_hash, hash_password
-from collab.accounts.people import user_by_email
+from collab.accounts.people import end_sessions, user_by_email
 from collab.accounts.tokens import digest
 from collab.models import (
     PasswordReset,
@@ -67,10 +67,6 @@ def sign_out(user: User, address: str | None = None) -> None:
     end_sessions(user)
     audit.record_for_person("signout", user, actor=user, address=address)
     db.session.flush()
-
-
-def end_sessions(user: User) -> None:
-    user.session_epoch += 1
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -13,17 +13,43 @@ import time
 from collections.abc import Iterator
 
 from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from collab.platform.queue import QueueAway, reaching_redis, redis_connection
 
 log = logging.getLogger(__name__)
+_TO_SAY = "broadcast_to_say"  # Session.info key: {channel: message}
 
 
 def publish(channel: str, message: dict) -> None:
     try:
-        redis_connection(timeout=0.5).publish(channel, json.dumps(message))
+        # Sets (what a transaction gathered) go out as sorted lists.
+        redis_connection(timeout=0.5).publish(channel, json.dumps(message, default=sorted))
     except RedisError as exc:
         log.warning("could not publish on %s: %s", channel, exc)
+
+
+def to_say(session: Session) -> dict[str, dict]:
+    """What this transaction will say, by channel, once it commits: callers add to it as the
+    change goes on. Nothing is said when it rolls back, and what is said after the commit is
+    read by whoever looks again."""
+    return session.info.setdefault(_TO_SAY, {})
+
+
+@event.listens_for(Session, "after_commit")
+def _say(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction may still roll back
+    for channel, message in session.info.pop(_TO_SAY, {}).items():
+        publish(channel, message)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    # The outermost transaction ended without a commit (after one, _say emptied it).
+    if transaction.parent is None:
+        session.info.pop(_TO_SAY, None)
 
 
 class Listening:
@@ -55,16 +81,16 @@ class Listening:
         self._connection.close()
 
 
-def listen(channel: str, *, seconds: float, beat: float) -> Listening:
-    """Subscribes now (raises QueueAway when Redis cannot be reached): what is said from now
-    on, for ``seconds``."""
+def listen(*channels: str, seconds: float, beat: float) -> Listening:
+    """Subscribes now (raises QueueAway when Redis cannot be reached): what is said on any of
+    the channels from now on, for ``seconds``."""
     connection = redis_connection(timeout=beat + 5)
     pubsub = connection.pubsub(ignore_subscribe_messages=True)
     try:
         with reaching_redis():
-            pubsub.subscribe(channel)
+            pubsub.subscribe(*channels)
     except QueueAway:
         pubsub.close()
         connection.close()
         raise
-    return Listening(channel, pubsub, connection, seconds, beat)
+    return Listening(", ".join(channels), pubsub, connection, seconds, beat)

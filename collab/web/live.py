@@ -7,8 +7,9 @@ the board page, so nobody learns from the stream what their board would not show
 
 A stream holds a web thread while it is open and no database connection. So that open
 boards cannot take every thread of a process, a process serves at most BOARD_STREAMS of
-them; each ends after BOARD_STREAM_SECONDS (the browser reconnects at once, through the
-permission check again, so a revoked membership loses its stream within that time). A
+them; each ends after BOARD_STREAM_SECONDS, and at once when the person's access changes
+(removed, role changed, signed out everywhere): the browser reconnects, through the
+permission check again. A
 board that gets no stream (503: full, or Redis away) polls instead (static/js/live.js)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import threading
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from collab.accounts.people import access_channel
 from collab.http.access import access
 from collab.platform import broadcast
 from collab.platform.clock import local_today
@@ -46,6 +48,7 @@ def stream(org: str):
     try:
         messages = broadcast.listen(
             live.channel(g.org.id),
+            access_channel(g.membership.user_id),  # says when this person's access changed
             seconds=current_app.config["BOARD_STREAM_SECONDS"],
             beat=current_app.config["BOARD_STREAM_BEAT"],
         )
@@ -72,6 +75,8 @@ def _events(messages: broadcast.Listening):
     """Runs after the request has ended (no app, no session): only Redis is read here."""
     yield f"retry: {RECONNECT_MS}\n\n"
     for message in messages:
+        if message is not None and message.get("end"):
+            return  # the browser comes back at once, through the permission check again
         # A comment line keeps proxies from closing a quiet stream, and a write to a
         # browser that has gone fails here, which ends the stream.
         yield ": beat\n\n" if message is None else f"event: board\ndata: {json.dumps(message)}\n\n"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from collab.models import Task
@@ -21,7 +20,6 @@ from collab.work import events
 
 # More ids than this in one change (an audit import) and boards are told only the lanes.
 MOST_IDS = 100
-_PENDING = "board_changes"  # Session.info key: {org id: (lanes, task ids)}
 
 
 def channel(org_id: int) -> str:
@@ -40,10 +38,12 @@ def board_changed(
 ) -> None:
     """Notes, in the caller's transaction, that these lanes and tasks of the organisation
     changed; said on its channel when the transaction commits."""
-    pending = session.info.setdefault(_PENDING, {})
-    changed_lanes, ids = pending.setdefault(org_id, (set(), set()))
-    changed_lanes.update(lane_key(status, team) for status, team in lanes)
-    ids.update(task_ids)
+    said = broadcast.to_say(session).setdefault(channel(org_id), {"lanes": set(), "tasks": set()})
+    said["lanes"].update(lane_key(status, team) for status, team in lanes)
+    if isinstance(said["tasks"], set):
+        said["tasks"].update(task_ids)
+        if len(said["tasks"]) > MOST_IDS:
+            said["tasks"] = ()  # boards are told only the lanes
 
 
 @events.task_changed.connect
@@ -51,19 +51,3 @@ def _task_changed(task: Task, **_) -> None:
     # Its lane changes too when only its assignee, priority or due date did; board_counts
     # notes the lanes a card left and entered.
     board_changed(db.session, task.organization_id, [(task.status, task.team)], [task.id])
-
-
-@event.listens_for(Session, "after_commit")
-def _announce(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint released: the outer transaction may still roll back
-    for org_id, (lanes, ids) in session.info.pop(_PENDING, {}).items():
-        message = {"lanes": sorted(lanes), "tasks": sorted(ids) if len(ids) <= MOST_IDS else []}
-        broadcast.publish(channel(org_id), message)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction) -> None:
-    # The outermost transaction ended without a commit (after one, _announce emptied it).
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)

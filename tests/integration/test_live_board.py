@@ -5,7 +5,7 @@ signed-out or removed member gets no stream; the changed lanes re-render with th
 import json
 import re
 
-from collab.accounts.people import end_membership
+from collab.accounts.people import change_role, end_membership
 from collab.platform.extensions import db
 from collab.work.tasks import update_task
 from tests.support.factories import (
@@ -97,6 +97,48 @@ def test_no_stream_for_the_signed_out_the_removed_or_another_organisation(app, c
     db.session.commit()
     revoked = other.get("/orgs/acme/board/events")  # their sessions ended with the membership
     assert revoked.status_code == 302 and "/login" in revoked.headers["Location"]
+
+
+def _rest(response) -> str:
+    """What the stream says until it ends (at BOARD_STREAM_SECONDS at the latest)."""
+    return "".join(chunk.decode() for chunk in response.response)
+
+
+def test_a_removed_members_open_stream_ends_and_hears_no_more(app, client):
+    acme, _, cio, agency, _ = _world()
+    task = make_recommendation(acme, agency, title="Compress images").tasks[0]
+    leaver = make_user(acme, "it", email="dev@acme.example")
+    staying = make_user(acme, "cmo", email="cmo@acme.example")
+    db.session.commit()
+    login(client, leaver.email)
+    theirs = _open_stream(client, app)
+    other = app.test_client()
+    login(other, staying.email)
+    kept = _open_stream(other, app)
+
+    end_membership(membership(leaver, acme), by=cio)
+    db.session.commit()
+    update_task(membership(cio, acme), task, {"status": "todo"}, task.version)
+    db.session.commit()
+
+    assert "event: board" not in _rest(theirs)  # ended before the move was said
+    assert _next_event(kept) == {"lanes": ["todo:it", "triage:it"], "tasks": [task.id]}
+    kept.close()
+
+
+def test_a_role_change_that_rolls_back_leaves_the_stream_open(app, client):
+    acme, _, cio, agency, _ = _world()
+    task = make_recommendation(acme, agency, title="Compress images").tasks[0]
+    dev = make_user(acme, "it", email="dev@acme.example")
+    db.session.commit()
+    login(client, dev.email)
+    stream = _open_stream(client, app)
+    change_role(acme, membership(dev, acme), "marketing", by=cio)
+    db.session.rollback()
+    update_task(membership(cio, acme), task, {"status": "todo"}, task.version)
+    db.session.commit()
+    assert _next_event(stream) == {"lanes": ["todo:it", "triage:it"], "tasks": [task.id]}
+    stream.close()
 
 
 def test_a_process_streams_only_so_many_boards_and_frees_a_slot_when_one_goes(app, client):

@@ -95,3 +95,5 @@ _.request_class
 # Read only by templates.
 _.undone_by  # models.site_audits.AuditImport: templates/audits/show.html
 _.done_recently  # work.overview.Standing: templates/home/index.html
+# Called by Babel when `make translations` reads the audit routing tables (babel.cfg).
+_.extract_table_words  # audits.routes

@@ -29,6 +29,7 @@ from collab.platform.transactions import savepoint
 from collab.work import board_counts
 from collab.work.recommendations import PRIORITY_RANK
 from collab.work.routing import UNCATEGORISED
+from collab.work.routing_reasons import task_columns
 
 TITLE_LENGTH = 200
 _PRIORITIES = {"high": "high", "medium": "medium", "low": "low"}
@@ -231,7 +232,7 @@ def _file(plan: Plan, record: AuditImport, now: dt.datetime) -> dict[str, Recomm
                     triage_since=today,
                     routed_team=route.team,
                     routed_category=route.category,
-                    routing_reason=route.reason,
+                    **task_columns(route.why),
                     created_at=now,
                     status_changed_at=now,
                     alert_check_at=now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,12 +15,13 @@ from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.work.recommendations import status_of
 
-# The lists of an import's answer, in the order a reader wants them, with their headings.
+# The lists of an import's answer, in the order a reader wants them, with their headings
+# (said in the reader's language where they are shown).
 SECTIONS = (
-    ("created", "New recommendations"),
-    ("regressed", "Came back after being verified fixed"),
-    ("updated", "Updated"),
-    ("resolved", "Verified fixed: no longer found"),
+    ("created", _l("New recommendations")),
+    ("regressed", _l("Came back after being verified fixed")),
+    ("updated", _l("Updated")),
+    ("resolved", _l("Verified fixed: no longer found")),
 )
 
 

@@ -22,8 +22,6 @@ from collab.work.routing import CATEGORIES, UNCATEGORISED
 
 bp = Blueprint("audits", __name__, url_prefix="/orgs/<org>/audits")
 
-TEAM_NAMES = {"it": "IT", "marketing": "Marketing", None: "Triage (both directors)"}
-
 
 def _index(error: DomainError | None = None, status: int = 200):
     return render_template(
@@ -61,8 +59,6 @@ def preview(org: str):
         org=g.org,
         shown=shown,
         plan=plan,
-        team_names=TEAM_NAMES,
-        categories={slug: c.name for slug, c in CATEGORIES.items()},
     )
 
 
@@ -147,7 +143,6 @@ def settings(org: str):
         roles=CSV_ROLES,
         categories=[c for c in CATEGORIES.values() if c.slug != UNCATEGORISED],
         known=len(lighthouse_rows()) + len(screaming_frog_rows()),
-        category_names={slug: c.name for slug, c in CATEGORIES.items()},
     )
 
 

@@ -1,11 +1,13 @@
-"""The words collab builds from an import's figures, in English and in Russian: each reader
-gets their own, worded when it is shown."""
+"""The words collab builds from an import's figures and from a refusal's terms, in English
+and in Russian: each reader gets their own, worded when it is shown."""
 
 import pytest
 from flask import Flask
 
 from collab.audits.summaries import figure_lines
 from collab.audits.verification import audit_line
+from collab.integrations import addresses
+from collab.integrations.webhooks import refusal
 from collab.platform import i18n
 
 
@@ -82,3 +84,19 @@ def test_an_audits_line_in_a_tasks_history_reads_in_each_language(
 ):
     assert speaking("en", lambda: audit_line(field, terms)) == english
     assert speaking("ru", lambda: audit_line(field, terms)) == russian
+
+
+def test_a_refused_webhook_address_reads_in_each_language(speaking):
+    with pytest.raises(addresses.Refused) as refused:
+        addresses.parse("https://user:secret@example.com/hook")
+    # Logs and relays read it in English; a person reads it in theirs.
+    assert str(refused.value) == (
+        "put no user name or password in the URL: check the signature instead"
+    )
+    assert speaking("ru", lambda: refusal(refused.value)) == (
+        "не указывайте в URL имя пользователя и пароль: проверяйте подпись"
+    )
+    with pytest.raises(addresses.Refused) as refused:
+        addresses.parse("x" * 3000)
+    assert str(refused.value) == "at most 2048 characters"
+    assert speaking("ru", lambda: refusal(refused.value)).startswith("не больше 2048 символов")

@@ -1,4 +1,5 @@
-"""Where a webhook may point (server-side request forgery). Pure: the standard library only.
+"""Where a webhook may point (server-side request forgery). Pure: the standard library and
+collab's refusal only.
 
 A webhook makes collab's servers send requests to a URL a customer chose. In production that
 URL must not reach into the servers' own networks: loopback, private ranges, link-local
@@ -16,23 +17,14 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from collab.platform.errors import N_, Refusal
+
 MAX_URL = 2048
 SCHEMES = {"http": 80, "https": 443}
 
 
-def N_(message: str) -> str:
-    """Marks a message for the catalogue (`make translations`): whoever shows a refusal to a
-    person says it in their language (collab.integrations.webhooks.refusal)."""
-    return message
-
-
-class Refused(ValueError):
-    """A URL collab will not send to; the message says why, in the directors' words:
-    ``message`` (in the catalogue) with its ``terms``, and in English as str()."""
-
-    def __init__(self, message: str, **terms: object) -> None:
-        self.message, self.terms = message, terms
-        super().__init__(message % terms if terms else message)
+class Refused(Refusal):
+    """A URL collab will not send to; the message says why, in the directors' words."""
 
 
 @dataclass(frozen=True)

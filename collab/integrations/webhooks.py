@@ -39,16 +39,11 @@ def check_url(url: object) -> str:
         if not current_app.config["WEBHOOK_ALLOW_PRIVATE"]:
             addresses.resolve(target, allow_private=False)
     except addresses.Refused as refused:
-        why = refusal(refused)
+        why = refused.said()
         raise ValidationFailed(
             gettext("the webhook URL was refused: %(why)s", why=why), {"url": why}
         ) from None
     return url.strip()
-
-
-def refusal(refused: addresses.Refused) -> str:
-    """Why a URL was refused, in the language being written in (the asker's)."""
-    return gettext(refused.message, **refused.terms)
 
 
 def _events(value: object) -> list[str]:
@@ -184,7 +179,7 @@ def send_again(
     hook = webhook_in(org, webhook_id)
     row = db.session.get(WebhookDelivery, delivery_id)
     if row is None or row.webhook_id != hook.id:
-        raise NotFound("no such delivery")
+        raise NotFound(gettext("no such delivery"))
     with savepoint():
         row.delivered_at = None
         row.failed_at = None

@@ -47,7 +47,9 @@ def preview(org: str):
     files = [(f.filename, f.read()) for f in request.files.getlist("file") if f.filename]
     try:
         if not files:
-            raise ValidationFailed("no file was chosen", {"file": "choose one or more files"})
+            raise ValidationFailed(
+                gettext("no file was chosen"), {"file": gettext("choose one or more files")}
+            )
         audited_on = audit_date(request.form.get("audited_on"), g.org)
         shown = uploads.preview(g.org, g.membership, files, audited_on)
     except ValidationFailed as exc:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from collab.models.accounts import TEAMS
+from collab.platform.errors import N_, Refusal
 from collab.work import routing_reasons as reasons
 from collab.work.categories import CATEGORIES, UNCATEGORISED, Category
 from collab.work.routing_phrases import VOCABULARY
@@ -107,13 +108,17 @@ class Rule:
             if value is not None and not value.strip():
                 object.__setattr__(self, name, None)
         if not _normalise(self.phrase)[0].strip():
-            raise ValueError("a rule's phrase needs at least one letter or digit")
+            raise Refusal(N_("a rule's phrase needs at least one letter or digit"))
         if self.category is not None and not _is_real_category(self.category):
             raise UnknownCategory(self.category)
         if self.team is not None and self.team not in TEAMS:
-            raise ValueError(f"unknown team {self.team!r}; choose one of: {', '.join(TEAMS)}")
+            raise Refusal(
+                N_("unknown team %(team)s; choose one of: %(teams)s"),
+                team=repr(self.team),
+                teams=", ".join(TEAMS),
+            )
         if self.category is None and self.team is None:
-            raise ValueError("a rule must name a category, a team, or both")
+            raise Refusal(N_("a rule must name a category, a team, or both"))
 
 
 @dataclass(frozen=True)

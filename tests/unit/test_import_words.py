@@ -7,7 +7,6 @@ from flask import Flask
 from collab.audits.summaries import figure_lines
 from collab.audits.verification import audit_line
 from collab.integrations import addresses
-from collab.integrations.webhooks import refusal
 from collab.platform import i18n
 
 
@@ -93,10 +92,10 @@ def test_a_refused_webhook_address_reads_in_each_language(speaking):
     assert str(refused.value) == (
         "put no user name or password in the URL: check the signature instead"
     )
-    assert speaking("ru", lambda: refusal(refused.value)) == (
+    assert speaking("ru", lambda: refused.value.said()) == (
         "не указывайте в URL имя пользователя и пароль: проверяйте подпись"
     )
     with pytest.raises(addresses.Refused) as refused:
         addresses.parse("x" * 3000)
     assert str(refused.value) == "at most 2048 characters"
-    assert speaking("ru", lambda: refusal(refused.value)).startswith("не больше 2048 символов")
+    assert speaking("ru", lambda: refused.value.said()).startswith("не больше 2048 символов")

@@ -109,3 +109,13 @@ def test_a_task_routed_before_reads_its_stored_english():
         routing_rule="a_rule_of_a_later_version", routing_terms={}, routing_reason="as stored"
     )
     assert reason_of(unknown) == "as stored"
+
+
+def test_a_refused_rule_is_said_in_the_readers_language():
+    with pytest.raises(ValueError) as refused:
+        Rule("  ...  ", team="it")
+    assert str(refused.value) == "a rule's phrase needs at least one letter or digit"
+    app = Flask(__name__)
+    i18n.install(app, lambda: "en", lambda: "UTC")
+    with app.app_context(), i18n.speaking("ru"):
+        assert refused.value.said() == "во фразе правила нужна хотя бы одна буква или цифра"

@@ -176,6 +176,7 @@ def repeat_result(original: AuditImport) -> dict:
         "resolved": [],
         "regressed": [],
         "problems": original.result.get("problems", []),
+        "problem_terms": original.result.get("problem_terms", []),
         "finding_rows": original.result.get("finding_rows", 0),
     }
 
@@ -397,6 +398,7 @@ def _result(plan: Plan, created: dict[str, Recommendation]) -> dict:
         "resolved": ids("resolved"),
         "regressed": ids("regressed"),
         "problems": plan.problems,
+        "problem_terms": plan.problem_terms,
         # Failing audits and issue rows read (a kind found on 500 pages counts 500 times).
         "finding_rows": len(batch.findings),
     }

@@ -61,6 +61,9 @@ def preview(org: str):
         org=g.org,
         shown=shown,
         plan=plan,
+        problems=history.problems_said(
+            {"problems": plan.problems, "problem_terms": plan.problem_terms}
+        ),
     )
 
 
@@ -103,6 +106,7 @@ def show(org: str, import_id: int):
         org=g.org,
         record=record,
         sections=history.sections_of(record),
+        problems=history.problems_said(record.result or {}),
         may_undo=role_may(g.membership.role, "audit.undo"),
     )
 

@@ -99,3 +99,34 @@ def test_a_refused_webhook_address_reads_in_each_language(speaking):
         addresses.parse("x" * 3000)
     assert str(refused.value) == "at most 2048 characters"
     assert speaking("ru", lambda: refused.value.said()).startswith("не больше 2048 символов")
+
+
+def test_why_a_report_verifies_nothing_reads_in_each_language(speaking):
+    from collab.audits.files import read_audit_files
+    from collab.audits.history import problems_said
+    from tests.support.audits import fixture
+
+    batch = read_audit_files([("failed.json", fixture("lighthouse/runtime_error.json"))])
+    (report,) = batch.reports
+    assert str(report.problem).startswith(
+        "Lighthouse could not audit the page (ERRORED_DOCUMENT_REQUEST): "
+    )
+    kept = {
+        "problems": [f"failed.json: {report.problem}"],
+        "problem_terms": [
+            {
+                "file": "failed.json",
+                "message": report.problem.message,
+                "terms": report.problem.terms,
+            }
+        ],
+    }
+    assert speaking("en", lambda: problems_said(kept)) == kept["problems"]
+    (russian,) = speaking("ru", lambda: problems_said(kept))
+    assert russian.startswith(
+        "failed.json: Lighthouse не смог проверить страницу (ERRORED_DOCUMENT_REQUEST): "
+    )
+    # An import recorded before the terms were kept reads its English.
+    assert speaking("ru", lambda: problems_said({"problems": ["a.csv: no rows"]})) == [
+        "a.csv: no rows"
+    ]

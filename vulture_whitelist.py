@@ -100,3 +100,5 @@ _.done_recently  # work.overview.Standing: templates/home/index.html
 _.cleanup  # HandOver: RQ's clean_registries
 _.dequeue_any  # HandOverQueue: RQ's dequeue_job_and_maintain_ttl
 _.queue_class  # Worker: RQ's Worker reads it
+# Called by Babel when `make translations` reads the audit routing tables (babel.cfg).
+_.extract_table_words  # audits.routes

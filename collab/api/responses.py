@@ -94,7 +94,11 @@ class TrainingNote(Answer):
 class Routing(Answer):
     team: Literal[routing.TEAMS] | None = Field(description="the team routing chose")
     category: str
-    reason: str | None = None
+    reason: str | None = Field(
+        None,
+        description="why routing chose it, in the asker's language (their profile's, else "
+        "Accept-Language, else English)",
+    )
 
 
 class Task(Answer):

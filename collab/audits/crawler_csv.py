@@ -19,6 +19,7 @@ from collab.audits.exports import Sheet, cell, header_key, list_columns
 from collab.audits.findings import Finding, Offender, Report
 from collab.audits.pages import normalise_url
 from collab.audits.routes import issue_key
+from collab.platform.errors import N_, Refusal
 
 ROLES = ("url", "issue", "details")
 SPELLINGS = {
@@ -114,6 +115,6 @@ def read_crawler_csv(
         checked=frozenset(by_issue),
         audited_on=audited_on,
         resolves=bool(findings),
-        problem=None if findings else "no rows: nothing to verify",
+        problem=None if findings else Refusal(N_("no rows: nothing to verify")),
     )
     return report, findings

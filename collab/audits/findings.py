@@ -15,6 +15,7 @@ from typing import Any
 
 from collab.audits.pages import host_of
 from collab.audits.routes import AuditRoute
+from collab.platform.errors import Refusal
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Report:
     audited_on: dt.datetime | dt.date | None
     form_factor: str | None = None
     resolves: bool = True
-    problem: str | None = None
+    problem: Refusal | None = None  # English as str(); said() in the reader's language
 
 
 @dataclass(frozen=True)

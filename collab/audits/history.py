@@ -3,8 +3,11 @@ recommendations it created, updated, verified and reopened, by title."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,12 +17,13 @@ from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.work.recommendations import status_of
 
-# The lists of an import's answer, in the order a reader wants them, with their headings.
+# The lists of an import's answer, in the order a reader wants them, with their headings
+# (said in the reader's language where they are shown).
 SECTIONS = (
-    ("created", "New recommendations"),
-    ("regressed", "Came back after being verified fixed"),
-    ("updated", "Updated"),
-    ("resolved", "Verified fixed: no longer found"),
+    ("created", _l("New recommendations")),
+    ("regressed", _l("Came back after being verified fixed")),
+    ("updated", _l("Updated")),
+    ("resolved", _l("Verified fixed: no longer found")),
 )
 
 
@@ -35,6 +39,15 @@ class Section:
     name: str
     heading: str
     lines: list[Line]
+
+
+def problems_said(result: Mapping) -> list[str]:
+    """Why some reports of an import verify nothing, in the reader's language; an import
+    recorded before their terms were kept reads its English."""
+    kept = result.get("problem_terms")
+    if not kept:
+        return list(result.get("problems", []))
+    return [f"{p['file']}: {gettext(p['message'], **p['terms'])}" for p in kept]
 
 
 def import_in(org: Organization, import_id: int) -> AuditImport:

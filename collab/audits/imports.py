@@ -29,6 +29,7 @@ from collab.platform.transactions import savepoint
 from collab.work import board_counts
 from collab.work.recommendations import PRIORITY_RANK
 from collab.work.routing import UNCATEGORISED
+from collab.work.routing_reasons import task_columns
 
 TITLE_LENGTH = 200
 _PRIORITIES = {"high": "high", "medium": "medium", "low": "low"}
@@ -175,6 +176,7 @@ def repeat_result(original: AuditImport) -> dict:
         "resolved": [],
         "regressed": [],
         "problems": original.result.get("problems", []),
+        "problem_terms": original.result.get("problem_terms", []),
         "finding_rows": original.result.get("finding_rows", 0),
     }
 
@@ -231,7 +233,7 @@ def _file(plan: Plan, record: AuditImport, now: dt.datetime) -> dict[str, Recomm
                     triage_since=today,
                     routed_team=route.team,
                     routed_category=route.category,
-                    routing_reason=route.reason,
+                    **task_columns(route.why),
                     created_at=now,
                     status_changed_at=now,
                     alert_check_at=now,
@@ -396,6 +398,7 @@ def _result(plan: Plan, created: dict[str, Recommendation]) -> dict:
         "resolved": ids("resolved"),
         "regressed": ids("regressed"),
         "problems": plan.problems,
+        "problem_terms": plan.problem_terms,
         # Failing audits and issue rows read (a kind found on 500 pages counts 500 times).
         "finding_rows": len(batch.findings),
     }

@@ -24,6 +24,7 @@ from collab.audits.findings import Finding, Offender, Report
 from collab.audits.pages import normalise_url
 from collab.audits.routes import screaming_frog_issue
 from collab.audits.screaming_frog import TOOL, crawl_finding, figure_columns, row_figures
+from collab.platform.errors import N_, Refusal
 
 # The tool's default limits (Config > Preferences), so derived issues match its own filters.
 TITLE_MAX_CHARACTERS = 60
@@ -229,9 +230,9 @@ def read_crawl(
             findings.append(crawl_finding(file, key, name, hits[rule.issue], rule.worst))
     problem = None
     if not pages:
-        problem = "the crawl lists no URLs: it fetched nothing"
+        problem = Refusal(N_("the crawl lists no URLs: it fetched nothing"))
     elif not fetched:
-        problem = "no URL of the crawl answered: it fetched nothing"
+        problem = Refusal(N_("no URL of the crawl answered: it fetched nothing"))
     report = Report(
         source="screaming_frog",
         tool=TOOL,

@@ -23,6 +23,7 @@ from collab.audits.errors import AuditFileError
 from collab.audits.findings import Finding, Offender, Report
 from collab.audits.pages import normalise_url
 from collab.audits.routes import lighthouse_group
+from collab.platform.errors import N_, Refusal
 
 PASSING_SCORE = 0.9
 NOT_FAILING_MODES = frozenset({"informative", "notApplicable", "manual", "error"})
@@ -296,13 +297,19 @@ def _form_factor(settings: object) -> str | None:
     return None
 
 
-def _runtime_error(error: object) -> str | None:
+def _runtime_error(error: object) -> Refusal | None:
     # Older reports always carried runtimeError, with code NO_ERROR when the run went well.
     if not isinstance(error, dict) or error.get("code") in (None, "", "NO_ERROR"):
         return None
     code = _text(error.get("code"))[:80] or "ERROR"
     message = _text(error.get("message"))[:300]
-    return f"Lighthouse could not audit the page ({code}): {message}" if message else code
+    if message:
+        return Refusal(
+            N_("Lighthouse could not audit the page (%(code)s): %(error)s"),
+            code=code,
+            error=message,
+        )
+    return Refusal(N_("Lighthouse could not audit the page (%(code)s)"), code=code)
 
 
 def _fetch_time(text: object) -> dt.datetime | None:

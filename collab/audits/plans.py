@@ -119,9 +119,23 @@ class Plan:
 
     @property
     def problems(self) -> list[str]:
-        """Why some reports verify nothing (a runtime error, a crawl that fetched nothing)."""
+        """Why some reports verify nothing (a runtime error, a crawl that fetched nothing), in
+        English: what the API answers."""
         batch = self.batch
         return [f"{r.file}: {r.problem}" for r in batch.reports if r.problem] if batch else []
+
+    @property
+    def problem_terms(self) -> list[dict]:
+        """The same as terms, kept with the import and worded in each reader's language
+        (collab.audits.history.problems_said)."""
+        batch = self.batch
+        if batch is None:
+            return []
+        return [
+            {"file": r.file, "message": r.problem.message, "terms": r.problem.terms}
+            for r in batch.reports
+            if r.problem
+        ]
 
 
 def read_upload(

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from collab.work.routing import CATEGORIES, UNCATEGORISED
+from collab.work import routing_reasons as reasons
+from collab.work.routing import CATEGORIES, UNCATEGORISED, Route
+from collab.work.routing_reasons import Why
 
 SOURCES = ("lighthouse", "screaming_frog", "csv")
 _TEAMS = ("it", "marketing")
-_TEAM_NAMES = {"it": "IT", "marketing": "Marketing"}
-_SOURCE_NAMES = {"lighthouse": "Lighthouse", "screaming_frog": "Screaming Frog", "csv": "crawler"}
 # Lighthouse's metric audits (LCP, TBT, CLS...) share one recommendation: they measure the same
 # page load, and one task "make this page fast" serves them better than six.
 METRICS_GROUP = "metrics"
@@ -43,15 +43,10 @@ class UnknownAuditCategory(ValueError):
         super().__init__(f"{key}: unknown category {slug!r}; choose one of: {allowed}")
 
 
-@dataclass(frozen=True)
-class AuditRoute:
-    """One team's share of a finding. ``team`` is None only for triage (nothing recognised
-    the identifier); ``matched`` is the identifier that decided, or None for triage."""
-
-    team: str | None
-    category: str
-    reason: str
-    matched: str | None
+# One team's share of a finding, as routing answers it for text: ``team`` is None only for
+# triage (nothing recognised the identifier); ``matched`` is the identifier that decided, or
+# None for triage.
+AuditRoute = Route
 
 
 @dataclass(frozen=True)
@@ -128,36 +123,31 @@ def route_finding(
     Precedence: the organisation's ``overrides`` (keyed ``"source:key"`` or plain ``key``,
     the former winning), then the shipped table, then triage. Overrides naming no real
     category are ignored here (check_overrides refuses them when they are saved)."""
-    label = _SOURCE_NAMES.get(source, source)
     for candidate in (f"{source}:{key}", key):
         slug = (overrides or {}).get(candidate)
         if slug == UNCATEGORISED:
-            why = f"{label} `{key}`: your organisation sends it to triage for both directors"
+            why = Why.of(reasons.AUDIT_OVERRIDE_TRIAGE, tool=source, key=key)
             return (AuditRoute(None, UNCATEGORISED, why, None),)
         if isinstance(slug, str) and _is_category(slug):
-            chosen = CATEGORIES[slug]
-            why = (
-                f"{label} `{key}`: your organisation routes it as {chosen.name.lower()}, "
-                f"owned by {_owners(chosen.teams)}"
+            teams = CATEGORIES[slug].teams
+            why = Why.of(
+                reasons.AUDIT_OVERRIDE, tool=source, key=key, category=slug, teams=" ".join(teams)
             )
-            return tuple(AuditRoute(team, slug, why, key) for team in chosen.teams)
+            return tuple(AuditRoute(team, slug, why, key) for team in teams)
     row = _row(source, key)
     if row is None:
-        why = f"{label} `{key}` is not in collab's table; waiting for both directors in triage"
+        why = Why.of(reasons.AUDIT_UNKNOWN, tool=source, key=key)
         return (AuditRoute(None, UNCATEGORISED, why, None),)
-    why = _reason(row)
+    why = Why.of(
+        reasons.AUDIT_TABLE,
+        tool=row.source,
+        key=row.key,
+        name=row.name,
+        area=row.area or None,
+        topic=row.topic,
+        teams=" ".join(row.teams),
+    )
     return tuple(AuditRoute(team, row.category, why, key) for team in row.teams)
-
-
-def _reason(row: TableRow) -> str:
-    owners = _owners(row.teams)
-    if row.source == "lighthouse":
-        return f"Lighthouse {row.area} audit `{row.key}`: {row.topic}, owned by {owners}"
-    return f'Screaming Frog issue "{row.name}": {row.topic}, owned by {owners}'
-
-
-def _owners(teams: tuple[str, ...]) -> str:
-    return " and ".join(_TEAM_NAMES[t] for t in teams)
 
 
 def _is_category(slug: str) -> bool:
@@ -231,3 +221,13 @@ def _teams(text: str) -> tuple[str, ...]:
     if len(teams) != len(text.split()):
         raise ValueError(f"unknown team in routing table: {text!r}")
     return teams
+
+
+def extract_table_words(fileobj, _keywords, _comment_tags, options):
+    """Babel's extractor for the tables (babel.cfg): each row's topic and Lighthouse area,
+    which a routing reason says in the reader's language (collab.work.routing_reasons)."""
+    rows = csv.DictReader(io.StringIO(fileobj.read().decode("utf-8")))
+    for line, row in enumerate(rows, start=2):
+        for words in (row.get("topic"), row.get("area")):
+            if words:
+                yield line, "gettext", words, []

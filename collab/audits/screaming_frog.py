@@ -26,6 +26,7 @@ from collab.audits.routes import (
     screaming_frog_families,
     screaming_frog_issue,
 )
+from collab.platform.errors import N_, Refusal
 
 TOOL = "Screaming Frog SEO Spider"
 MAX_OFFENDERS_KEPT = 50
@@ -103,9 +104,13 @@ def read_issues_overview(
         )
     problem = None
     if not findings:
-        problem = "the overview lists no issues: an empty crawl cannot be told from a clean one"
+        problem = Refusal(
+            N_("the overview lists no issues: an empty crawl cannot be told from a clean one")
+        )
     elif crawl_failed:
-        problem = "every crawled URL failed to load or was blocked: the crawl fetched nothing"
+        problem = Refusal(
+            N_("every crawled URL failed to load or was blocked: the crawl fetched nothing")
+        )
     report = Report(
         source="screaming_frog",
         tool=TOOL,
@@ -191,7 +196,9 @@ def read_issue_export(
         checked=checked,
         audited_on=audited_on,
         resolves=bool(findings),
-        problem=None if findings else "no rows: an empty crawl cannot be told from a clean one",
+        problem=None
+        if findings
+        else Refusal(N_("no rows: an empty crawl cannot be told from a clean one")),
     )
     return report, findings
 

@@ -12,12 +12,18 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import force_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
 from collab.audits.findings import AuditBatch, FindingGroup
+from collab.platform.i18n import current_language
 
 MAX_DETAIL = 300
 WORST_PAGES_SHOWN = 10
 MAX_DESCRIPTION = 6_000
-_TOOLS = {"lighthouse": "Lighthouse", "screaming_frog": "Screaming Frog", "csv": "The crawler"}
+_TOOLS = {"lighthouse": "Lighthouse", "screaming_frog": "Screaming Frog", "csv": _l("The crawler")}
+# Lighthouse's form factors, as the pages say them.
+_FORM_WORDS = (_l("mobile"), _l("desktop"))
 # Lighthouse's metric audits, by the names people use for them.
 METRIC_NAMES = {
     "largest-contentful-paint": "LCP",
@@ -120,31 +126,46 @@ def _positive(value: float | None) -> float:
 
 def figure_lines(figures: Mapping[str, Any]) -> list[str]:
     """The group's facts as short sentences, in the order a reader wants them: how many
-    pages, which form factors, the savings, the measured metrics, the crawler's counts."""
+    pages, which form factors, the savings, the measured metrics, the crawler's counts. Said
+    in the language being written in: a note words them for its reader."""
     lines = []
-    tool = _TOOLS.get(figures.get("source", ""), "The audit")
+    tool = str(_TOOLS.get(figures.get("source", ""), _l("The audit")))
     pages = figures.get("pages") or 0
     counted = figures.get("urls")
     if pages:
-        where = f"{tool} found this on {pages:,} page{'s' if pages != 1 else ''}"
+        where = ngettext(
+            "%(tool)s found this on %(count)s page",
+            "%(tool)s found this on %(count)s pages",
+            pages,
+            tool=tool,
+            count=_count(pages),
+        )
     elif counted:
-        where = f"{tool} counts {counted:,} URL{'s' if counted != 1 else ''} with this issue"
+        where = ngettext(
+            "%(tool)s counts %(count)s URL with this issue",
+            "%(tool)s counts %(count)s URLs with this issue",
+            counted,
+            tool=tool,
+            count=_count(counted),
+        )
     else:
-        where = f"{tool} reports this issue"
+        where = gettext("%(tool)s reports this issue", tool=tool)
     forms = figures.get("form_factors") or []
     if forms:
-        where += f" ({' and '.join(forms)})"
+        where += f" ({_both(*(gettext(form) for form in forms))})"
     share = figures.get("percent_of_total")
     if isinstance(share, int | float):
-        where += f", {share:g}% of the crawl"
+        where += gettext(", %(share)s%% of the crawl", share=_count(share, "g"))
     lines.append(where + ".")
     savings = []
     if figures.get("savings_ms"):
-        savings.append(f"{figures['savings_ms']:,} ms")
+        savings.append(gettext("%(num)s ms", num=_count(figures["savings_ms"])))
     if figures.get("savings_kb"):
-        savings.append(f"{figures['savings_kb']:,} KB")
+        savings.append(gettext("%(num)s KB", num=_count(figures["savings_kb"])))
     if savings:
-        lines.append("Estimated saving on the worst page: " + " and ".join(savings) + ".")
+        lines.append(
+            gettext("Estimated saving on the worst page: %(savings)s.", savings=_both(*savings))
+        )
     metrics = figures.get("metrics") or {}
     if metrics:
         measured = [
@@ -152,22 +173,38 @@ def figure_lines(figures: Mapping[str, Any]) -> list[str]:
             for key, value in metrics.items()
             if isinstance(value, dict)
         ]
-        lines.append("Worst measurements: " + ", ".join(measured) + ".")
+        lines.append(gettext("Worst measurements: %(measured)s.", measured=", ".join(measured)))
     if figures.get("priority"):
-        lines.append(f"The crawler rates it {str(figures['priority']).lower()} priority.")
+        # The crawler's High, Medium and Low are collab's priority words too.
+        rated = gettext(str(figures["priority"]).capitalize()).lower()
+        lines.append(gettext("The crawler rates it %(priority)s priority.", priority=rated))
     worst = figures.get("worst_urls") or []
     if worst:
-        lines.append("Worst pages: " + ", ".join(worst[:3]) + ".")
+        lines.append(gettext("Worst pages: %(pages)s.", pages=", ".join(worst[:3])))
     items = figures.get("worst_items") or []
     if items:
         named = [
-            f"{i['label']} ({i['figure']:,} {i['unit']})" if "figure" in i else i["label"]
+            f"{i['label']} ({_count(i['figure'])} {i['unit']})" if "figure" in i else i["label"]
             for i in items[:3]
             if isinstance(i, dict) and i.get("label")
         ]
         if named:
-            lines.append("Worst items: " + "; ".join(named) + ".")
+            lines.append(gettext("Worst items: %(items)s.", items="; ".join(named)))
     return lines
+
+
+def _both(*parts: str) -> str:
+    if len(parts) == 2:
+        return gettext("%(first)s and %(second)s", first=parts[0], second=parts[1])
+    return ", ".join(parts)
+
+
+def _count(value: float, spec: str = ",") -> str:
+    """A figure as the tool gave it ("1,230", "96.5"), with the reader's separators."""
+    text = format(value, spec)
+    if current_language() == "ru":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
 
 
 def description(
@@ -178,7 +215,10 @@ def description(
 ) -> str:
     """The recommendation's Markdown: the facts, the tool's own explanation, the worst pages
     with their figures. The complete URL list is the recommendation's, not the text's."""
-    parts = [f"*From the audit of {audited_on.isoformat()}.* " + " ".join(figure_lines(figures))]
+    # Stored with the recommendation, as the agency's own text is: in English, whoever imports.
+    with force_locale("en"):
+        facts = " ".join(figure_lines(figures))
+    parts = [f"*From the audit of {audited_on.isoformat()}.* " + facts]
     if tool_text.strip():
         parts.append(tool_text.strip()[:2000])
     shown = [(url, detail) for url, detail in urls[:WORST_PAGES_SHOWN]]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from collab.audits.imports import replace_urls
-from collab.audits.verification import audit_day, move_by_collab, tasks_of
-from collab.models import Comment, Event, Membership, Organization, Recommendation, Task
+from collab.audits.verification import audit_day, move_by_collab, record_on_task, tasks_of
+from collab.models import Comment, Membership, Organization, Recommendation, Task
 from collab.models.site_audits import AuditChange, AuditImport, AuditIssue
 from collab.platform.clock import utcnow
 from collab.platform.errors import Conflict
@@ -65,9 +65,7 @@ def undo_import(
                 f"undo #{later[-1]} first"
             )
         tasks = tasks_of(c.recommendation_id for c in changes if c.recommendation_id)
-        note = (
-            f"the import of the audit of {audit_day(record.audited_at)} (#{record.id}) was undone"
-        )
+        day = audit_day(record.audited_at)
         removed = kept = restored = 0
         gone: list[int] = []
         for change in changes:
@@ -85,7 +83,7 @@ def undo_import(
             _restore(issue, change, org, rec_tasks, now)
             restored += 1
             for task in rec_tasks:
-                Event.on_task(task, actor.user_id, "audit", field="undone", new=note)
+                record_on_task(task, actor.user_id, "undone", day=day, id=record.id)
         _remove(org, gone, tasks)
         record.undone_at = now
         record.undone_by_id = actor.user_id

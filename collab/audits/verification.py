@@ -10,9 +10,12 @@ concerned gets one notice per import, a digest, never one per finding.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
+from babel.numbers import format_decimal
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
 from collab.audits.plans import Outcome, Plan
@@ -22,6 +25,7 @@ from collab.models.work import OPEN_STATUSES
 from collab.notifications.inbox import directors, notify
 from collab.platform import queue
 from collab.platform.extensions import db
+from collab.platform.i18n import current_language
 from collab.work import board_counts, events
 
 NOTICE_KIND = "audit_imported"
@@ -74,32 +78,74 @@ def tasks_of(recommendation_ids: Iterable[int]) -> dict[int, list[Task]]:
     return found
 
 
+def record_on_task(task: Task, actor_id: int | None, field: str, **terms) -> None:
+    """A line of the task's history about an audit: its terms kept (as JSON in ``old``) for
+    the history to word in each reader's language, the English sentence in ``new``."""
+    with force_locale("en"):
+        english = audit_line(field, terms)
+    Event.on_task(task, actor_id, "audit", field=field, old=json.dumps(terms), new=english)
+
+
+def audit_line(field: str, terms: dict) -> str:
+    """An audit's line of a task's history in the language being written in."""
+    if field == "updated":
+        pages = ngettext(
+            "updated by the audit of %(day)s: %(count)s page",
+            "updated by the audit of %(day)s: %(count)s pages",
+            terms["pages"],
+            day=terms["day"],
+            count=format_decimal(terms["pages"], locale=current_language()),
+        )
+        if terms["pages_before"] != terms["pages"]:
+            were = format_decimal(terms["pages_before"], locale=current_language())
+            pages += " " + gettext("(were %(count)s)", count=were)
+        return pages
+    if field == "verified":
+        return gettext("verified by the audit of %(day)s", day=terms["day"])
+    if field == "regressed":
+        if terms.get("since"):
+            return gettext(
+                "regressed: found again by the audit of %(day)s after the audit of %(since)s "
+                "verified it fixed",
+                day=terms["day"],
+                since=terms["since"],
+            )
+        return gettext(
+            "regressed: found again by the audit of %(day)s after an earlier one verified it fixed",
+            day=terms["day"],
+        )
+    if field == "undone":
+        return gettext(
+            "the import of the audit of %(day)s (#%(id)s) was undone",
+            day=terms["day"],
+            id=terms["id"],
+        )
+    raise KeyError(field)
+
+
 def _on_task(outcome: Outcome, task: Task, org: Organization, digest: _Digest, now) -> None:
     day = audit_day(outcome.checked_at)
     action = outcome.action
     if action == "updated":
-        text = f"updated by the audit of {day}: {len(outcome.urls):,} pages"
-        if outcome.pages_before != len(outcome.urls):
-            text += f" (were {outcome.pages_before:,})"
-        Event.on_task(task, None, "audit", field="updated", new=text)
+        record_on_task(
+            task,
+            None,
+            "updated",
+            day=day,
+            pages=len(outcome.urls),
+            pages_before=outcome.pages_before,
+        )
         if task.status in OPEN_STATUSES:
             digest.add(action, task)
     elif action == "resolved":
-        Event.on_task(task, None, "audit", field="verified", new=f"verified by the audit of {day}")
+        record_on_task(task, None, "verified", day=day)
         if task.status in OPEN_STATUSES:
             digest.add(action, task)
         elif task.status == "done":
             digest.for_directors("verified", task.recommendation, task)
     elif action == "regressed":
-        since = audit_day(outcome.resolved_before) if outcome.resolved_before else "an earlier one"
-        Event.on_task(
-            task,
-            None,
-            "audit",
-            field="regressed",
-            new=f"regressed: found again by the audit of {day} after the audit of {since} "
-            "verified it fixed",
-        )
+        since = audit_day(outcome.resolved_before) if outcome.resolved_before else None
+        record_on_task(task, None, "regressed", day=day, since=since)
         if task.status == "done":
             move_by_collab(task, "in_progress", org, now)
         if task.status in OPEN_STATUSES:
@@ -130,12 +176,19 @@ def move_by_collab(
     Event.on_task(task, None, "changed", field="status", old=old, new=target)
 
 
+# A digest's sections, in its order, each saying its count and naming its work.
 _HEADINGS = {
-    "created": "new",
-    "updated": "updated",
-    "resolved": "look fixed (close them if you agree)",
-    "verified": "verified fixed",
-    "regressed": "came back and reopened",
+    "created": lambda n, named: gettext("%(count)s new: %(named)s", count=n, named=named),
+    "updated": lambda n, named: gettext("%(count)s updated: %(named)s", count=n, named=named),
+    "resolved": lambda n, named: gettext(
+        "%(count)s look fixed (close them if you agree): %(named)s", count=n, named=named
+    ),
+    "verified": lambda n, named: gettext(
+        "%(count)s verified fixed: %(named)s", count=n, named=named
+    ),
+    "regressed": lambda n, named: gettext(
+        "%(count)s came back and reopened: %(named)s", count=n, named=named
+    ),
 }
 
 
@@ -146,7 +199,10 @@ class _Digest:
         self.org = org
         self.record = record
         self._directors = directors(org)
-        self._lines: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        # Per person and section: (title, task id or None), worded in their language on send.
+        self._lines: dict[int, dict[str, list[tuple[str, int | None]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         self._people: dict[int, User] = {u.id: u for u in self._directors}
         self._tasks: dict[int, set[int]] = defaultdict(set)
 
@@ -158,40 +214,55 @@ class _Digest:
         for user in people:
             self._people[user.id] = user
             self._tasks[user.id].add(task.id)
-            self._line(user.id, action, f"“{task.title}” (task #{task.id})")
+            self._line(user.id, action, (task.title, task.id))
 
     def for_directors(self, action: str, recommendation: Recommendation, task: Task | None) -> None:
-        label = (
-            f"“{recommendation.title}” (task #{task.id})" if task else f"“{recommendation.title}”"
-        )
+        label = (recommendation.title, task.id if task else None)
         for user in self._directors:
             self._line(user.id, action, label)
 
-    def _line(self, user_id: int, action: str, label: str) -> None:
+    def _line(self, user_id: int, action: str, label: tuple[str, int | None]) -> None:
         lines = self._lines[user_id][action]
         if label not in lines:
             lines.append(label)
 
     def send(self, importer: User) -> None:
-        record = self.record
-        who = importer.display_name
         for user_id, sections in self._lines.items():
-            parts = []
-            for action, heading in _HEADINGS.items():
-                labels = sections.get(action)
-                if not labels:
-                    continue
-                named = "; ".join(labels[:MAX_NAMED])
-                more = f"; and {len(labels) - MAX_NAMED} more" if len(labels) > MAX_NAMED else ""
-                parts.append(f"{len(labels)} {heading}: {named}{more}")
-            text = (
-                f"Audit of {audit_day(record.audited_at)} imported by {who} (import #{record.id}): "
-                + ". ".join(parts)
-                + "."
-            )
             only = self._tasks.get(user_id, set())
             task = db.session.get(Task, next(iter(only))) if len(only) == 1 else None
-            notify([self._people[user_id]], self.org, NOTICE_KIND, text, task=task, skip=importer)
+            notify(
+                [self._people[user_id]],
+                self.org,
+                NOTICE_KIND,
+                lambda sections=sections: self._text(sections, importer),
+                task=task,
+                skip=importer,
+            )
+
+    def _text(self, sections: dict[str, list[tuple[str, int | None]]], importer: User) -> str:
+        """One person's notice, in the language being written in (theirs, on send)."""
+        parts = []
+        for action, heading in _HEADINGS.items():
+            labels = sections.get(action)
+            if not labels:
+                continue
+            named = "; ".join(_label(title, task_id) for title, task_id in labels[:MAX_NAMED])
+            if len(labels) > MAX_NAMED:
+                named += gettext("; and %(count)s more", count=len(labels) - MAX_NAMED)
+            parts.append(heading(len(labels), named))
+        return gettext(
+            "Audit of %(day)s imported by %(who)s (import #%(id)s): %(parts)s.",
+            day=audit_day(self.record.audited_at),
+            who=importer.display_name,
+            id=self.record.id,
+            parts=". ".join(parts),
+        )
+
+
+def _label(title: str, task_id: int | None) -> str:
+    if task_id is None:
+        return f"“{title}”"
+    return gettext("“%(title)s” (task #%(id)s)", title=title, id=task_id)
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Where a webhook may point (server-side request forgery). Pure: the standard library only.
+"""Where a webhook may point (server-side request forgery). Pure: the standard library and
+collab's refusal only.
 
 A webhook makes collab's servers send requests to a URL a customer chose. In production that
 URL must not reach into the servers' own networks: loopback, private ranges, link-local
@@ -16,11 +17,13 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from collab.platform.errors import N_, Refusal
+
 MAX_URL = 2048
 SCHEMES = {"http": 80, "https": 443}
 
 
-class Refused(ValueError):
+class Refused(Refusal):
     """A URL collab will not send to; the message says why, in the directors' words."""
 
 
@@ -39,31 +42,36 @@ class Target:
 
 def parse(url: object) -> Target:
     if not isinstance(url, str) or not url.strip():
-        raise Refused("give the URL that should receive the events")
+        raise Refused(N_("give the URL that should receive the events"))
     url = url.strip()
     if len(url) > MAX_URL:
-        raise Refused(f"at most {MAX_URL} characters")
+        raise Refused(N_("at most %(count)s characters"), count=MAX_URL)
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        raise Refused("a URL has no spaces or control characters")
+        raise Refused(N_("a URL has no spaces or control characters"))
     if not url.isascii():
         raise Refused(
-            "write the URL in ASCII: a non-ASCII host as its xn-- name, other characters %-encoded"
+            N_(
+                "write the URL in ASCII: a non-ASCII host as its xn-- name, other characters "
+                "percent-encoded"
+            )
         )
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise Refused(f"not a URL: {exc}") from None
+        raise Refused(N_("not a URL: %(error)s"), error=str(exc)) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise Refused(
-            "only http:// and https:// URLs can receive webhooks"
-            + (f" (this one is {scheme}:)" if scheme else "")
-        )
+        if scheme:
+            raise Refused(
+                N_("only http:// and https:// URLs can receive webhooks (this one is %(scheme)s:)"),
+                scheme=scheme,
+            )
+        raise Refused(N_("only http:// and https:// URLs can receive webhooks"))
     if not parts.hostname:
-        raise Refused("the URL names no host")
+        raise Refused(N_("the URL names no host"))
     if parts.username is not None or parts.password is not None:
-        raise Refused("put no user name or password in the URL: check the signature instead")
+        raise Refused(N_("put no user name or password in the URL: check the signature instead"))
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -96,16 +104,22 @@ def resolve(target: Target, allow_private: bool) -> list[str]:
     try:
         found = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise Refused(f"{target.host} does not resolve ({exc})") from None
+        raise Refused(
+            N_("%(host)s does not resolve (%(error)s)"), host=target.host, error=str(exc)
+        ) from None
     addresses = list(dict.fromkeys(info[4][0] for info in found))
     if not addresses:
-        raise Refused(f"{target.host} does not resolve")
+        raise Refused(N_("%(host)s does not resolve"), host=target.host)
     if not allow_private:
         private = [a for a in addresses if not is_public(a)]
         if private:
             raise Refused(
-                f"{target.host} points into a private, loopback or link-local network "
-                f"({', '.join(private)}); collab does not send there "
-                "(an operator may allow it with WEBHOOK_ALLOW_PRIVATE=1)"
+                N_(
+                    "%(host)s points into a private, loopback or link-local network "
+                    "(%(addresses)s); collab does not send there (an operator may allow it "
+                    "with WEBHOOK_ALLOW_PRIVATE=1)"
+                ),
+                host=target.host,
+                addresses=", ".join(private),
             )
     return addresses

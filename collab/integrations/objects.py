@@ -17,6 +17,7 @@ from collab.platform.links import link
 from collab.training.task_notes import NoteBook, note_for_task
 from collab.work import recommendations
 from collab.work.deadlines import is_due_soon, is_overdue
+from collab.work.routing_reasons import reason_of
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -56,7 +57,7 @@ def task_json(
         "routing": {
             "team": task.routed_team,
             "category": task.routed_category,
-            "reason": task.routing_reason,
+            "reason": reason_of(task),
         },
         "training_note": note_for_task(task, notes),
         "url": link("tasks.show", base_url, org=org.slug, task_id=task.id),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete, func, select, update
 
 from collab.integrations import addresses, signing
@@ -38,8 +39,9 @@ def check_url(url: object) -> str:
         if not current_app.config["WEBHOOK_ALLOW_PRIVATE"]:
             addresses.resolve(target, allow_private=False)
     except addresses.Refused as refused:
+        why = refused.said()
         raise ValidationFailed(
-            f"the webhook URL was refused: {refused}", {"url": str(refused)}
+            gettext("the webhook URL was refused: %(why)s", why=why), {"url": why}
         ) from None
     return url.strip()
 
@@ -47,12 +49,20 @@ def check_url(url: object) -> str:
 def _events(value: object) -> list[str]:
     if not isinstance(value, list) or not value:
         raise ValidationFailed(
-            "choose the events to send", {"events": "a list of one or more of " + ", ".join(EVENTS)}
+            gettext("choose the events to send"),
+            {"events": gettext("a list of one or more of %(events)s", events=", ".join(EVENTS))},
         )
     unknown = [e for e in value if not isinstance(e, str) or e not in EVENTS]
     if unknown:
         raise ValidationFailed(
-            "unknown event", {"events": f"unknown: {unknown[0]!r}; one of " + ", ".join(EVENTS)}
+            gettext("unknown event"),
+            {
+                "events": gettext(
+                    "unknown: %(event)s; one of %(events)s",
+                    event=repr(unknown[0]),
+                    events=", ".join(EVENTS),
+                )
+            },
         )
     return [e for e in EVENTS if e in value]  # the documented order, each once
 
@@ -69,13 +79,14 @@ def register(org: Organization, actor: Membership, data: dict) -> Registered:
         errors.update(exc.fields)
     if errors:
         raise ValidationFailed(
-            "the webhook was not registered: " + "; ".join(errors.values()), errors
+            gettext("the webhook was not registered: %(why)s", why="; ".join(errors.values())),
+            errors,
         )
     count = db.session.scalar(select(func.count()).where(Webhook.organization_id == org.id))
     if count >= MAX_WEBHOOKS:
         raise ValidationFailed(
-            f"an organisation has at most {MAX_WEBHOOKS} webhooks",
-            {"url": "remove one you no longer use first"},
+            gettext("an organisation has at most %(count)s webhooks", count=MAX_WEBHOOKS),
+            {"url": gettext("remove one you no longer use first")},
         )
     secret = signing.new_secret()
     hook = Webhook(
@@ -102,7 +113,7 @@ def webhooks_of(org: Organization) -> list[Webhook]:
 def webhook_in(org: Organization, webhook_id: int) -> Webhook:
     hook = db.session.get(Webhook, webhook_id)
     if hook is None or hook.organization_id != org.id:
-        raise NotFound("no such webhook")
+        raise NotFound(gettext("no such webhook"))
     return hook
 
 
@@ -168,7 +179,7 @@ def send_again(
     hook = webhook_in(org, webhook_id)
     row = db.session.get(WebhookDelivery, delivery_id)
     if row is None or row.webhook_id != hook.id:
-        raise NotFound("no such delivery")
+        raise NotFound(gettext("no such delivery"))
     with savepoint():
         row.delivered_at = None
         row.failed_at = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.kpis.metrics import DEFAULT_METRICS, UNITS, MetricDef
@@ -33,13 +34,15 @@ def define_metric(
     errors = {}
     name = (name or "").strip().lower()
     if not _METRIC_NAME.fullmatch(name):
-        errors["name"] = "2-64 characters: lower-case letters, digits and _, starting with a letter"
+        errors["name"] = gettext(
+            "2-64 characters: lower-case letters, digits and _, starting with a letter"
+        )
     elif name in metric_definitions(org):
-        errors["name"] = f"{name} already exists"
+        errors["name"] = gettext("%(name)s already exists", name=name)
     if unit not in UNITS:
-        errors["unit"] = "one of " + ", ".join(UNITS)
+        errors["unit"] = gettext("one of %(choices)s", choices=", ".join(UNITS))
     if errors:
-        raise ValidationFailed("the metric was not added", errors)
+        raise ValidationFailed(gettext("the metric was not added"), errors)
     metric = KpiMetric(
         organization_id=org.id,
         name=name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.kpis import custom_metrics, recording
@@ -88,13 +89,22 @@ def _refused(refusal: KpiFileError) -> KpiFileRefused:
     fields = dict(refusal.fields)
     for column in refusal.unmapped:
         examples = ", ".join(column.examples)
-        source = SOURCES[column.source].title if column.source in SOURCES else "such"
-        fields[f"{column.file}, column '{column.column}'"] = (
-            "numbers that no metric takes"
-            + (f" (e.g. {examples})" if examples else "")
-            + "; choose a metric for this column on the KPI import page: the choice is "
-            f"remembered for every later {source} file"
-        )
+        where = f"{column.file}, column '{column.column}'"  # a key, as API.md names rows
+        said = gettext("numbers that no metric takes")
+        if examples:
+            said += " " + gettext("(e.g. %(examples)s)", examples=examples)
+        if column.source in SOURCES:
+            advice = gettext(
+                "choose a metric for this column on the KPI import page: the choice is "
+                "remembered for every later %(source)s file",
+                source=SOURCES[column.source].title,
+            )
+        else:
+            advice = gettext(
+                "choose a metric for this column on the KPI import page: the choice is "
+                "remembered for every later such file"
+            )
+        fields[where] = f"{said}; {advice}"
     if not fields:
         fields = {"file": refusal.short}
     return KpiFileRefused(refusal.message, fields, refusal.unmapped)
@@ -111,11 +121,22 @@ def _check_currency(org: Organization, read: KpiFile, definitions: dict[str, Met
     if stated == ours or not money:
         return
     raise KpiFileRefused(
-        f"{read.name}: the amounts in this report are in {shown(stated, 8)}, but "
-        f"{org.name} keeps its money in {currency_of(ours)}. Nothing was imported. Download "
-        f"the report from an account billed in {ours}; or, if all of {org.name}'s amounts "
-        f"are in {shown(stated, 8)}, a director can change the currency in Settings first.",
-        {"currency": f"{shown(stated, 8)} in the file; expected {ours}"},
+        gettext(
+            "%(file)s: the amounts in this report are in %(stated)s, but %(org)s keeps its "
+            "money in %(ours)s. Nothing was imported. Download the report from an account "
+            "billed in %(code)s; or, if all of %(org)s's amounts are in %(stated)s, a director "
+            "can change the currency in Settings first.",
+            file=read.name,
+            stated=shown(stated, 8),
+            org=org.name,
+            ours=str(currency_of(ours)),
+            code=ours,
+        ),
+        {
+            "currency": gettext(
+                "%(stated)s in the file; expected %(code)s", stated=shown(stated, 8), code=ours
+            )
+        },
     )
 
 
@@ -183,7 +204,7 @@ def remember_choices(actor: Membership, org: Organization, choices: Sequence[Col
         if problem:
             errors[choice.field or choice.column] = problem
     if errors:
-        raise ValidationFailed("the column choices were not saved", errors)
+        raise ValidationFailed(gettext("the column choices were not saved"), errors)
     existing = {
         (row.source, row.column_key): row
         for row in db.session.scalars(
@@ -200,7 +221,7 @@ def remember_choices(actor: Membership, org: Organization, choices: Sequence[Col
                     )
                 except ValidationFailed as refused:
                     raise ValidationFailed(
-                        "the column choices were not saved",
+                        gettext("the column choices were not saved"),
                         {choice.field or choice.column: "; ".join(refused.fields.values())},
                     ) from None
                 definitions = custom_metrics.metric_definitions(org)
@@ -221,26 +242,26 @@ def remember_choices(actor: Membership, org: Organization, choices: Sequence[Col
 
 def _problem(choice: ColumnChoice, definitions: dict[str, MetricDef]) -> str | None:
     if choice.source not in SOURCES:
-        return "an export collab does not read"
+        return gettext("an export collab does not read")
     if not column_key(choice.column) or len(column_key(choice.column)) > MAX_LABEL:
-        return "a column name of 1 to 200 characters"
+        return gettext("a column name of 1 to %(count)s characters", count=MAX_LABEL)
     name = choice.metric.strip().lower()
     if choice.action == "ignore":
         return None
     if choice.action == "metric":
         metric = definitions.get(name)
         if metric is None:
-            return f"no metric is called {shown(name, 64)!r}"
+            return gettext("no metric is called %(name)s", name=repr(shown(name, 64)))
         if metric.derived:
-            return f"{name} is computed from other metrics, never imported"
+            return gettext("%(name)s is computed from other metrics, never imported", name=name)
         return None
     if choice.action == "new":
         if name in definitions:
-            return f"{name} exists already: choose it from the list instead"
+            return gettext("%(name)s exists already: choose it from the list instead", name=name)
         if choice.unit not in UNITS:
-            return "choose a unit: " + ", ".join(UNITS)
+            return gettext("choose a unit: %(units)s", units=", ".join(UNITS))
         return None
-    return "choose a metric, a new metric, or ignore"
+    return gettext("choose a metric, a new metric, or ignore")
 
 
 def mappings_of(org: Organization) -> list[KpiFileMapping]:

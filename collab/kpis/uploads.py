@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext
 
 from collab.kpis import file_imports
 from collab.kpis.files import KpiFile, UnmappedColumn
@@ -91,8 +92,8 @@ def preview(
     metric yet: then the file is kept and the preview offers its columns."""
     if not data.strip():
         raise file_imports.KpiFileRefused(
-            "Nothing to import: choose a file (or paste its lines).",
-            {"file": "choose a KPI export, or paste the lines of a CSV"},
+            gettext("Nothing to import: choose a file (or paste its lines)."),
+            {"file": gettext("choose a KPI export, or paste the lines of a CSV")},
         )
     try:
         read = file_imports.read_file(org, name, data, channel)
@@ -193,9 +194,11 @@ def import_in_stages(org: Organization, token: str, progress: Callable[..., None
     upload = kept(org, token)
     if upload is None:
         raise file_imports.KpiFileRefused(
-            "The uploaded file is no longer kept (a day has passed, or it was imported "
-            "already); nothing was imported. Upload it again.",
-            {"file": "upload it again"},
+            gettext(
+                "The uploaded file is no longer kept (a day has passed, or it was imported "
+                "already); nothing was imported. Upload it again."
+            ),
+            {"file": gettext("upload it again")},
         )
     progress(0, 0, "checking")
     counts = file_imports.import_file(org, upload.name, upload.data, upload.channel, progress)

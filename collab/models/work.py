@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -130,7 +131,11 @@ class Task(db.Model):
     # What automatic routing chose, kept to measure how often triage keeps it.
     routed_team: Mapped[str | None] = mapped_column(String(16))
     routed_category: Mapped[str] = mapped_column(String(64))
-    routing_reason: Mapped[str] = mapped_column(Text)
+    routing_reason: Mapped[str] = mapped_column(Text)  # in English, as routed
+    # The rule that routed it and its terms, worded in each reader's language
+    # (collab.work.routing_reasons); null on tasks routed before, which read routing_reason.
+    routing_rule: Mapped[str | None] = mapped_column(String(32))
+    routing_terms: Mapped[dict | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from flask_babel import gettext
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -237,7 +238,10 @@ def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
         )
     )
     return {
-        rid: [*figure_lines(figures), f"Figures of the audit of {checked.date().isoformat()}."]
+        rid: [
+            *figure_lines(figures),
+            gettext("Figures of the audit of %(date)s.", date=checked.date().isoformat()),
+        ]
         for rid, figures, checked in rows
     }
 

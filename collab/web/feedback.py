@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from flask import flash
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -110,7 +111,9 @@ def _bulk_message(message: str, titles: Mapping[int, str] | None) -> str:
 
 
 def _title(titles: Mapping[int, str], index: int) -> str:
-    return f"“{titles[index]}”" if index in titles else f"the task number {index + 1}"
+    if index in titles:
+        return f"“{titles[index]}”"
+    return gettext("the task number %(number)s", number=index + 1)
 
 
 def _details(problems: dict[str, str], titles: Mapping[int, str] | None) -> list[str]:
@@ -128,8 +131,15 @@ def _details(problems: dict[str, str], titles: Mapping[int, str] | None) -> list
         label = label_of(field)
         if indexes and titles is not None and len(indexes) < len(titles):
             names = [_title(titles, i) for i in indexes]
-            label += " of " + (names[0] if len(names) == 1 else ", ".join(names[:-1]))
-            label += f" and {names[-1]}" if len(names) > 1 else ""
+            if len(names) == 1:
+                label = gettext("%(field)s of %(task)s", field=label, task=names[0])
+            else:
+                label = gettext(
+                    "%(field)s of %(tasks)s and %(last)s",
+                    field=label,
+                    tasks=", ".join(names[:-1]),
+                    last=names[-1],
+                )
         said.append(sentence(f"{label}: {problem}"))
     return said
 
@@ -140,7 +150,7 @@ def _beside_field(form: FlaskForm, key: str, problem: str, fallback: str) -> boo
         field, number = form[item["name"]], int(item["index"]) + 1
         lines = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
         typed = f" ({lines[number - 1][:80]})" if number <= len(lines) else ""
-        problem = f"line {number}: {problem}{typed}"
+        problem = gettext("line %(number)s: %(problem)s", number=number, problem=problem) + typed
     elif key in form:
         field = form[key]
     elif fallback:

@@ -29,6 +29,7 @@ from collab.platform import numbers
 from collab.platform.i18n import DEFAULT_LANGUAGE, current_language
 from collab.web import avatars
 from collab.work.routing import CATEGORIES
+from collab.work.routing_reasons import reason_of
 
 MISSING = NO_VALUE
 UTC = ZoneInfo("UTC")
@@ -258,6 +259,7 @@ FILTERS = {
     "status_label": status_label,
     "team_label": team_label,
     "category_label": category_label,
+    "routing_reason": reason_of,  # a task's, in the reader's language
     "priority_label": priority_label,
     "resolution_label": resolution_label,
     "role_label": role_label,

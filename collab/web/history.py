@@ -8,12 +8,14 @@ one place that turns them into words, so a translation of the pages changes it a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 
 from collab.accounts.people import names_by_email
+from collab.audits.verification import audit_line
 from collab.models import Event
 from collab.web import filters
 from collab.work.task_changes import FIELD_LABELS
@@ -71,9 +73,7 @@ def _what(event: Event, names: dict[str, str], zone: ZoneInfo | None) -> str:
             return gettext("ticked “%(item)s” in the description", item=event.old)
         return gettext("unticked “%(item)s” in the description", item=event.old)
     if event.kind == "audit":
-        return event.new or gettext(
-            "an audit checked it"
-        )  # "verified by the audit of DATE", said in full
+        return _audit(event)
     if event.kind == "routing_override":
         return gettext(
             "changed the routing from %(before)s to %(after)s",
@@ -87,6 +87,15 @@ def _what(event: Event, names: dict[str, str], zone: ZoneInfo | None) -> str:
             date=_value("due_date", event.new, {}, zone),
         )
     return _change(event.field or "", event.old, event.new, names, zone)
+
+
+def _audit(event: Event) -> str:
+    """An audit's line ("verified by the audit of DATE") in the reader's language; lines
+    written before their terms were kept read as they were stored, in English."""
+    try:
+        return audit_line(event.field or "", json.loads(event.old or ""))
+    except (KeyError, TypeError, ValueError):
+        return event.new or gettext("an audit checked it")
 
 
 def _ticked(field: str, item: str | None, internal: bool) -> str:

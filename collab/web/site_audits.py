@@ -47,7 +47,9 @@ def preview(org: str):
     files = [(f.filename, f.read()) for f in request.files.getlist("file") if f.filename]
     try:
         if not files:
-            raise ValidationFailed("no file was chosen", {"file": "choose one or more files"})
+            raise ValidationFailed(
+                gettext("no file was chosen"), {"file": gettext("choose one or more files")}
+            )
         audited_on = audit_date(request.form.get("audited_on"), g.org)
         shown = uploads.preview(g.org, g.membership, files, audited_on)
     except ValidationFailed as exc:
@@ -59,6 +61,9 @@ def preview(org: str):
         org=g.org,
         shown=shown,
         plan=plan,
+        problems=history.problems_said(
+            {"problems": plan.problems, "problem_terms": plan.problem_terms}
+        ),
     )
 
 
@@ -101,6 +106,7 @@ def show(org: str, import_id: int):
         org=g.org,
         record=record,
         sections=history.sections_of(record),
+        problems=history.problems_said(record.result or {}),
         may_undo=role_may(g.membership.role, "audit.undo"),
     )
 

@@ -30,6 +30,7 @@ from collab.platform.transactions import savepoint
 from collab.work import board_counts, events, routing
 from collab.work.deadlines import is_past_due
 from collab.work.lifecycle import recommendation_status
+from collab.work.routing_reasons import task_columns
 
 MAX_URLS = 10_000
 MAX_URL_LENGTH = 2048
@@ -189,7 +190,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
             triage_since=local_today(org.timezone),
             routed_team=chosen.team,
             routed_category=chosen.category,
-            routing_reason=chosen.reason,
+            **task_columns(chosen.why),
         )
         db.session.add(task)
         db.session.flush()

@@ -33,66 +33,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from collab.models.accounts import TEAM_LABELS, TEAMS
+from collab.models.accounts import TEAMS
+from collab.platform.errors import N_, Refusal
+from collab.work import routing_reasons as reasons
+from collab.work.categories import CATEGORIES, UNCATEGORISED, Category
 from collab.work.routing_phrases import VOCABULARY
-
-UNCATEGORISED = "uncategorised"
-
-TRIAGE_REASON = "no rule recognised this text; waiting for both directors in triage"
-
-
-@dataclass(frozen=True)
-class Category:
-    """A kind of work. ``teams`` lists both teams when each owns a part of it; ``metrics``
-    are the KPIs a finished task of this kind is measured against."""
-
-    slug: str
-    name: str
-    teams: tuple[str, ...]
-    metrics: tuple[str, ...]
-
-
-_IT = ("it",)
-_MARKETING = ("marketing",)
-_BOTH = ("it", "marketing")
-
-# fmt: off
-# (A table reads better aligned than as the formatter would wrap it.)
-CATEGORIES: dict[str, Category] = {c.slug: c for c in (
-    Category("technical_seo", "Technical SEO", _IT, ("organic_sessions",)),
-    Category("redirects", "Redirects", _IT, ("organic_sessions", "lcp_ms")),
-    Category("page_speed", "Page speed", _IT, ("lcp_ms", "bounce_rate", "conversion_rate")),
-    Category("broken_links", "Broken links", _IT, ("not_found_count", "organic_sessions")),
-    Category("mobile", "Mobile optimisation", _IT,
-             ("bounce_rate", "conversion_rate", "organic_sessions")),
-    Category("link_cleanup", "Link clean-up", _IT, ("organic_sessions",)),
-    Category("analytics_tracking", "Analytics tracking", _IT, ("leads", "conversion_rate")),
-    Category("crm_integration", "CRM integration", _BOTH, ("leads", "cost_per_lead")),
-    Category("landing_page", "Landing page", _BOTH, ("leads", "conversion_rate", "cost_per_lead")),
-    Category("meta_tags", "Meta tags", _MARKETING, ("search_ctr", "organic_sessions")),
-    Category("thin_content", "Thin and duplicate content", _MARKETING,
-             ("organic_sessions", "bounce_rate")),
-    Category("content_gaps", "Content gaps", _MARKETING, ("organic_sessions", "leads")),
-    Category("landing_copy", "Landing-page copy", _MARKETING,
-             ("conversion_rate", "leads", "cost_per_lead")),
-    Category("content_marketing", "Content marketing", _MARKETING,
-             ("leads", "organic_sessions", "cost_per_lead")),
-    Category("paid_ads", "Paid ads", _MARKETING, ("cost_per_lead", "leads", "romi")),
-    Category("lead_nurturing", "Lead nurturing", _MARKETING, ("leads", "revenue", "romi")),
-    Category("analytics_review", "Analytics review", _BOTH,
-             ("conversion_rate", "bounce_rate", "leads")),
-    Category(UNCATEGORISED, "Uncategorised", (), ()),
-)}
-# fmt: on
-
-# When both teams own a category, each reason says which half of the work is theirs, so neither
-# team reads the linked task as a duplicate of its own.
-_SHARES = {
-    "landing_page": {"it": "build", "marketing": "copy"},
-    "crm_integration": {"it": "implementation", "marketing": "rules"},
-    "analytics_review": {"it": "technical faults", "marketing": "clicks and conversion"},
-}
-
+from collab.work.routing_reasons import Why
 
 # A hit for the first category beats any hit for the second in the same field, however short.
 # The second names where the work happens or what it is for (a blog post, a webinar, an event);
@@ -162,25 +108,35 @@ class Rule:
             if value is not None and not value.strip():
                 object.__setattr__(self, name, None)
         if not _normalise(self.phrase)[0].strip():
-            raise ValueError("a rule's phrase needs at least one letter or digit")
+            raise Refusal(N_("a rule's phrase needs at least one letter or digit"))
         if self.category is not None and not _is_real_category(self.category):
             raise UnknownCategory(self.category)
         if self.team is not None and self.team not in TEAMS:
-            raise ValueError(f"unknown team {self.team!r}; choose one of: {', '.join(TEAMS)}")
+            raise Refusal(
+                N_("unknown team %(team)s; choose one of: %(teams)s"),
+                team=repr(self.team),
+                teams=", ".join(TEAMS),
+            )
         if self.category is None and self.team is None:
-            raise ValueError("a rule must name a category, a team, or both")
+            raise Refusal(N_("a rule must name a category, a team, or both"))
 
 
 @dataclass(frozen=True)
 class Route:
     """One team's share of a recommendation. ``matched`` is what decided it: the words quoted
     from the text for a built-in phrase, the rule's phrase for an organisation's rule, None
-    when the filer chose the category or nothing matched (then ``team`` is None too)."""
+    when the filer chose the category or nothing matched (then ``team`` is None too).
+    ``why`` is the reason, worded where it is read (collab.work.routing_reasons)."""
 
     team: str | None
     category: str
-    reason: str
+    why: Why
     matched: str | None
+
+    @property
+    def reason(self) -> str:
+        """The reason in the language being written in (English outside a request)."""
+        return self.why.words()
 
 
 def route(
@@ -207,7 +163,7 @@ def route(
         if not _is_real_category(category):
             raise UnknownCategory(category)
         chosen = CATEGORIES[category]
-        return _routes(chosen, chosen.teams, "category chosen by the filer", None)
+        return _routes(chosen, chosen.teams, reasons.FILER_CATEGORY, None)
 
     fields = tuple(_normalise(strip_links(text or "")) for text in (title, description))
 
@@ -218,9 +174,9 @@ def route(
 
     hit = _best_hit(fields)
     if hit is None:
-        return [Route(None, UNCATEGORISED, TRIAGE_REASON, None)]
+        return [Route(None, UNCATEGORISED, Why.of(reasons.NOTHING_MATCHED), None)]
     chosen = CATEGORIES[hit.slug]
-    return _routes(chosen, chosen.teams, f"matched '{hit.words}'", hit.words, hit.topic)
+    return _routes(chosen, chosen.teams, reasons.MATCHED_WORDS, hit.words, hit.topic)
 
 
 # Links, as agencies paste them: a Markdown link (its text is kept), anything with a scheme
@@ -325,7 +281,7 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 def _apply_rule(rule: Rule, fields: Sequence[_Field]) -> list[Route]:
-    why = f"matched your organisation's rule '{rule.phrase}'"
+    why = reasons.ORGANISATION_RULE
     if rule.category is not None:
         chosen = CATEGORIES[rule.category]
         teams = chosen.teams if rule.team is None else (rule.team,)
@@ -339,29 +295,21 @@ def _apply_rule(rule: Rule, fields: Sequence[_Field]) -> list[Route]:
 def _routes(
     chosen: Category,
     teams: Sequence[str],
-    why: str,
+    rule: str,
     matched: str | None,
     topic: str | None = None,
 ) -> list[Route]:
-    return [Route(team, chosen.slug, _reason(chosen, team, why, topic), matched) for team in teams]
-
-
-def _reason(chosen: Category, team: str, why: str, topic: str | None) -> str:
-    share = _SHARES.get(chosen.slug, {}).get(team)
-    owner = f"owned by {TEAM_LABELS[team]}"
-    if share:
-        owner = f"{share} {owner}"
-    name = _lower_name(chosen.name)
-    if topic:
-        # The part of the category the words belong to ("technical SEO (accessibility)").
-        name = f"{name} ({topic})"
-    return f"{name}, {owner}: {why}"
-
-
-def _lower_name(name: str) -> str:
-    # Lower-case the name to sit mid-sentence, but leave acronyms ("SEO", "CRM") alone.
-    words = [w if w[1:2].isupper() else w.lower() for w in name.split(" ")]
-    return " ".join(words)
+    # The matched words and the rule's phrase are the same term for the reason's wording.
+    quoted = {"words": matched} if rule == reasons.MATCHED_WORDS else {"phrase": matched}
+    return [
+        Route(
+            team,
+            chosen.slug,
+            Why.of(rule, category=chosen.slug, team=team, topic=topic, **quoted),
+            matched,
+        )
+        for team in teams
+    ]
 
 
 def _is_real_category(slug: str) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from collab.models import PRIORITIES, Event, Membership, Organization, RoutingRule, Task
-from collab.platform.errors import ValidationFailed
+from collab.platform.errors import Refusal, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
@@ -25,23 +26,32 @@ def rules_of(org: Organization) -> list[RoutingRule]:
 
 def add_rule(org: Organization, actor: Membership, phrase: str, category=None, team=None):
     phrase = (phrase or "").strip()
+    not_added = gettext("the rule was not added")
     if not (category or team):
-        raise ValidationFailed(
-            "the rule was not added", {"team": "choose a category, a team, or both"}
-        )
+        raise ValidationFailed(not_added, {"team": gettext("choose a category, a team, or both")})
     try:
         routing.Rule(phrase=phrase, category=category or None, team=team or None)
-    except ValueError as exc:
-        raise ValidationFailed("the rule was not added", {"phrase": str(exc)}) from exc
+    except Refusal as exc:
+        raise ValidationFailed(not_added, {"phrase": exc.said()}) from exc
+    except ValueError as exc:  # an unknown category: the form's list never sends one
+        raise ValidationFailed(not_added, {"phrase": str(exc)}) from exc
     if routing.strip_links(phrase) != phrase:
         # Routing reads words and skips links, so a rule naming an address would never match.
         raise ValidationFailed(
-            "the rule was not added",
-            {"phrase": "routing skips links and addresses; name the words of the work instead"},
+            not_added,
+            {
+                "phrase": gettext(
+                    "routing skips links and addresses; name the words of the work instead"
+                )
+            },
         )
     exists = ValidationFailed(
-        "the rule was not added",
-        {"phrase": "there is already a rule for this phrase; remove it first to change it"},
+        not_added,
+        {
+            "phrase": gettext(
+                "there is already a rule for this phrase; remove it first to change it"
+            )
+        },
     )
     if db.session.scalar(
         select(RoutingRule.id).where(
@@ -82,9 +92,9 @@ def set_due_policy(org: Organization, days: dict) -> None:
                 raise ValueError
             parsed[priority] = value
         except (TypeError, ValueError):
-            errors[priority] = "a number of days from 0 to 365"
+            errors[priority] = gettext("a number of days from 0 to 365")
     if errors:
-        raise ValidationFailed("the policy was not changed", errors)
+        raise ValidationFailed(gettext("the policy was not changed"), errors)
     for priority, value in parsed.items():
         setattr(org, f"due_days_{priority}", value)
     db.session.flush()

@@ -186,4 +186,4 @@ def test_settings_hosts_routing_and_columns(client):
     shown = _preview(client, ("audit.csv", fixture("crawler/audit_cp1251.csv")))
     assert shown.status_code == 200, shown.text
     assert "Marketing · Meta tags" in shown.text
-    assert "Unrouted · Uncategorised" in shown.text
+    assert "Triage (both directors) · Uncategorised" in shown.text

@@ -150,7 +150,7 @@ def test_a_report_with_a_runtime_error_lists_its_failures_but_resolves_nothing()
     batch = read_audit_files([("failed.json", fixture("runtime_error.json"))])
     (report,) = batch.reports
     assert not report.resolves
-    assert "ERRORED_DOCUMENT_REQUEST" in report.problem and "503" in report.problem
+    assert "ERRORED_DOCUMENT_REQUEST" in str(report.problem) and "503" in str(report.problem)
     assert report.pages == ("https://www.example-shop.com/checkout",)
     assert [f.key for f in batch.findings] == ["http-status-code"]
     # Audits that errored were not checked, so they cannot be verified as fixed.

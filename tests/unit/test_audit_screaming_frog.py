@@ -79,7 +79,7 @@ def test_an_overview_of_a_crawl_that_fetched_nothing_resolves_nothing():
     header = '"Issue Name","Issue Type","Issue Priority","URLs","% of Total","Description"'
     failed = '"Response Codes: Internal No Response","Issue","High","12","100,000","No answer"'
     (report,) = read_audit_files([("o.csv", csv_bytes(header, failed))]).reports
-    assert not report.resolves and "fetched nothing" in report.problem
+    assert not report.resolves and "fetched nothing" in str(report.problem)
     (empty,) = read_audit_files([("o.csv", csv_bytes(header))]).reports
     assert not empty.resolves
 
@@ -274,7 +274,7 @@ def test_noindex_from_the_indexability_status_or_the_robots_directives():
 
 def test_a_crawl_that_fetched_nothing_resolves_nothing():
     (report,) = read("internal_all_nothing_fetched.csv").reports
-    assert not report.resolves and "fetched nothing" in report.problem
+    assert not report.resolves and "fetched nothing" in str(report.problem)
 
 
 @pytest.mark.parametrize(

@@ -82,26 +82,30 @@ def _events(messages: broadcast.Listening):
         yield ": beat\n\n" if message is None else f"event: board\ndata: {json.dumps(message)}\n\n"
 
 
-def lanes_asked(text: str | None, shown: list) -> list[tuple[str, str | None]]:
-    """The lanes named in `lanes` ("todo:it,done:") that this board shows; all of them
-    when none are named (a poll)."""
-    every = [(status, team) for status, _ in board.COLUMNS for team, _ in shown]
+def lanes_asked(text: str | None, lanes: list) -> tuple[list[tuple[str, str | None]], dict]:
+    """The lanes named in `lanes` ("todo:it@30,done:") that this board shows (all of them
+    when none are named: a poll), and how many cards each shows now ("@30", after "show
+    more"), so that it keeps them."""
+    every = [(status, team) for status, _ in board.COLUMNS for team, _ in lanes]
     if text is None:
-        return every
-    named = set()
-    for key in text.split(",")[:50]:
+        return every, {}
+    named, shown = set(), {}
+    for item in text.split(",")[:50]:
+        key, _, count = item.partition("@")
         status, _, team = key.partition(":")
         named.add((status, team or None))
-    return [key for key in every if key in named]
+        if count.isascii() and count.isdigit() and len(count) < 6:
+            shown[(status, team or None)] = int(count)
+    return [key for key in every if key in named], shown
 
 
 @bp.route("/board/lanes")
 @access("board.view")
 def lanes(org: str):
     filters = board.filters_from(request.args)
-    wanted = lanes_asked(request.args.get("lanes"), filters.lanes())
+    wanted, shown = lanes_asked(request.args.get("lanes"), filters.lanes())
     today = local_today(g.org.timezone)
-    loaded = board.load_board(g.org, filters, today, only=set(wanted))
+    loaded = board.load_board(g.org, filters, today, only=set(wanted), shown=shown)
     add_done_badges(loaded)
     return render_template(
         "partials/lanes.html",

@@ -24,6 +24,7 @@ from collab.work.deadlines import is_due_soon, is_overdue
 COLUMNS = tuple((status, STATUS_LABELS[status]) for status in (*OPEN_STATUSES, "done"))
 LANES = (*TEAM_LABELS.items(), (None, UNROUTED))
 PAGE = 50  # cards a column shows before "show more", shared between its lanes
+MOST_SHOWN = 10 * PAGE  # a lane a live board re-fetches keeps this many of its cards at most
 DONE_DAYS = 30
 
 
@@ -190,14 +191,29 @@ def _card(row, today: date, due_soon_days: int) -> Card:
     )
 
 
-def load_board(org: Organization, filters: Filters, today: date, only: set | None = None) -> Board:
+def load_board(
+    org: Organization,
+    filters: Filters,
+    today: date,
+    only: set | None = None,
+    shown: dict | None = None,
+) -> Board:
     """Every count, and the first cards of each lane (of the lanes ``only`` names: those a
-    live board re-fetches after a change)."""
+    live board re-fetches after a change). ``shown`` says how many cards a lane shows now
+    (after "show more"), so a re-fetched lane keeps them: at most MOST_SHOWN."""
     lanes = filters.lanes()
     cells = {(status, team): Lane(status, team) for status, _ in COLUMNS for team, _ in lanes}
     limits = lane_limits(len(lanes))
+    shown = shown or {}
     selects = [
-        _lane_select(org, filters, today, status, team, limit=limit).subquery()
+        _lane_select(
+            org,
+            filters,
+            today,
+            status,
+            team,
+            limit=max(limit, min(shown.get((status, team), 0), MOST_SHOWN)),
+        ).subquery()
         for status, _ in COLUMNS
         for (team, _), limit in zip(lanes, limits, strict=True)
         if only is None or (status, team) in only

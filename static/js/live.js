@@ -2,6 +2,8 @@
 // import, a worker's change), and the board re-fetches those lanes and its counts. When the
 // browser has no EventSource, or the stream fails or is refused (the server is full, or its
 // message service is away), the board polls (every 15 seconds) until a stream opens again.
+// A re-fetched lane keeps what its reader did to it: as many cards as "show more" had shown
+// ("todo:it@30"), and the cards they ticked for a bulk change, wherever those went.
 "use strict";
 (function () {
   const live = document.getElementById("board-live");
@@ -9,7 +11,18 @@
   const refresh = live.querySelector("[hx-get]");
   const POLL_MS = 1000 * Number(live.dataset.pollSeconds || 15);
   const pending = new Set();
+  const ticked = new Set();
   let poller = null;
+
+  const taskOf = (box) => box.value.split(":")[0]; // "id:version"; the version may change
+  const laneOf = (list) => list.id.replace(/^lane-/, "").replace(/-none$/, "-").replace("-", ":");
+
+  function withShown(lane) {
+    const [status, team] = lane.split(":");
+    const list = document.getElementById(`lane-${status}-${team || "none"}`);
+    const cards = list ? list.querySelectorAll("li.card").length : 0;
+    return cards ? `${lane}@${cards}` : lane;
+  }
 
   function poll(on) {
     if (on && !poller) {
@@ -19,6 +32,29 @@
       poller = null;
     }
   }
+
+  refresh.addEventListener("htmx:configRequest", (event) => {
+    const trigger = event.detail.triggeringEvent;
+    if (trigger && trigger.type === "collab:poll") {
+      pending.clear(); // a poll re-fetches every lane
+      document.querySelectorAll("ul[id^='lane-']").forEach((list) => pending.add(laneOf(list)));
+    } else if (!pending.size) {
+      event.preventDefault(); // an earlier request already took these lanes
+      return;
+    }
+    event.detail.parameters["lanes"] = Array.from(pending).map(withShown).join(",");
+    pending.clear();
+    ticked.clear();
+    document.querySelectorAll("input.pick:checked").forEach((box) => ticked.add(taskOf(box)));
+  });
+
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    const lane = event.detail.target;
+    if (!lane || !lane.id || !lane.id.startsWith("lane-")) return;
+    lane.querySelectorAll("input.pick").forEach((box) => {
+      if (ticked.has(taskOf(box))) box.checked = true;
+    });
+  });
 
   if (!window.EventSource) {
     live.removeAttribute("sse-connect"); // before htmx starts the extension on it
@@ -38,18 +74,5 @@
     } catch (ignored) {
       // a malformed message: the next poll or message puts the board right
     }
-  });
-  refresh.addEventListener("htmx:configRequest", (event) => {
-    const trigger = event.detail.triggeringEvent;
-    if (trigger && trigger.type === "collab:poll") {
-      pending.clear(); // a poll re-fetches every lane
-      return;
-    }
-    if (!pending.size) {
-      event.preventDefault(); // an earlier request already took these lanes
-      return;
-    }
-    event.detail.parameters["lanes"] = Array.from(pending).join(",");
-    pending.clear();
   });
 })();

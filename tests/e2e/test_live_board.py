@@ -18,6 +18,7 @@ def test_a_move_shows_on_the_other_directors_open_board(live_server, browser):
         make_user(org, "cmo", email="cmo@acme.example")
         agency = make_user(org, "agency", email="am@agency.example")
         make_recommendation(org, agency, title="Compress images on the catalogue")
+        make_recommendation(org, agency, title="Fix the broken links in the footer")
         db.session.commit()
 
     mover_context, watcher_context = browser.new_context(), browser.new_context()
@@ -29,18 +30,21 @@ def test_a_move_shows_on_the_other_directors_open_board(live_server, browser):
         watcher.evaluate("window.notReloaded = true")
         expect(watcher.get_by_role("list", name="Triage, IT")).to_contain_text("Compress images")
         expect(watcher.locator("#count-todo")).to_have_text("0")
+        watcher.get_by_label("Select “Fix the broken links in the footer”").check()
 
         sign_in(mover, live_server.url, "cio@acme.example")
         mover.goto(live_server.url + "/orgs/acme/board")
-        card = mover.get_by_role("list", name="Triage, IT").locator("li.card").first
+        card = mover.get_by_role("list", name="Triage, IT").locator("li.card", has_text="Compress")
         with mover.expect_response(lambda r: r.url.endswith("/move")) as moved:
             card.drag_to(mover.get_by_role("list", name="To do, IT"))
         assert moved.value.status == 200
 
         expect(watcher.get_by_role("list", name="To do, IT")).to_contain_text("Compress images")
-        expect(watcher.get_by_role("list", name="Triage, IT").locator("li.card")).to_have_count(0)
+        expect(watcher.get_by_role("list", name="Triage, IT").locator("li.card")).to_have_count(1)
+        # The lane came back from the server, and the card its reader ticked is still ticked.
+        expect(watcher.get_by_label("Select “Fix the broken links in the footer”")).to_be_checked()
         expect(watcher.locator("#count-todo")).to_have_text("1")
-        expect(watcher.locator("#count-triage")).to_have_text("0")
+        expect(watcher.locator("#count-triage")).to_have_text("1")
         expect(watcher.locator("#nav-count-todo")).to_have_text("1")
         expect(watcher.locator("#count-todo-it")).to_have_text("1")
         assert watcher.evaluate("window.notReloaded") is True

@@ -178,3 +178,21 @@ def test_the_changed_lanes_come_back_with_the_counts(app, client):
     # A poll (no lanes named) re-renders every lane the page's filters show.
     html = client.get("/orgs/acme/board/lanes?team=it").text
     assert html.count("<ul ") == 5  # five columns, the IT lane of each
+
+
+def test_a_refetched_lane_keeps_the_cards_show_more_had_added(app, client):
+    acme, _, cio, agency, _ = _world()
+    for i in range(40):
+        task = make_recommendation(acme, agency, title=f"Fix the 404 on page {i}").tasks[0]
+        update_task(membership(cio, acme), task, {"status": "todo"}, task.version)
+    db.session.commit()
+    login(client, cio.email)
+
+    def cards(asked: str) -> int:
+        return client.get(f"/orgs/acme/board/lanes?lanes={asked}").text.count('<li class="card')
+
+    first_page = cards("todo:it")
+    assert first_page < 40  # the lane's first page, then "show more"
+    assert cards("todo:it@30") == 30  # as many as the board showed
+    assert cards("todo:it@5000") == 40  # everything there is (at most 500)
+    assert cards("todo:it@x") == cards("todo:it@²") == first_page  # nonsense reads as none

@@ -6,11 +6,16 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from collab import create_app
 from collab.platform.extensions import db
 from tests.conftest import test_config
+
+# How long an expectation waits before it fails: a passing check returns as soon as the page
+# agrees, so this only spares a loaded machine (two cores running the suite) false failures.
+expect.set_options(timeout=15_000)
 
 
 @dataclass

@@ -6,8 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, select
 
 from collab.accounts import audit
 from collab.models import (
@@ -58,13 +57,24 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_token(raw: str, address: str | None = None) -> User | None:
-    # Every API call asks this: the token and its person in one statement.
-    token = db.session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
+def token_lookup(raw: str) -> Select:
+    """The token and its person, by the raw token: every API call reads it first, and the
+    caller may read what else it needs in the same statement (add columns, join)."""
+    return (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == digest(raw))
     )
+
+
+def user_for_token(raw: str, address: str | None = None) -> User | None:
+    row = db.session.execute(token_lookup(raw)).first()
+    return accepted(row[0] if row is not None else None, address)
+
+
+def accepted(token: ApiToken | None, address: str | None = None) -> User | None:
+    """The person a token found by ``token_lookup`` signs in, or None (no such token, revoked,
+    or its person deactivated); its last use is recorded sparingly."""
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

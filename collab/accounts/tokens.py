@@ -67,11 +67,6 @@ def token_lookup(raw: str) -> Select:
     )
 
 
-def user_for_token(raw: str, address: str | None = None) -> User | None:
-    row = db.session.execute(token_lookup(raw)).first()
-    return accepted(row[0] if row is not None else None, address)
-
-
 def accepted(token: ApiToken | None, address: str | None = None) -> User | None:
     """The person a token found by ``token_lookup`` signs in, or None (no such token, revoked,
     or its person deactivated); its last use is recorded sparingly."""

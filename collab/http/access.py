@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from collab.accounts import tokens
 from collab.accounts.roles import ACTIONS, role_may
@@ -124,6 +124,16 @@ def _active_membership(user_id):
     )
 
 
+# The token's statement with the organisation named in the URL (the ``slug`` parameter) and
+# the token's person's active membership of it, each None when there is none. Built once,
+# as every API call to an organisation runs it.
+_TOKEN_AND_MEMBERSHIP = (
+    tokens.TOKEN_LOOKUP.add_columns(Organization, Membership)
+    .outerjoin(Organization, Organization.slug == bindparam("slug"))
+    .outerjoin(Membership, _active_membership(User.id))
+)
+
+
 def _authenticate_bearer(slug: str | None) -> tuple | None:
     """Signs the token's person in (g.api_user), or aborts 401. With a ``slug``: the URL's
     organisation and their membership of it, read with the token."""
@@ -131,14 +141,11 @@ def _authenticate_bearer(slug: str | None) -> tuple | None:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         abort(401, "send Authorization: Bearer <token>")
-    statement = tokens.token_lookup(raw.strip())
-    if slug is not None:
-        statement = (
-            statement.add_columns(Organization, Membership)
-            .outerjoin(Organization, Organization.slug == slug)
-            .outerjoin(Membership, _active_membership(User.id))
-        )
-    row = db.session.execute(statement).first()
+    values = tokens.lookup_values(raw.strip())
+    if slug is None:
+        row = db.session.execute(tokens.TOKEN_LOOKUP, values).first()
+    else:
+        row = db.session.execute(_TOKEN_AND_MEMBERSHIP, {**values, "slug": slug}).first()
     user = tokens.accepted(row[0] if row is not None else None, request.remote_addr)
     if user is None:
         abort(401, "unknown or revoked token")

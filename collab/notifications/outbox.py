@@ -129,10 +129,17 @@ def _words_around(base: str) -> tuple[dict[str, str], dict[str, str]]:
     return opening, closing
 
 
-def _copies(row: OutboxEmail) -> tuple[str, ...]:
-    """Everything to or from the agency is copied to both directors."""
+def _copies(row: OutboxEmail, known: dict | None = None) -> tuple[str, ...]:
+    """Everything to or from the agency is copied to both directors. ``known``: what a relay
+    run found already, by (organisation, person): its e-mails are mostly to the same few
+    people, each asked two statements otherwise."""
     if row.organization_id is None or row.user_id is None:
         return ()
+    key = (row.organization_id, row.user_id)
+    if known is not None:
+        if key not in known:
+            known[key] = _copies(row)
+        return known[key]
     role = db.session.scalar(
         select(Membership.role).where(
             Membership.organization_id == row.organization_id, Membership.user_id == row.user_id
@@ -208,13 +215,14 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
 def _send(pending: list[int], now: datetime, talk: Conversation) -> tuple[int, int, list]:
     sent = failed = 0
     gave_up: list = []
+    copies: dict = {}  # this run's, by (organisation, person)
     for row_id in pending:
         if not _claim(row_id, now):
             continue
         # The row is ours until its lease ends. What it still needs from the database rides
         # out a restart of it: a message that went out is marked sent (else it would go
         # again when the lease ends), and one that did not waits seconds, not the lease.
-        row = _riding_out(_claimed, row_id)
+        row = _riding_out(_claimed, row_id, copies)
         try:
             deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc, talk)
         except Exception as exc:  # the row stays pending; the lease lets a later run retry
@@ -252,10 +260,10 @@ class _Claimed:
     attempts: int
 
 
-def _claimed(row_id: int) -> _Claimed:
+def _claimed(row_id: int, copies: dict) -> _Claimed:
     # Read again: the claim counted this attempt in the database, not in memory.
     row = db.session.get(OutboxEmail, row_id, populate_existing=True)
-    cc = tuple(c for c in row.cc.split(",") if c) or _copies(row)
+    cc = tuple(c for c in row.cc.split(",") if c) or _copies(row, copies)
     return _Claimed(
         row.id, row.organization_id, row.to_address, row.subject, row.body, cc, row.attempts
     )

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
+from collab.accounts import tokens
 from collab.accounts.roles import ACTIONS, role_may
-from collab.accounts.tokens import user_for_token
 from collab.models import Membership, Organization, User
 from collab.platform.extensions import db
 
@@ -72,8 +72,12 @@ def enforce() -> None:
         abort(403)
     if rule.public:
         return
+    slug = (request.view_args or {}).get("org")
+    found = None
     if is_api_request():
-        _authenticate_bearer()  # aborts with 401 JSON
+        # The token, its person and the URL's organisation with their membership of it: one
+        # statement, as every API call asks all three. Aborts with 401 JSON.
+        found = _authenticate_bearer(slug if rule.action is not None else None)
     user = current_principal()
     if user is None:
         if is_api_request():
@@ -83,14 +87,13 @@ def enforce() -> None:
         if not user.is_admin:
             abort(403)
         return
-    slug = (request.view_args or {}).get("org")
     if rule.action is None:
         if slug is not None:
             raise RuntimeError(f"{request.endpoint} takes <org> but declares no action")
         return
     if slug is None:
         raise RuntimeError(f"{request.endpoint} declares {rule.action} but has no <org>")
-    org, membership = _membership_by_slug(user, slug)
+    org, membership = found if found is not None else _membership_by_slug(user, slug)
     if membership is None:
         abort(404)  # another organisation's URLs do not exist for this user
     g.org = org
@@ -101,30 +104,50 @@ def enforce() -> None:
 
 def _membership_by_slug(user: User, slug: str) -> tuple[Organization | None, Membership | None]:
     """The organisation named in the URL and the user's active membership of it, in one
-    statement: every request to an organisation's pages and API asks this."""
+    statement: every request to an organisation's pages asks this."""
     if not user.is_authenticated or not user.active:
         return None, None
     row = db.session.execute(
         select(Organization, Membership)
-        .join(
-            Membership,
-            and_(
-                Membership.organization_id == Organization.id,
-                Membership.user_id == user.id,
-                Membership.active.is_(True),
-            ),
-        )
+        .join(Membership, _active_membership(user.id))
         .where(Organization.slug == slug)
     ).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
-def _authenticate_bearer() -> None:
+def _active_membership(user_id):
+    """Joins an organisation to the active membership of the person ``user_id`` names."""
+    return and_(
+        Membership.organization_id == Organization.id,
+        Membership.user_id == user_id,
+        Membership.active.is_(True),
+    )
+
+
+# The token's statement with the organisation named in the URL (the ``slug`` parameter) and
+# the token's person's active membership of it, each None when there is none. Built once,
+# as every API call to an organisation runs it.
+_TOKEN_AND_MEMBERSHIP = (
+    tokens.TOKEN_LOOKUP.add_columns(Organization, Membership)
+    .outerjoin(Organization, Organization.slug == bindparam("slug"))
+    .outerjoin(Membership, _active_membership(User.id))
+)
+
+
+def _authenticate_bearer(slug: str | None) -> tuple | None:
+    """Signs the token's person in (g.api_user), or aborts 401. With a ``slug``: the URL's
+    organisation and their membership of it, read with the token."""
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         abort(401, "send Authorization: Bearer <token>")
-    user = user_for_token(raw.strip(), request.remote_addr)
+    values = tokens.lookup_values(raw.strip())
+    if slug is None:
+        row = db.session.execute(tokens.TOKEN_LOOKUP, values).first()
+    else:
+        row = db.session.execute(_TOKEN_AND_MEMBERSHIP, {**values, "slug": slug}).first()
+    user = tokens.accepted(row[0] if row is not None else None, request.remote_addr)
     if user is None:
         abort(401, "unknown or revoked token")
     g.api_user = user
+    return (row[2], row[3]) if slug is not None else None

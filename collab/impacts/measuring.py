@@ -304,10 +304,17 @@ def _store(org: Organization, plan: Plan, confounders, now: dt.datetime) -> Coun
                 counts.changed += 1
             updates.append({"id": old.id, **values})
 
-    stale = [row.id for key, row in existing.items() if key not in kept]
+    gone = [row for key, row in existing.items() if key not in kept]
+    stale = [row.id for row in gone]
     counts.changed += len(stale)
-    if inserts or updates or stale:
-        facts_changed(org.id)  # what earlier work of its kind did
+    # What earlier work of a kind did (the notes' facts) is its measured impacts alone: rows
+    # still waiting for data, or a new confounder count, change nothing there.
+    if (
+        any(row["status"] == "measured" for row in inserts)
+        or any("measured" in (old.status, values["status"]) for old, values in compare)
+        or any(row.status == "measured" for row in gone)
+    ):
+        facts_changed(org.id)
     for start in range(0, len(inserts), _CHUNK):
         db.session.execute(insert(TaskImpact.__table__), inserts[start : start + _CHUNK])
     for start in range(0, len(updates), _CHUNK):

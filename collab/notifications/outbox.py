@@ -12,13 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import case, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import case, func, insert, literal, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from collab.models import Membership, Notification, Organization, OutboxEmail, User
@@ -58,16 +57,13 @@ def queue_email(
 
 
 def email_rows_for_notifications(condition) -> int:
-    """One e-mail per notification whose person wants e-mail at once: a single statement."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    # The notification's text is already in its person's language; the words around it follow.
-    opening, closing = {}, {}
-    for language in LANGUAGES:
-        with speaking(language):
-            opening[language] = "\n\n" + gettext("Open it in collab:") + f" {base}/orgs/"
-            closing[language] = "/notifications/\n\n" + gettext(
-                "You get these at once; choose a daily digest on your profile."
-            )
+    """One e-mail per notification whose person wants e-mail at once: a single statement.
+
+    Notifications fan out in the transaction that made them, so no other can see them yet;
+    within it a repeated fan-out adds none. A plain INSERT ... SELECT WHERE NOT EXISTS says
+    that on both databases, and SQLAlchemy compiles it once a process (ON CONFLICT is
+    compiled again on every call: a few ms for this statement, each change that notifies)."""
+    opening, closing = _words_around(current_app.config["BASE_URL"].rstrip("/"))
 
     def in_their_language(words: dict[str, str]):
         return case(
@@ -93,9 +89,13 @@ def email_rows_for_notifications(condition) -> int:
         )
         .join(User, User.id == Notification.user_id)
         .join(Organization, Organization.id == Notification.organization_id)
-        .where(condition, User.email_mode == "immediate", User.active.is_(True))
+        .where(
+            condition,
+            User.email_mode == "immediate",
+            User.active.is_(True),
+            ~select(OutboxEmail.id).where(OutboxEmail.notification_id == Notification.id).exists(),
+        )
     )
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(OutboxEmail)
         .from_select(
@@ -110,16 +110,36 @@ def email_rows_for_notifications(condition) -> int:
             ],
             rows,
         )
-        .on_conflict_do_nothing(index_elements=["notification_id"])
         .returning(OutboxEmail.id)
     )
     return len(db.session.execute(statement).all())
 
 
-def _copies(row: OutboxEmail) -> tuple[str, ...]:
-    """Everything to or from the agency is copied to both directors."""
+@lru_cache(maxsize=8)
+def _words_around(base: str) -> tuple[dict[str, str], dict[str, str]]:
+    """What an e-mail says around its notification's text, by language (the notification's
+    text is already in its person's language): the same for every e-mail a process sends."""
+    opening, closing = {}, {}
+    for language in LANGUAGES:
+        with speaking(language):
+            opening[language] = "\n\n" + gettext("Open it in collab:") + f" {base}/orgs/"
+            closing[language] = "/notifications/\n\n" + gettext(
+                "You get these at once; choose a daily digest on your profile."
+            )
+    return opening, closing
+
+
+def _copies(row: OutboxEmail, known: dict | None = None) -> tuple[str, ...]:
+    """Everything to or from the agency is copied to both directors. ``known``: what a relay
+    run found already, by (organisation, person): its e-mails are mostly to the same few
+    people, each asked two statements otherwise."""
     if row.organization_id is None or row.user_id is None:
         return ()
+    key = (row.organization_id, row.user_id)
+    if known is not None:
+        if key not in known:
+            known[key] = _copies(row)
+        return known[key]
     role = db.session.scalar(
         select(Membership.role).where(
             Membership.organization_id == row.organization_id, Membership.user_id == row.user_id
@@ -195,13 +215,14 @@ def relay(limit: int = 500, now: datetime | None = None) -> dict:
 def _send(pending: list[int], now: datetime, talk: Conversation) -> tuple[int, int, list]:
     sent = failed = 0
     gave_up: list = []
+    copies: dict = {}  # this run's, by (organisation, person)
     for row_id in pending:
         if not _claim(row_id, now):
             continue
         # The row is ours until its lease ends. What it still needs from the database rides
         # out a restart of it: a message that went out is marked sent (else it would go
         # again when the lease ends), and one that did not waits seconds, not the lease.
-        row = _riding_out(_claimed, row_id)
+        row = _riding_out(_claimed, row_id, copies)
         try:
             deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc, talk)
         except Exception as exc:  # the row stays pending; the lease lets a later run retry
@@ -239,10 +260,10 @@ class _Claimed:
     attempts: int
 
 
-def _claimed(row_id: int) -> _Claimed:
+def _claimed(row_id: int, copies: dict) -> _Claimed:
     # Read again: the claim counted this attempt in the database, not in memory.
     row = db.session.get(OutboxEmail, row_id, populate_existing=True)
-    cc = tuple(c for c in row.cc.split(",") if c) or _copies(row)
+    cc = tuple(c for c in row.cc.split(",") if c) or _copies(row, copies)
     return _Claimed(
         row.id, row.organization_id, row.to_address, row.subject, row.body, cc, row.attempts
     )

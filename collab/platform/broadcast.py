@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 
@@ -16,18 +17,57 @@ from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from collab.platform.queue import QueueAway, reaching_redis, redis_connection
+from collab.platform.queue import QueueAway, reaching_redis, redis_connection, shared_connection
 
 log = logging.getLogger(__name__)
 _TO_SAY = "broadcast_to_say"  # Session.info key: {channel: message}
 
 
+class Outage:
+    """Publishes that failed since Redis last answered: a busy process publishes on every
+    change, so an outage is logged once when it starts and once when it ends, with how
+    many publishes it cost, not once a publish."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.failed = 0
+        self.since = 0.0
+
+    def failure(self, channel: str, error: Exception) -> None:
+        with self._lock:
+            self.failed += 1
+            first = self.failed == 1
+            if first:
+                self.since = time.monotonic()
+        if first:
+            log.warning(
+                "could not publish on %s: %s (the publishes that fail until Redis answers "
+                "again are counted, not logged)",
+                channel,
+                error,
+            )
+
+    def success(self) -> None:
+        if not self.failed:  # the common case, read without the lock
+            return
+        with self._lock:
+            failed, self.failed = self.failed, 0
+            seconds = time.monotonic() - self.since
+        if failed:
+            log.warning("publishing again after %d failed publishes over %.0f s", failed, seconds)
+
+
+outage = Outage()  # this process's
+
+
 def publish(channel: str, message: dict) -> None:
     try:
         # Sets (what a transaction gathered) go out as sorted lists.
-        redis_connection(timeout=0.5).publish(channel, json.dumps(message, default=sorted))
+        shared_connection(timeout=0.5).publish(channel, json.dumps(message, default=sorted))
     except RedisError as exc:
-        log.warning("could not publish on %s: %s", channel, exc)
+        outage.failure(channel, exc)
+    else:
+        outage.success()
 
 
 def to_say(session: Session) -> dict[str, dict]:

@@ -16,9 +16,11 @@ from typing import Any
 
 from flask import current_app
 from redis import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 from rq import Queue, get_current_job
 from rq.exceptions import DuplicateJobError, InvalidJobOperation, NoSuchJobError
 from rq.job import Job
@@ -75,6 +77,28 @@ def redis_connection(timeout: float = 1.0) -> Redis:
     return Redis.from_url(
         current_app.config["REDIS_URL"], socket_connect_timeout=timeout, socket_timeout=timeout
     )
+
+
+# Per process, by (REDIS_URL, timeout): redis-py's pool opens a connection once and renews
+# its connections after a fork (gunicorn's workers, RQ's work horses).
+_SHARED: dict[tuple[str, float], Redis] = {}
+
+
+def shared_connection(timeout: float = 0.5) -> Redis:
+    """This process's client for the short commands a request makes (a publish): its
+    connections are kept, where redis_connection opens one (a round trip, a socket) for each
+    use. It never retries (redis-py's default waits seconds between three more attempts): a
+    request must not wait for Redis, and the caller decides what Redis being away means."""
+    key = (current_app.config["REDIS_URL"], timeout)
+    client = _SHARED.get(key)
+    if client is None:
+        client = _SHARED[key] = Redis.from_url(
+            key[0],
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+        )
+    return client
 
 
 def redis_ok() -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import format_date, gettext, ngettext
 
@@ -18,7 +19,7 @@ from collab.impacts.wording import VERDICT_LABELS, clear
 from collab.kpis.metrics import DEFAULT_METRICS, format_full, metric_label, unit_of
 from collab.models.work import PRIORITY_LABELS
 from collab.platform import numbers
-from collab.platform.i18n import current_language
+from collab.platform.i18n import LANGUAGES, current_language
 from collab.training import library
 
 
@@ -52,29 +53,54 @@ def _one_result(words: str, item: dict, joiner: str) -> str:
     return f"{words}{joiner}{change(figure)}{said}"
 
 
+# What a note says for a value depends on nothing but the value and the language (the
+# catalogues are read once a process), and the same values come back on every task of a
+# list: each process keeps the sentences it wrote, by language. A page of 50 tasks of a kind
+# says the same figures and history 50 times, each sentence a dozen lookups in the catalogue.
+_KEPT = 4096
+
+
 def url_count(count: int | None) -> str:
-    count = int(count or 0)
+    return words().url_count(count)
+
+
+@lru_cache(maxsize=_KEPT)
+def _url_count(count: int, language: str) -> str:
     if count <= 0:
         return gettext("no URLs listed yet")
-    shown = numbers.decimal(count, 0, current_language())
+    shown = numbers.decimal(count, 0, language)
     return ngettext("%(shown)s affected URL", "%(shown)s affected URLs", count, shown=shown)
 
 
 def priority(value: str | None) -> str:
+    return words().priority(value)
+
+
+@lru_cache(maxsize=_KEPT)
+def _priority(value: str | None, language: str) -> str:
     if not value or not str(value).strip():
         return gettext("not set yet")
     return str(PRIORITY_LABELS.get(value, value)).lower()
 
 
 def due_date(due: date | None) -> str:
+    return words().due_date(due)
+
+
+@lru_cache(maxsize=_KEPT)
+def _due_date(due: date | None, language: str) -> str:
     return gettext("no due date yet") if due is None else format_date(due, "d MMMM y")
 
 
 def kpi_sentence(figures: dict, currency: str | None = None) -> str:
-    language = current_language()
+    return words().kpi_sentence(figures, currency)
+
+
+@lru_cache(maxsize=_KEPT)
+def _kpi_sentence(figures: tuple, currency: str | None, language: str) -> str:
     shown = [
         f"{label(metric)} {format_full(value, unit_of(metric), currency, language)}"
-        for metric, value in (figures or {}).items()
+        for metric, value in figures
         if library._is_number(value)
     ]
     if not shown:
@@ -82,11 +108,31 @@ def kpi_sentence(figures: dict, currency: str | None = None) -> str:
     return gettext("Today: %(figures)s.", figures=", ".join(shown))
 
 
+def _results(items: list[dict]) -> tuple:
+    """Measured results ({"metric", "change_pct", "verdict"}) as a key: what is said of them."""
+    return tuple((i.get("metric", ""), i.get("change_pct"), i.get("verdict")) for i in items)
+
+
+def _items(results: tuple) -> list[dict]:
+    return [{"metric": m, "change_pct": c, "verdict": v} for m, c, v in results]
+
+
 def measured(items: list[dict]) -> str:
-    return "\n".join(f"- {_one_result(label(i.get('metric', '')), i, ' ')}" for i in items)
+    return words().measured(items)
+
+
+@lru_cache(maxsize=_KEPT)
+def _measured(results: tuple, language: str) -> str:
+    return "\n".join(f"- {_one_result(label(i['metric']), i, ' ')}" for i in _items(results))
 
 
 def history(items: list[dict]) -> str:
+    return words().history(items)
+
+
+@lru_cache(maxsize=_KEPT)
+def _history(results: tuple, language: str) -> str:
+    items = _items(results)
     by_metric: dict[str, list[dict]] = {}
     for item in items:
         by_metric.setdefault(item.get("metric", ""), []).append(item)
@@ -129,13 +175,21 @@ def history(items: list[dict]) -> str:
 
 def words() -> library.Words:
     """``fill``'s words in the current language (English outside a request)."""
+    return _words(current_language())
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _words(language: str) -> library.Words:
+    # Bound to the language once: a page's notes ask for it once, not once a sentence.
     return library.Words(
-        url_count,
-        priority,
-        due_date,
-        kpi_sentence,
-        measured,
-        history,
+        lambda count: _url_count(int(count or 0), language),
+        lambda value: _priority(value, language),
+        lambda due: _due_date(due, language),
+        lambda figures, currency=None: _kpi_sentence(
+            tuple((figures or {}).items()), currency, language
+        ),
+        lambda items: _measured(_results(items), language),
+        lambda items: _history(_results(items), language),
         (
             gettext("What the audit found here"),
             gettext("What it did here"),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from collab.accounts.roles import role_may
@@ -187,6 +187,15 @@ def forget_facts() -> None:
         _FACTS.clear()
 
 
+# Built once (with expanding parameters): each list of tasks runs them.
+_RECOMMENDATIONS = select(Recommendation).where(
+    Recommendation.id.in_(bindparam("ids", expanding=True))
+)
+_AUDIT_FIGURES = select(
+    AuditIssue.recommendation_id, AuditIssue.figures, AuditIssue.checked_at
+).where(AuditIssue.recommendation_id.in_(bindparam("ids", expanding=True)))
+
+
 def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
     """Each task's recommendation, loaded in one statement and attached to the tasks as an
     eager load would (the API reads ``task.recommendation`` too); its URL count by id."""
@@ -196,9 +205,7 @@ def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
     if ids:
         found = {
             recommendation.id: recommendation
-            for recommendation in db.session.scalars(
-                select(Recommendation).where(Recommendation.id.in_(ids))
-            )
+            for recommendation in db.session.scalars(_RECOMMENDATIONS, {"ids": sorted(ids)})
         }
     for task in missing:
         set_committed_value(task, "recommendation", found[task.recommendation_id])
@@ -232,11 +239,7 @@ def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
     ids = list({task.recommendation_id for task in tasks})
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(AuditIssue.recommendation_id, AuditIssue.figures, AuditIssue.checked_at).where(
-            AuditIssue.recommendation_id.in_(ids)
-        )
-    )
+    rows = db.session.execute(_AUDIT_FIGURES, {"ids": ids})
     return {
         rid: [
             *figure_lines(figures),

@@ -5,25 +5,26 @@ with the history. One upsert per change keeps the numbers exact under concurrent
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select, text
 
 from collab.models import BoardCount, Task
 from collab.platform.extensions import db
 from collab.work import live
 
+# The same words on PostgreSQL and SQLite. Written out because SQLAlchemy compiles its
+# dialects' ON CONFLICT anew on every call, and this runs on every change of a card.
+_ADD = text(
+    "INSERT INTO board_count (organization_id, status, team, count) "
+    "VALUES (:organization_id, :status, :team, :delta) "
+    "ON CONFLICT (organization_id, status, team) "
+    "DO UPDATE SET count = board_count.count + excluded.count"
+)
+
 
 def add(org_id: int, status: str, team: str | None, delta: int) -> None:
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(BoardCount).values(
-        organization_id=org_id, status=status, team=team or "", count=delta
+    db.session.execute(
+        _ADD, {"organization_id": org_id, "status": status, "team": team or "", "delta": delta}
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=["organization_id", "status", "team"],
-        set_={"count": BoardCount.count + delta},
-    )
-    db.session.execute(statement)
     live.board_changed(db.session, org_id, [(status, team)])
 
 

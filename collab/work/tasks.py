@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from collab.models import Comment, Event, Membership, Organization, Task, facts_changed
+from collab.models.kpis import TaskImpact
 from collab.models.work import OPEN_STATUSES
 from collab.notifications.inbox import agency_contacts, directors, notify
 from collab.platform import queue
@@ -121,7 +122,11 @@ def _apply(
     if {"status", "due_date", "waiting_on_agency"} & set(wanted):
         task.alert_check_at = now  # the next scan looks at this task whatever its dates
     db.session.flush()
-    if "done" in (old_status, task.status) and {"status", "completed_at", "category"} & set(wanted):
+    if (
+        "done" in (old_status, task.status)
+        and {"status", "completed_at", "category"} & set(wanted)
+        and _has_results(task)
+    ):
         facts_changed(org.id)  # the results earlier work of its kind shows
     if (task.status, task.team) != (old_status, old_team):
         board_counts.add(org.id, old_status, old_team, -1)
@@ -176,6 +181,16 @@ def _apply(
         )
     _tell_the_agency(actor, task, org, changes, question)
     return changes
+
+
+def _has_results(task: Task) -> bool:
+    """Whether the task has measured impacts: only those are what earlier work of its kind
+    did. Work reaching done for the first time has none yet (its job measures them, and
+    says so then), so finishing it leaves every process's notes facts as they are."""
+    measured = select(TaskImpact.id).where(
+        TaskImpact.task_id == task.id, TaskImpact.status == "measured"
+    )
+    return db.session.scalar(measured.limit(1)) is not None
 
 
 def _text(value) -> str | None:

@@ -136,3 +136,26 @@ def test_facts_read_by_the_writing_transaction_are_not_kept(app, client):
         assert book.current("broken_links").note.title == "Not committed"  # its own write
         db.session.rollback()
     assert _listing(client, auth) == before
+
+
+def test_finishing_work_that_has_no_results_yet_keeps_the_facts_of_every_process(app, client):
+    org, p = _board(tasks=10)
+    auth = bearer(p["cio"])
+    client.get("/api/v1/me", headers=auth)  # a token's first use is written down once
+    _listing(client, auth)  # the cache is warm
+    with _statements() as warm:
+        _listing(client, auth)
+    with _elsewhere(app) as elsewhere:
+        version = elsewhere.facts_version
+        task = db.session.scalars(db.select(Task).where(Task.status == "todo")).first()
+        director = membership(db.session.get(User, p["cio"].id), elsewhere)
+        for status in ("in_progress", "done"):
+            update_task(director, task, {"status": status}, task.version)
+    measure_task(task.id)  # its job: the weeks after the work have no data yet
+    with app.app_context():
+        assert db.session.get(Organization, org.id).facts_version == version
+    with _statements() as after:
+        listed = _listing(client, auth)
+    assert len(after) == len(warm)  # the facts were not read again
+    forget_facts()
+    assert listed == _listing(client, auth)  # and they were not stale: as read afresh

@@ -3,6 +3,7 @@ of its own board changed once a change commits, and nothing of other organisatio
 signed-out or removed member gets no stream; the changed lanes re-render with the counts."""
 
 import json
+import logging
 import re
 
 from collab.accounts.people import change_role, end_membership
@@ -159,6 +160,40 @@ def test_without_redis_the_board_is_told_to_poll(app, client):
     assert answer.status_code == 503
     # The board itself does not need Redis.
     assert client.get("/orgs/acme/board").status_code == 200
+
+
+def test_while_redis_is_away_changes_go_through_and_the_log_says_so_once(app, client, caplog):
+    acme, _, cio, agency, _ = _world()
+    task = make_recommendation(acme, agency, title="Compress images").tasks[0]
+    director = membership(cio, acme)
+
+    def move(status):  # a change to the board, committed: announced when it commits
+        update_task(director, task, {"status": status}, task.version)
+        db.session.commit()
+
+    move("todo")  # Redis answers: whatever an earlier outage left is over
+    login(client, cio.email)
+    stream = _open_stream(client, app)
+    live = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # Redis is away
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="collab.platform.broadcast"):
+        for status in ("in_progress", "todo", "in_progress"):
+            move(status)
+        assert db.session.get(type(task), task.id).status == "in_progress"  # all went through
+        said = [r for r in caplog.records if r.name == "collab.platform.broadcast"]
+        assert len(said) == 1  # once for the outage, not once a change
+        assert said[0].levelno == logging.WARNING
+        assert "could not publish on" in said[0].getMessage()
+
+        app.config["REDIS_URL"] = live  # Redis is back
+        move("todo")
+        said = [r for r in caplog.records if r.name == "collab.platform.broadcast"]
+        assert len(said) == 2
+        assert "publishing again after 3 failed publishes" in said[1].getMessage()
+    # The board hears of the change made once Redis was back.
+    assert _next_event(stream) == {"lanes": ["in_progress:it", "todo:it"], "tasks": [task.id]}
+    stream.close()
 
 
 def test_the_changed_lanes_come_back_with_the_counts(app, client):

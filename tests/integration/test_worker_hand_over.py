@@ -53,6 +53,8 @@ def test_a_waiting_worker_takes_a_job_that_arrives_on_a_later_queue(own_redis):
         HandOverQueue.dequeue_any(_queues(connection), 1, connection=connection)
 
 
+# What is tested lives in Redis: the database the worker's app opens does not matter.
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_job_whose_worker_died_before_starting_it_runs_once(app, own_redis):
     connection = Redis.from_url(own_redis.url)
     lost = Queue("default", connection=connection).enqueue("workers.jobs.heartbeat")
@@ -82,6 +84,7 @@ def test_a_job_whose_worker_died_before_starting_it_runs_once(app, own_redis):
     )
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_job_taken_a_moment_ago_is_left_to_its_worker(app, own_redis):
     connection = Redis.from_url(own_redis.url)
     Queue("default", connection=connection).enqueue("workers.jobs.heartbeat")

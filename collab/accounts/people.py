@@ -19,7 +19,7 @@ from collab.models import (
 from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform import broadcast
 from collab.platform.clock import utcnow
-from collab.platform.errors import ValidationFailed
+from collab.platform.errors import N_, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.i18n import is_time_zone
 from collab.platform.i18n import supported as supported_language
@@ -130,7 +130,12 @@ def _active_directors(org: Organization) -> int:
 
 
 def membership_in(org: Organization, membership_id: int) -> Membership:
-    return row_of(org.id, Membership, membership_id, "member")
+    return row_of(
+        org.id,
+        Membership,
+        membership_id,
+        N_("there is no member #%(id)s here; choose someone from the list of people"),
+    )
 
 
 def change_role(

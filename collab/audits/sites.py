@@ -18,7 +18,7 @@ from collab.audits.findings import AuditBatch
 from collab.audits.routes import SOURCES, UnknownAuditCategory, check_overrides
 from collab.models import Membership, Organization
 from collab.models.site_audits import CSV_ROLES, AuditCsvColumn, AuditRouting, AuditSite
-from collab.platform.errors import ValidationFailed
+from collab.platform.errors import N_, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 
@@ -54,7 +54,14 @@ def add_host(org: Organization, actor: Membership, text: str) -> AuditSite:
 
 
 def remove_host(org: Organization, site_id: int) -> None:
-    db.session.delete(row_of(org.id, AuditSite, site_id, "host"))
+    db.session.delete(
+        row_of(
+            org.id,
+            AuditSite,
+            site_id,
+            N_("there is no site #%(id)s here (it may be removed already); reload the page"),
+        )
+    )
     db.session.flush()
 
 
@@ -185,7 +192,17 @@ def set_override(org: Organization, actor: Membership, identifier: str, category
 
 
 def remove_override(org: Organization, override_id: int) -> None:
-    db.session.delete(row_of(org.id, AuditRouting, override_id, "routing"))
+    db.session.delete(
+        row_of(
+            org.id,
+            AuditRouting,
+            override_id,
+            N_(
+                "there is no routing choice #%(id)s here (it may be removed already); "
+                "reload the page"
+            ),
+        )
+    )
     db.session.flush()
 
 

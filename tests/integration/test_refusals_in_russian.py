@@ -1,0 +1,37 @@
+"""Refusals raised by capability code read in the asker's language through the API and the
+pages; the API keeps its codes and field keys, and English when no language is asked."""
+
+from __future__ import annotations
+
+from collab.platform.extensions import db
+from tests.support.factories import bearer, make_org, make_recommendation, make_user
+
+
+def test_a_missing_task_and_a_refused_comment_speak_the_askers_language(app, client):
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    agency = make_user(org, "agency")
+    (task,) = make_recommendation(org, cio, title="Compress images on the blog").tasks
+    headers = bearer(cio)
+
+    missing = client.get("/api/v1/orgs/acme/tasks/999999", headers=headers)
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+    assert missing.json["error"]["message"] == (
+        "there is no task #999999 here; check the task's number"
+    )
+    missing = client.get(
+        "/api/v1/orgs/acme/tasks/999999", headers=headers | {"Accept-Language": "ru"}
+    )
+    assert missing.json["error"]["message"] == "задачи №999999 здесь нет; проверьте номер задачи"
+
+    agency.language = "ru"  # the profile's language wins over the browser's
+    db.session.commit()
+    internal = client.post(
+        f"/api/v1/orgs/acme/tasks/{task.id}/comments",
+        json={"body": "Only for us", "internal": True},
+        headers=bearer(agency) | {"Accept-Language": "en"},
+    )
+    assert internal.status_code == 403 and internal.json["error"]["code"] == "forbidden"
+    assert internal.json["error"]["message"] == (
+        "агентство не пишет внутренние комментарии; напишите комментарий, который видят все"
+    )

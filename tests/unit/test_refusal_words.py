@@ -1,0 +1,45 @@
+"""Refusals raised by capability code read in the reader's language, naming the field by
+the key the API keeps (codes and field keys never change with the language)."""
+
+import pytest
+from flask import Flask
+
+from collab.platform import i18n
+from collab.platform.errors import ValidationFailed
+from collab.work import conversation, tasks, triage
+
+
+@pytest.fixture(scope="module")
+def refused():
+    app = Flask(__name__)
+    i18n.install(app, lambda: "en", lambda: "UTC")
+
+    def said(language: str, call) -> ValidationFailed:
+        with app.app_context(), i18n.speaking(language), pytest.raises(ValidationFailed) as caught:
+            call()
+        return caught.value
+
+    return said
+
+
+def test_an_empty_comment_is_refused_in_each_language(refused):
+    english = refused("en", lambda: conversation.checked_body("  "))
+    assert english.message == "the comment was not saved"
+    assert english.fields == {"body": "write something first: the comment is empty"}
+    russian = refused("ru", lambda: conversation.checked_body("x" * 20_001))
+    assert russian.message == "комментарий не сохранён"
+    assert russian.fields == {"body": "символов: 20001; сократите комментарий до 20 000"}
+
+
+def test_a_triage_or_bulk_refusal_names_its_field_in_each_language(refused):
+    russian = refused("ru", lambda: triage.decision_changes("shrug"))
+    assert russian.fields == {"decision": "выберите: принять, отклонить, спросить или дубликат"}
+    english = refused("en", lambda: tasks.update_many(None, None, [{}] * 501))
+    assert english.fields == {
+        "items": "501 tasks selected; select at most 500 and change the rest next"
+    }
+    russian = refused("ru", lambda: tasks.update_many(None, None, []))
+    assert (russian.message, russian.fields) == (
+        "не выбрано ни одной задачи",
+        {"items": "выберите хотя бы одну задачу"},
+    )

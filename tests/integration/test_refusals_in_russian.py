@@ -3,8 +3,17 @@ pages; the API keeps its codes and field keys, and English when no language is a
 
 from __future__ import annotations
 
+from markupsafe import escape
+
 from collab.platform.extensions import db
-from tests.support.factories import bearer, make_org, make_recommendation, make_user
+from tests.support.factories import (
+    bearer,
+    form_post,
+    login,
+    make_org,
+    make_recommendation,
+    make_user,
+)
 
 
 def test_a_missing_task_and_a_refused_comment_speak_the_askers_language(app, client):
@@ -35,3 +44,20 @@ def test_a_missing_task_and_a_refused_comment_speak_the_askers_language(app, cli
     assert internal.json["error"]["message"] == (
         "агентство не пишет внутренние комментарии; напишите комментарий, который видят все"
     )
+
+
+def test_the_last_director_is_kept_in_the_readers_language(client):
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    cio.language = "ru"
+    db.session.commit()
+    login(client, cio.email)
+    member_id = cio.memberships[0].id
+    demote = form_post(
+        client,
+        "/orgs/acme/people/",
+        f"/orgs/acme/people/{member_id}/role",
+        {f"m{member_id}-role": "it"},
+    )
+    assert demote.status_code == 422
+    assert escape("сначала назначьте другого CIO или CMO") in demote.text

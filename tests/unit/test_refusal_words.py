@@ -4,6 +4,7 @@ the key the API keeps (codes and field keys never change with the language)."""
 import pytest
 from flask import Flask
 
+from collab.accounts import people
 from collab.platform import i18n
 from collab.platform.errors import ValidationFailed
 from collab.work import conversation, tasks, triage
@@ -43,3 +44,18 @@ def test_a_triage_or_bulk_refusal_names_its_field_in_each_language(refused):
         "не выбрано ни одной задачи",
         {"items": "выберите хотя бы одну задачу"},
     )
+
+
+def test_an_account_refusal_names_its_field_in_each_language(refused):
+    english = refused("en", lambda: people.normalise_email("dana at example"))
+    assert english.fields == {
+        "email": "'dana at example' is not an e-mail address; write it as name@example.com"
+    }
+    russian = refused("ru", lambda: people.normalise_email("dana at example"))
+    assert russian.message == "неверный адрес электронной почты"
+    assert russian.fields == {
+        "email": "'dana at example' — не адрес электронной почты; запишите его в виде "
+        "name@example.com"
+    }
+    russian = refused("ru", lambda: people.change_role(None, None, "boss"))
+    assert russian.fields == {"role": "выберите одно из: agency, cio, cmo, it, marketing"}

@@ -61,3 +61,17 @@ def test_the_last_director_is_kept_in_the_readers_language(client):
     )
     assert demote.status_code == 422
     assert escape("сначала назначьте другого CIO или CMO") in demote.text
+
+
+def test_a_note_restore_refusal_reads_in_the_readers_language(client):
+    org = make_org("acme")
+    cio = make_user(org, "cio")
+    cio.language = "ru"
+    db.session.commit()
+    login(client, cio.email)
+    note = "/orgs/acme/notes/meta_tags"
+    again = form_post(client, note, note + "/revert", {"version": "0"})
+    assert again.status_code == 303
+    assert escape("этот текст уже текущий; выберите для восстановления другую версию") in (
+        client.get(note).text
+    )

@@ -3,6 +3,8 @@ pages; the API keeps its codes and field keys, and English when no language is a
 
 from __future__ import annotations
 
+import io
+
 from markupsafe import escape
 
 from collab.platform.extensions import db
@@ -75,3 +77,22 @@ def test_a_note_restore_refusal_reads_in_the_readers_language(client):
     assert escape("этот текст уже текущий; выберите для восстановления другую версию") in (
         client.get(note).text
     )
+
+
+def test_a_refused_kpi_file_speaks_the_askers_language_and_keeps_its_field(client):
+    org = make_org("acme")
+    headers = bearer(make_user(org, "agency"))
+    said = {}
+    for language in ("en", "ru"):
+        answer = client.post(
+            "/api/v1/orgs/acme/kpis/files",
+            data={"file": (io.BytesIO(b"%PDF-1.7 ..."), "report.pdf")},
+            headers=headers | {"Accept-Language": language},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 422
+        error = answer.json["error"]
+        assert error["code"] == "validation_failed" and set(error["fields"]) == {"file"}
+        said[language] = error["fields"]["file"]
+    assert said["en"] == "report.pdf: this is a PDF document"
+    assert said["ru"] == "report.pdf: это документ PDF"

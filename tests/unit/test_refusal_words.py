@@ -5,6 +5,7 @@ import pytest
 from flask import Flask
 
 from collab.accounts import people
+from collab.kpis.files import KpiFileError, read_kpi_file
 from collab.platform import i18n
 from collab.platform.errors import ValidationFailed
 from collab.work import conversation, tasks, triage
@@ -59,3 +60,30 @@ def test_an_account_refusal_names_its_field_in_each_language(refused):
     }
     russian = refused("ru", lambda: people.change_role(None, None, "boss"))
     assert russian.fields == {"role": "выберите одно из: agency, cio, cmo, it, marketing"}
+
+
+def _kpi_refusal(name: str, data: bytes) -> KpiFileError:
+    with pytest.raises(KpiFileError) as caught:
+        read_kpi_file(name, data)
+    return caught.value
+
+
+def test_a_refused_kpi_file_reads_in_each_language_with_its_row_keys(refused):
+    pdf = _kpi_refusal("report.pdf", b"%PDF-1.7 ...")
+    english = "report.pdf: this is a PDF document (expected a CSV or XLSX export). "
+    english += "Download the report as CSV instead of PDF."
+    assert pdf.message == english  # logs and relays keep their English
+    app = Flask(__name__)
+    i18n.install(app, lambda: "en", lambda: "UTC")
+    with app.app_context(), i18n.speaking("ru"):
+        assert pdf.said() == (
+            "report.pdf: это документ PDF (ожидается: выгрузка CSV или XLSX). "
+            "Скачайте отчёт в CSV вместо PDF."
+        )
+    rows = _kpi_refusal(
+        "Chart.csv", b"Date,Clicks,Impressions\n2025-12-27,42,2960\n2025-12-26,abc,3000\n"
+    )
+    assert rows.fields == {"line 3, Clicks": "'abc': not a number"}
+    with app.app_context(), i18n.speaking("ru"):
+        assert rows.fields_said() == {"line 3, Clicks": "'abc': не число"}
+        assert rows.said().startswith("Chart.csv, строка 3: 'abc': не число. Проверьте выгрузку")

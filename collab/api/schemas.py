@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
+from flask_babel import gettext
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -332,7 +333,13 @@ class KpiFilter(Paging):
         known = (info.context or {}).get("metrics")
         name = metric.strip().lower() if metric else None
         if name and known is not None and name not in known:
-            raise ValueError("unknown metric; one of " + ", ".join(known))
+            raise ValueError(
+                gettext(
+                    "unknown metric %(name)s; choose one of %(choices)s",
+                    name=repr(name),
+                    choices=", ".join(known),
+                )
+            )
         return name
 
 

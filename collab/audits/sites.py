@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 
 from collab.audits.errors import AuditFileError
@@ -40,7 +41,8 @@ def add_host(org: Organization, actor: Membership, text: str) -> AuditSite:
     host = _clean_host(text)
     if host is None:
         raise ValidationFailed(
-            "the host was not added", {"host": "a host name such as www.example.com"}
+            gettext("the host was not added"),
+            {"host": gettext("write a host name such as www.example.com")},
         )
     known = db.session.scalar(
         select(AuditSite).where(AuditSite.organization_id == org.id, AuditSite.host == host)
@@ -165,17 +167,19 @@ def set_override(org: Organization, actor: Membership, identifier: str, category
     source, colon, key = identifier.partition(":")
     if colon and (source not in SOURCES or not key.strip()):
         raise ValidationFailed(
-            "the routing was not saved",
+            gettext("the routing was not saved"),
             {
-                "identifier": "an audit id or issue key, optionally after one of "
-                + ", ".join(f"{s}:" for s in SOURCES)
+                "identifier": gettext(
+                    "write an audit id or issue key, optionally after one of %(sources)s",
+                    sources=", ".join(f"{s}:" for s in SOURCES),
+                )
             },
         )
     try:
         checked = check_overrides({identifier: category})
     except UnknownAuditCategory as exc:
         field = "identifier" if not identifier else "category"
-        raise ValidationFailed("the routing was not saved", {field: str(exc)}) from None
+        raise ValidationFailed(gettext("the routing was not saved"), {field: str(exc)}) from None
     row = db.session.scalar(
         select(AuditRouting).where(
             AuditRouting.organization_id == org.id, AuditRouting.identifier == identifier
@@ -224,13 +228,17 @@ def set_csv_columns(org: Organization, columns: dict[str, str | None]) -> None:
     for role in CSV_ROLES:
         name = (columns.get(role) or "").strip()
         if len(name) > 200:
-            errors[role] = "at most 200 characters"
+            errors[role] = gettext(
+                "%(count)s characters; shorten the column name to at most 200", count=len(name)
+            )
         elif name:
             cleaned[role] = name
     if bool(cleaned.get("url")) != bool(cleaned.get("issue")):
-        errors["issue" if cleaned.get("url") else "url"] = "name both the URL and the issue column"
+        errors["issue" if cleaned.get("url") else "url"] = gettext(
+            "name both the URL and the issue column"
+        )
     if errors:
-        raise ValidationFailed("the columns were not saved", errors)
+        raise ValidationFailed(gettext("the columns were not saved"), errors)
     db.session.execute(delete(AuditCsvColumn).where(AuditCsvColumn.organization_id == org.id))
     for role, name in cleaned.items():
         db.session.add(AuditCsvColumn(organization_id=org.id, role=role, column=name))

@@ -96,3 +96,20 @@ def test_a_refused_kpi_file_speaks_the_askers_language_and_keeps_its_field(clien
         said[language] = error["fields"]["file"]
     assert said["en"] == "report.pdf: this is a PDF document"
     assert said["ru"] == "report.pdf: это документ PDF"
+
+
+def test_a_kpi_listing_refusal_names_the_value_in_the_askers_language(client):
+    org = make_org("acme")
+    headers = bearer(make_user(org, "cio"))
+    said = {}
+    for language in ("en", "ru"):
+        answer = client.get(
+            "/api/v1/orgs/acme/kpis?metric=leeds",
+            headers=headers | {"Accept-Language": language},
+        )
+        assert answer.status_code == 422
+        error = answer.json["error"]
+        assert error["code"] == "validation_failed" and set(error["fields"]) == {"metric"}
+        said[language] = error["fields"]["metric"]
+    assert said["en"].startswith("unknown metric 'leeds'; choose one of ")
+    assert said["ru"].startswith("неизвестная метрика 'leeds'; выберите одну из: ")

@@ -8,6 +8,7 @@ from collab.accounts import people
 from collab.kpis.files import KpiFileError, read_kpi_file
 from collab.platform import i18n
 from collab.platform.errors import ValidationFailed
+from collab.reports.months import parse_month
 from collab.work import conversation, tasks, triage
 
 
@@ -87,3 +88,17 @@ def test_a_refused_kpi_file_reads_in_each_language_with_its_row_keys(refused):
     with app.app_context(), i18n.speaking("ru"):
         assert rows.fields_said() == {"line 3, Clicks": "'abc': не число"}
         assert rows.said().startswith("Chart.csv, строка 3: 'abc': не число. Проверьте выгрузку")
+
+
+def test_a_month_that_is_no_month_says_which_value_and_what_to_do(refused):
+    english = refused("en", lambda: parse_month(None, "2026-13"))
+    assert english.fields == {
+        "month": "'2026-13' is not a month; write it as YYYY-MM with a month from 01 to 12, "
+        "e.g. 2026-03"
+    }
+    russian = refused("ru", lambda: parse_month(None, "2026-13"))
+    assert russian.message == "месяц записан неверно"
+    assert russian.fields == {
+        "month": "'2026-13' — не месяц; запишите его в виде ГГГГ-ММ с месяцем от 01 до 12, "
+        "например 2026-03"
+    }

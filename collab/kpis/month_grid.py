@@ -76,7 +76,7 @@ def record_month(
     try:
         observations = parse_upload_rows(org, buffer.getvalue())
     except RowErrors as error:
-        for where, problem in error.fields.items():
+        for where, problem in error.fields_said().items():
             line = re.match(r"line (\d+)", where)
             if line and 2 <= int(line.group(1)) <= len(filled) + 1:
                 metric, day, _ = filled[int(line.group(1)) - 2]

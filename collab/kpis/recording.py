@@ -29,7 +29,7 @@ Progress = Callable[[int, int], None]
 
 
 def _refused(error: RowErrors) -> ValidationFailed:
-    return ValidationFailed(error.message, error.fields)
+    return ValidationFailed(error.said(), error.fields_said())
 
 
 def validate_json(org: Organization, items) -> list[Observation]:

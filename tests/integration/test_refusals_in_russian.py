@@ -113,3 +113,31 @@ def test_a_kpi_listing_refusal_names_the_value_in_the_askers_language(client):
         said[language] = error["fields"]["metric"]
     assert said["en"].startswith("unknown metric 'leeds'; choose one of ")
     assert said["ru"].startswith("неизвестная метрика 'leeds'; выберите одну из: ")
+
+
+def test_kpi_rows_are_refused_in_the_askers_language_under_the_same_keys(client):
+    org = make_org("acme")
+    headers = bearer(make_user(org, "agency"))
+    body = {
+        "observations": [
+            {"metric": "leads", "date": "2026-01-05", "value": "seven"},
+            {"metric": "leads", "date": "2026-02-30", "value": 1},
+        ]
+    }
+    said = {}
+    for language in ("en", "ru"):
+        answer = client.post(
+            "/api/v1/orgs/acme/kpis", json=body, headers=headers | {"Accept-Language": language}
+        )
+        assert answer.status_code == 422
+        error = answer.json["error"]
+        assert error["code"] == "validation_failed"
+        assert set(error["fields"]) == {"observations[0].value", "observations[1].date"}
+        said[language] = error
+    assert said["en"]["fields"]["observations[0].value"] == "not a number"  # as API.md quotes
+    assert said["en"]["message"] == "2 problems in the KPI data; nothing was imported"
+    assert said["ru"]["fields"] == {
+        "observations[0].value": "не число",
+        "observations[1].date": "2026-02-30 — несуществующая дата",
+    }
+    assert said["ru"]["message"] == "ошибок в данных KPI: 2; ничего не импортировано"

@@ -205,11 +205,11 @@ def _as_text(table: Table, header: list[str], rows, delimiter: str) -> str:
 
 
 def _refusal(table: Table, refused: RowErrors) -> KpiFileError:
-    fields = dict(refused.fields)
+    fields = dict(refused.phrases)
     first_place, first_problem = next(iter(fields.items()))
     found = _LINE.search(first_place)
     line = int(found.group(1)) if found else table.header_line
-    problem: str | Refusal = shown(first_problem, 200)
+    problem: str | Refusal = first_problem
     if len(fields) > 1:
         problem = Refusal(
             N_("%(problem)s; %(count)s more problems too"), problem=problem, count=len(fields) - 1
@@ -219,6 +219,6 @@ def _refusal(table: Table, refused: RowErrors) -> KpiFileError:
         problem,
         Refusal(N_("Fix these lines and upload the file again.")),
         line=line,
-        fields={k: shown(v, 200) for k, v in list(fields.items())[:20]},
+        fields=dict(list(fields.items())[:20]),
         usable=True,
     )

@@ -20,8 +20,9 @@ from collab.kpis.files.results import KpiFile, KpiFileError, UnmappedColumn, col
 from collab.kpis.files.series import Key, Settings, TableRead, read_table
 from collab.kpis.files.sources import OWN_CSV, recognise
 from collab.kpis.files.tables import Table, split_tables, text_rows
-from collab.kpis.input import MAX_CHANNEL_LENGTH, Observation
+from collab.kpis.input import Observation
 from collab.kpis.metrics import DEFAULT_METRICS, MetricDef
+from collab.kpis.row_checks import MAX_CHANNEL_LENGTH
 from collab.platform.errors import N_, Refusal
 
 SOURCES_WE_READ = Refusal(

@@ -11,6 +11,7 @@ from collab.kpis.input import Observation
 from collab.platform.errors import N_, Refusal, said
 
 SHOWN_LENGTH = 60
+FIELD_LENGTH = 200  # a row's problem, as the API and the import page name it
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
 
 
@@ -121,7 +122,8 @@ class KpiFileError(ValueError):
         self.where = where  # "line" in text files, "row" in spreadsheets
         self.expected = expected
         self.phrases = dict(fields or {})  # each row's words, for the reader
-        self.fields = {key: str(words) for key, words in self.phrases.items()}  # English
+        # English; file text in the words is shown (no control characters, bounded)
+        self.fields = {key: shown(words, FIELD_LENGTH) for key, words in self.phrases.items()}
         self.unmapped = tuple(unmapped)
         # A file in a ZIP that holds nothing to import (a PDF, a list of queries) is skipped;
         # a daily series with a broken row refuses the whole upload (all or nothing).
@@ -158,7 +160,7 @@ class KpiFileError(ValueError):
         return self.phrase.said()
 
     def fields_said(self) -> dict[str, str]:
-        return {key: str(said(words)) for key, words in self.phrases.items()}
+        return {key: shown(said(words), FIELD_LENGTH) for key, words in self.phrases.items()}
 
     def __str__(self) -> str:
         return self.message

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from collab.kpis.input import MAX_CHANNEL_LENGTH
+from collab.kpis.row_checks import MAX_CHANNEL_LENGTH
 from collab.platform.errors import N_
 
 

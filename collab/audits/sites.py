@@ -99,8 +99,14 @@ def check_hosts(
         return []
     odd = [host for host in hosts if len(host) > MAX_HOST]
     if odd:
-        raise AuditFileError(_first_file_on(batch, set(odd)), f"names a host of {len(odd[0]):,} "
-                             "characters, which no site has")  # fmt: skip
+        raise AuditFileError(
+            _first_file_on(batch, set(odd)),
+            gettext(
+                "names a host of %(count)s characters, which no site has: check the report's "
+                "addresses",
+                count=f"{len(odd[0]):,}",
+            ),
+        )
     known = _known(org)
     if not known:
         return hosts
@@ -114,15 +120,20 @@ def check_hosts(
 
 def host_refusal(org: Organization, foreign: list[str], actor: Membership) -> str:
     listed = ", ".join(h.host for h in hosts_of(org))
-    named = ", ".join(foreign[:10]) + (
-        f" and {len(foreign) - 10} more" if len(foreign) > 10 else ""
+    named = ", ".join(foreign[:10])
+    if len(foreign) > 10:
+        named = gettext("%(hosts)s and %(count)s more", hosts=named, count=len(foreign) - 10)
+    if actor.is_director:
+        how = gettext("tick “add these hosts” (add_hosts=true) to import it anyway")
+    else:
+        how = gettext("a director of the organisation can add them on the settings page")
+    return gettext(
+        "has pages on %(hosts)s, which is not a site of %(org)s (its sites: %(sites)s); %(how)s",
+        hosts=named,
+        org=org.name,
+        sites=listed,
+        how=how,
     )
-    how = (
-        "tick “add these hosts” (add_hosts=true) to import it anyway"
-        if actor.is_director
-        else "a director of the organisation can add them on the settings page"
-    )
-    return f"has pages on {named}, which is not a site of {org.name} (its sites: {listed}); {how}"
 
 
 def _first_file_on(batch: AuditBatch, foreign: set[str]) -> str:

@@ -141,3 +141,22 @@ def test_kpi_rows_are_refused_in_the_askers_language_under_the_same_keys(client)
         "observations[1].date": "2026-02-30 — несуществующая дата",
     }
     assert said["ru"]["message"] == "ошибок в данных KPI: 2; ничего не импортировано"
+
+
+def test_a_refused_audit_file_speaks_the_askers_language_and_keeps_its_field(client):
+    org = make_org("acme")
+    headers = bearer(make_user(org, "agency"))
+    said = {}
+    for language in ("en", "ru"):
+        answer = client.post(
+            "/api/v1/orgs/acme/audits",
+            data={"file": [(io.BytesIO(b"   "), "report.json")]},
+            headers=headers | {"Accept-Language": language},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 422
+        error = answer.json["error"]
+        assert error["code"] == "validation_failed" and set(error["fields"]) == {"file"}
+        said[language] = error["fields"]["file"]
+    assert said["en"] == "report.json: is empty: export the report again"
+    assert said["ru"] == "report.json: файл пуст: экспортируйте отчёт заново"

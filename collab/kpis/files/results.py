@@ -11,6 +11,7 @@ from collab.kpis.input import Observation
 from collab.platform.errors import N_, Refusal, said
 
 SHOWN_LENGTH = 60
+MESSAGE_LENGTH = 2000  # file text in a refusal is shown: no control characters, bounded
 FIELD_LENGTH = 200  # a row's problem, as the API and the import page name it
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
 
@@ -132,7 +133,7 @@ class KpiFileError(ValueError):
 
     @property
     def message(self) -> str:
-        return str(self.phrase)
+        return shown(self.phrase, MESSAGE_LENGTH)
 
     @property
     def phrase(self) -> Refusal:
@@ -157,7 +158,7 @@ class KpiFileError(ValueError):
         return Refusal(N_("%(place)s: %(problem)s"), place=place, problem=self.problem)
 
     def said(self) -> str:
-        return self.phrase.said()
+        return shown(self.phrase.said(), MESSAGE_LENGTH)
 
     def fields_said(self) -> dict[str, str]:
         return {key: shown(said(words), FIELD_LENGTH) for key, words in self.phrases.items()}

@@ -160,3 +160,21 @@ def test_a_refused_audit_file_speaks_the_askers_language_and_keeps_its_field(cli
         said[language] = error["fields"]["file"]
     assert said["en"] == "report.json: is empty: export the report again"
     assert said["ru"] == "report.json: файл пуст: экспортируйте отчёт заново"
+
+
+def test_a_malformed_api_body_is_refused_in_the_askers_language(client):
+    org = make_org("acme")
+    headers = bearer(make_user(org, "agency"))
+    said = {}
+    for language in ("en", "ru"):
+        answer = client.post(
+            "/api/v1/orgs/acme/recommendations",
+            json={"title": 5},
+            headers=headers | {"Accept-Language": language},
+        )
+        assert answer.status_code == 422
+        error = answer.json["error"]
+        assert error["code"] == "validation_failed" and set(error["fields"]) == {"title"}
+        said[language] = (error["message"], error["fields"]["title"])
+    assert said["en"] == ("the request body is not valid", "a string")
+    assert said["ru"] == ("тело запроса неверно", "ожидается строка")

@@ -32,7 +32,10 @@ def invite(
     """Invite someone by e-mail; link_for(raw_token) builds the absolute link to send."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise ValidationFailed("unknown role", {"role": f"one of {', '.join(ROLES)}"})
+        raise ValidationFailed(
+            gettext("unknown role"),
+            {"role": gettext("choose one of %(choices)s", choices=", ".join(ROLES))},
+        )
     existing = user_by_email(email)
     if existing is not None and db.session.scalar(
         select(Membership.id).where(
@@ -99,7 +102,12 @@ def open_invitation(raw: str) -> Invitation:
         or invitation.revoked_at is not None
         or invitation.expires_at <= utcnow()
     ):
-        raise NotFound("this invitation link is invalid, used or expired")
+        raise NotFound(
+            gettext(
+                "this invitation link is invalid, used or expired; ask whoever invited you "
+                "for a new one"
+            )
+        )
     return invitation
 
 

@@ -16,7 +16,7 @@ MIN_PASSWORD = 10
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed(
-            "password too short",
+            gettext("password too short"),
             {field: gettext("use at least %(count)s characters", count=MIN_PASSWORD)},
         )
 

@@ -19,7 +19,7 @@ from collab.models import (
 from collab.models.accounts import DIRECTOR_ROLES
 from collab.platform import broadcast
 from collab.platform.clock import utcnow
-from collab.platform.errors import ValidationFailed
+from collab.platform.errors import N_, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.i18n import is_time_zone
 from collab.platform.i18n import supported as supported_language
@@ -31,7 +31,15 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed("invalid e-mail address", {"email": str(exc)}) from exc
+        raise ValidationFailed(
+            gettext("invalid e-mail address"),
+            {
+                "email": gettext(
+                    "%(address)s is not an e-mail address; write it as name@example.com",
+                    address=repr(email.strip()[:100]),
+                )
+            },
+        ) from exc
 
 
 # --- organisations -------------------------------------------------------------------------
@@ -59,7 +67,10 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if user_by_email(email) is not None:
-        raise ValidationFailed("user exists", {"email": "already registered"})
+        raise ValidationFailed(
+            gettext("user exists"),
+            {"email": gettext("already registered; sign in with it, or give another address")},
+        )
     if password is not None:
         check_password_strength(password)
     user = User(
@@ -75,7 +86,10 @@ def create_user(
 
 def add_membership(user: User, org: Organization, role: str) -> Membership:
     if role not in ROLES:
-        raise ValidationFailed("unknown role", {"role": f"one of {', '.join(ROLES)}"})
+        raise ValidationFailed(
+            gettext("unknown role"),
+            {"role": gettext("choose one of %(choices)s", choices=", ".join(ROLES))},
+        )
     membership = db.session.scalar(
         select(Membership).where(
             Membership.user_id == user.id, Membership.organization_id == org.id
@@ -130,19 +144,27 @@ def _active_directors(org: Organization) -> int:
 
 
 def membership_in(org: Organization, membership_id: int) -> Membership:
-    return row_of(org.id, Membership, membership_id, "member")
+    return row_of(
+        org.id,
+        Membership,
+        membership_id,
+        N_("there is no member #%(id)s here; choose someone from the list of people"),
+    )
 
 
 def change_role(
     org: Organization, membership: Membership, role: str, by: User | None = None
 ) -> Membership:
     if role not in ROLES:
-        raise ValidationFailed("unknown role", {"role": f"one of {', '.join(ROLES)}"})
+        raise ValidationFailed(
+            gettext("unknown role"),
+            {"role": gettext("choose one of %(choices)s", choices=", ".join(ROLES))},
+        )
     demoting = membership.role in DIRECTOR_ROLES and role not in DIRECTOR_ROLES
     if demoting and membership.active and _active_directors(org) <= 1:
         raise ValidationFailed(
-            "the last director cannot be demoted",
-            {"role": "appoint another CIO or CMO first"},
+            gettext("the last director cannot be demoted"),
+            {"role": gettext("appoint another CIO or CMO first")},
         )
     if membership.role != role:
         audit.record(
@@ -191,7 +213,10 @@ EMAIL_MODES = ("immediate", "digest", "off")
 
 def set_email_mode(user: User, mode: str) -> None:
     if mode not in EMAIL_MODES:
-        raise ValidationFailed("unknown choice", {"email_mode": "one of " + ", ".join(EMAIL_MODES)})
+        raise ValidationFailed(
+            gettext("unknown choice"),
+            {"email_mode": gettext("choose one of %(choices)s", choices=", ".join(EMAIL_MODES))},
+        )
     user.email_mode = mode
     db.session.flush()
 
@@ -209,7 +234,7 @@ def set_language(user: User, language: str | None) -> None:
     """The language collab speaks to this person everywhere; None follows their browser."""
     problem = _language_problem(language)
     if problem:
-        raise ValidationFailed("unknown language", {"language": problem})
+        raise ValidationFailed(gettext("unknown language"), {"language": problem})
     user.language = supported_language(language)
     db.session.flush()
 
@@ -233,7 +258,7 @@ def edit_profile(user: User, name: str, time_zone: str | None, language: str | N
     if _language_problem(language):
         problems["language"] = _language_problem(language)
     if problems:
-        raise ValidationFailed("invalid profile", problems)
+        raise ValidationFailed(gettext("the profile was not saved"), problems)
     user.name = name
     user.time_zone = zone
     user.language = supported_language(language)
@@ -256,7 +281,8 @@ def check_removable(org: Organization, membership: Membership) -> None:
     """The last active director of an organisation cannot leave it."""
     if membership.role in DIRECTOR_ROLES and _active_directors(org) <= 1:
         raise ValidationFailed(
-            "the last director cannot be removed", {"member": "appoint another CIO or CMO first"}
+            gettext("the last director cannot be removed"),
+            {"member": gettext("appoint another CIO or CMO first")},
         )
 
 

@@ -104,12 +104,15 @@ def change_password(user: User, current: str, new: str, address: str | None = No
     wait = throttle.wait_seconds(user.email, address or "")
     if wait:
         raise ValidationFailed(
-            "too many wrong passwords",
+            gettext("too many wrong passwords"),
             {"current": gettext("too many wrong tries: wait %(count)s seconds", count=wait)},
         )
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
         throttle.failed(user.email, address or "")
-        raise ValidationFailed("wrong password", {"current": gettext("that is not your password")})
+        raise ValidationFailed(
+            gettext("wrong password"),
+            {"current": gettext("that is not your password; type your current password")},
+        )
     set_password(user, new)
     audit.record_for_person("password.changed", user, actor=user, address=address)
 
@@ -155,7 +158,11 @@ def request_password_reset(email: str, link_for) -> None:
 def open_password_reset(raw: str) -> PasswordReset:
     reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == digest(raw)))
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
-        raise NotFound("this reset link is invalid, used or expired")
+        raise NotFound(
+            gettext(
+                "this reset link is invalid, used or expired; ask for a new one on the sign-in page"
+            )
+        )
     return reset
 
 

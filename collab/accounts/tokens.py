@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext
 from sqlalchemy import bindparam, select
 
 from collab.accounts import audit
@@ -49,7 +50,13 @@ def tokens_of(user: User) -> list[ApiToken]:
 def revoke_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("no such token")
+        raise NotFound(
+            gettext(
+                "there is no API token #%(id)s of yours (it may be revoked already); "
+                "reload the page",
+                id=token_id,
+            )
+        )
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record_for_person("token.revoked", user, actor=user, detail=_label(token))

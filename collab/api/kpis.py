@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from flask import g, jsonify
+from flask_babel import gettext
 
 from collab.api import bp
 from collab.api.responses import Impacts, KpiFileImported, ObservationPage, RecordedCounts
@@ -65,8 +66,8 @@ def import_kpi_file(org: str, form: KpiFileForm, files: dict):
     if len(files["file"]) > 1:
         count = len(files["file"])
         raise ValidationFailed(
-            "send one export in the form field file (or a ZIP of several)",
-            {"file": f"{count} files: send one (or a ZIP of them)"},
+            gettext("send one export in the form field file (or a ZIP of several)"),
+            {"file": gettext("%(count)s files: send one (or a ZIP of them)", count=count)},
         )
     upload = files["file"][0]
     channel = (form.channel or "").strip() or None

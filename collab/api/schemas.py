@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
+from flask_babel import gettext
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -51,13 +52,13 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _no_nul(text: str) -> str:
     if "\x00" in text:
-        raise ValueError("contains a NUL character")
+        raise ValueError(gettext("contains a NUL character"))
     return text
 
 
 def _visible(text: str) -> str:
     if not has_visible_text(text):
-        raise ValueError("required: some visible text")
+        raise ValueError(gettext("required: some visible text"))
     return text
 
 
@@ -74,7 +75,7 @@ def _digits(value: object) -> object:
     # Query strings are parsed leniently by pydantic ("1.0", " 5", "5_000" are 5s); an id or
     # a page size is written in plain digits.
     if isinstance(value, str) and not _DIGITS.fullmatch(value):
-        raise ValueError("a whole number")
+        raise ValueError(gettext("a whole number"))
     return value
 
 
@@ -84,16 +85,23 @@ def _iso_day(value: object) -> object:
     if not isinstance(value, str):
         return value
     if not _ISO_DAY.fullmatch(value):
-        raise ValueError("a date as YYYY-MM-DD")
+        raise ValueError(gettext("a date as YYYY-MM-DD"))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value} is not a real date") from None
+        raise ValueError(gettext("%(text)s is not a real date", text=value)) from None
 
 
 def _sane_day(value: dt.date) -> dt.date:
     if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise ValueError(f"a date from {EARLIEST_DAY} to {LATEST_DAY}")
+        raise ValueError(
+            gettext(
+                "%(value)s is out of range; give a date from %(first)s to %(last)s",
+                value=value.isoformat(),
+                first=EARLIEST_DAY,
+                last=LATEST_DAY,
+            )
+        )
     return value
 
 
@@ -332,7 +340,13 @@ class KpiFilter(Paging):
         known = (info.context or {}).get("metrics")
         name = metric.strip().lower() if metric else None
         if name and known is not None and name not in known:
-            raise ValueError("unknown metric; one of " + ", ".join(known))
+            raise ValueError(
+                gettext(
+                    "unknown metric %(name)s; choose one of %(choices)s",
+                    name=repr(name),
+                    choices=", ".join(known),
+                )
+            )
         return name
 
 

@@ -24,14 +24,15 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from flask import current_app, request
+from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from collab.platform.errors import ValidationFailed
+from collab.platform.errors import N_, ValidationFailed
 
-JSON_BODY = "a JSON object, sent with Content-Type: application/json"
-UPLOAD_BODY = "a form, sent with Content-Type: multipart/form-data"
+JSON_BODY = N_("a JSON object, sent with Content-Type: application/json")
+UPLOAD_BODY = N_("a form, sent with Content-Type: multipart/form-data")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 M = TypeVar("M", bound=BaseModel)
 
@@ -95,10 +96,13 @@ def operation(
             elif body is not None:
                 if takes_form and not request.is_json:
                     # Neither of the two ways in: say both, naming the file fields.
+                    either = gettext(
+                        "%(form)s, or %(json)s", form=gettext(UPLOAD_BODY), json=gettext(JSON_BODY)
+                    )
                     raise ValidationFailed(
-                        f"send {UPLOAD_BODY}, or {JSON_BODY}",
-                        {name: "required: one file or more" for name in declared.files}
-                        | {"body": f"{UPLOAD_BODY}, or {JSON_BODY}"},
+                        gettext("send %(what)s", what=either),
+                        {name: gettext("required: one file or more") for name in declared.files}
+                        | {"body": either},
                     )
                 kwargs["body"] = parse_body(body, limit)
                 if takes_form:
@@ -127,11 +131,13 @@ def read_body(limit: int) -> bytes:
 def parse_body(model: type[M], limit: int) -> M:
     raw = read_body(limit)
     if not request.is_json:
-        raise ValidationFailed(f"send {JSON_BODY}", {"body": JSON_BODY})
+        raise ValidationFailed(
+            gettext("send %(what)s", what=gettext(JSON_BODY)), {"body": gettext(JSON_BODY)}
+        )
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as error:
-        raise ValidationFailed("the request body is not valid", fields_of(error)) from None
+        raise ValidationFailed(gettext("the request body is not valid"), fields_of(error)) from None
 
 
 def parse_form(
@@ -143,26 +149,32 @@ def parse_form(
     stream is limited to one byte past `limit`, so a body cut at the limit is told apart
     from one that fits, whether or not it declared its length."""
     if request.mimetype not in FORM_TYPES:
-        raise ValidationFailed(f"send {UPLOAD_BODY}", {"body": UPLOAD_BODY})
+        raise ValidationFailed(
+            gettext("send %(what)s", what=gettext(UPLOAD_BODY)), {"body": gettext(UPLOAD_BODY)}
+        )
     request.max_content_length = limit + 1
     fields, uploaded = request.form, request.files
     if request.stream.tell() > limit:
         raise RequestEntityTooLarge()
     found = {name: [f for f in uploaded.getlist(name) if f.filename] for name in file_fields}
-    missing = {name: "required: one file or more" for name, given in found.items() if not given}
+    missing = {
+        name: gettext("required: one file or more") for name, given in found.items() if not given
+    }
     parsed = None
     if model is not None:
         try:
             parsed = _validate_text(model, fields)
         except ValidationFailed as refused:
-            raise ValidationFailed("the form is not valid", missing | refused.fields) from None
+            raise ValidationFailed(
+                gettext("the form is not valid"), missing | refused.fields
+            ) from None
     if missing:
-        raise ValidationFailed("the form is not valid", missing)
+        raise ValidationFailed(gettext("the form is not valid"), missing)
     return parsed, found
 
 
 def parse_query(model: type[M], context: dict | None = None) -> M:
-    return _validate_text(model, request.args, context, "bad query parameters")
+    return _validate_text(model, request.args, context, gettext("bad query parameters"))
 
 
 def _validate_text(
@@ -202,28 +214,28 @@ def _name(location: tuple) -> str:
 
 
 _REASONS = {
-    "missing": "required",
-    "extra_forbidden": "unknown field",
-    "string_type": "a string",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "float_type": "a number",
-    "finite_number": "a finite number",
-    "list_type": "a list",
-    "model_type": "a JSON object",
-    "model_attributes_type": "a JSON object",
-    "dict_type": "a JSON object",
-    "date_type": "a date as YYYY-MM-DD",
-    "date_parsing": "a date as YYYY-MM-DD",
-    "date_from_datetime_parsing": "a date as YYYY-MM-DD",
-    "date_from_datetime_inexact": "a date as YYYY-MM-DD",
-    "datetime_type": "an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00",
-    "datetime_parsing": "an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00",
-    "datetime_from_date_parsing": "an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00",
-    "timezone_aware": "give a time zone offset (e.g. +00:00)",
+    "missing": N_("required"),
+    "extra_forbidden": N_("unknown field"),
+    "string_type": N_("a string"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "float_type": N_("a number"),
+    "finite_number": N_("a finite number"),
+    "list_type": N_("a list"),
+    "model_type": N_("a JSON object"),
+    "model_attributes_type": N_("a JSON object"),
+    "dict_type": N_("a JSON object"),
+    "date_type": N_("a date as YYYY-MM-DD"),
+    "date_parsing": N_("a date as YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("a date as YYYY-MM-DD"),
+    "date_from_datetime_inexact": N_("a date as YYYY-MM-DD"),
+    "datetime_type": N_("an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00"),
+    "datetime_parsing": N_("an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00"),
+    "datetime_from_date_parsing": N_("an ISO 8601 date and time, e.g. 2026-03-01T09:00:00+03:00"),
+    "timezone_aware": N_("give a time zone offset (e.g. +00:00)"),
 }
 
 
@@ -231,21 +243,22 @@ def _reason(problem: Mapping) -> str:
     kind = problem["type"]
     context = problem.get("ctx") or {}
     if kind == "json_invalid":
-        return f"not valid JSON: {context.get('error', problem['msg'])}"
+        return gettext("not valid JSON: %(error)s", error=context.get("error", problem["msg"]))
     if kind == "literal_error":
-        return "one of " + context.get("expected", "").replace("'", "").replace(" or ", ", ")
+        choices = context.get("expected", "").replace("'", "").replace(" or ", ", ")
+        return gettext("one of %(choices)s", choices=choices)
     if kind == "value_error":
         return str(context.get("error", problem["msg"]))
-    if kind in ("string_too_long", "too_long"):
-        return f"at most {context.get('max_length')} " + (
-            "characters" if kind == "string_too_long" else "items"
-        )
+    if kind == "string_too_long":
+        return gettext("at most %(count)s characters", count=context.get("max_length"))
+    if kind == "too_long":
+        return gettext("at most %(count)s items", count=context.get("max_length"))
     if kind in ("string_too_short", "too_short"):
-        return "required" if context.get("min_length") == 1 else problem["msg"]
+        return gettext("required") if context.get("min_length") == 1 else problem["msg"]
     if kind == "string_pattern_mismatch":
-        return "contains a character that is not allowed here"
-    if kind in ("less_than_equal", "greater_than_equal"):
-        low_high = "at most" if kind == "less_than_equal" else "at least"
-        bound = context.get("le", context.get("ge"))
-        return f"{low_high} {bound}"
-    return _REASONS.get(kind, problem["msg"])
+        return gettext("contains a character that is not allowed here")
+    if kind == "less_than_equal":
+        return gettext("at most %(bound)s", bound=context.get("le"))
+    if kind == "greater_than_equal":
+        return gettext("at least %(bound)s", bound=context.get("ge"))
+    return gettext(_REASONS[kind]) if kind in _REASONS else problem["msg"]

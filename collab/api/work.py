@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager, nullcontext
 
 from flask import g, jsonify
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.api import bp
@@ -49,7 +50,12 @@ def categories(query: CategoryFilter):
 
         org = org_by_slug(query.org)
         if membership_of(g.api_user, org) is None:
-            raise NotFound(f"no organisation {query.org!r}")
+            raise NotFound(
+                gettext(
+                    "no organisation %(slug)s; check the organisation's short name (its slug)",
+                    slug=repr(query.org),
+                )
+            )
         metrics.update(category_map(org))  # this organisation's own category -> metrics map
     items = [
         {"slug": c.slug, "name": c.name, "teams": list(c.teams), "metrics": list(metrics[c.slug])}

@@ -33,7 +33,7 @@ MAX_PROBLEMS_NAMED = 5
 
 def columns_for(
     sheet: Sheet, mapping: Mapping[str, str] | None = None
-) -> tuple[dict[str, int | None] | None, str | None]:
+) -> tuple[dict[str, int | None] | None, Refusal | None]:
     """Positions of the url, issue and details columns, and a problem to report when there are
     none. A ``mapping`` (role -> column name, the organisation's remembered one) names them;
     roles it leaves out are found by their common spellings. (None, None): the sheet simply has
@@ -44,9 +44,14 @@ def columns_for(
         if named:
             position = sheet.index(header_key(named))
             if position is None:
-                return None, (
-                    f'the {role} column "{named}" is not in this file '
-                    f"(its columns: {list_columns(sheet.columns)})"
+                return None, Refusal(
+                    N_(
+                        'the %(role)s column "%(name)s" is not in this file (its columns: '
+                        "%(columns)s): choose the columns on the settings page again"
+                    ),
+                    role=role,
+                    name=named,
+                    columns=list_columns(sheet.columns),
                 )
             found[role] = position
         else:
@@ -80,12 +85,15 @@ def read_crawler_csv(
         entry[1].append(Offender(label=url, url=url, note=cell(row, columns["details"])[:500]))
     if problems:
         named = "; ".join(p for p in problems if p)
-        more = (
-            f" (and {len(problems) - MAX_PROBLEMS_NAMED} more)"
-            if len(problems) > MAX_PROBLEMS_NAMED
-            else ""
-        )
-        raise AuditFileError(file, f"every row needs a URL and an issue: {named}{more}")
+        if len(problems) > MAX_PROBLEMS_NAMED:
+            refused = Refusal(
+                N_("every row needs a URL and an issue: %(rows)s (and %(count)s more)"),
+                rows=named,
+                count=len(problems) - MAX_PROBLEMS_NAMED,
+            )
+        else:
+            refused = Refusal(N_("every row needs a URL and an issue: %(rows)s"), rows=named)
+        raise AuditFileError(file, refused)
     findings = []
     for key, (title, offenders) in by_issue.items():
         urls = tuple(dict.fromkeys(o.label for o in offenders))

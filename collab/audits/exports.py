@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from collab.audits.errors import AuditFileError
+from collab.platform.errors import N_, Refusal
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -40,7 +41,13 @@ def decode(file: str, data: bytes) -> str:
             try:
                 return _text(file, data.decode(encoding))
             except UnicodeDecodeError:
-                raise AuditFileError(file, f"starts like {encoding} text but is not") from None
+                raise AuditFileError(
+                    file,
+                    Refusal(
+                        N_("starts like %(encoding)s text but is not: export it again"),
+                        encoding=encoding,
+                    ),
+                ) from None
     encoding = _utf16_without_bom(data)
     if encoding:
         try:
@@ -63,7 +70,8 @@ def decode(file: str, data: bytes) -> str:
         raise AuditFileError(file, _NOT_TEXT) from None
 
 
-_NOT_TEXT = "not a JSON, CSV or ZIP file (its content is binary)"
+_EMPTY = Refusal(N_("empty file: expected a header line and rows: export it again"))
+_NOT_TEXT = Refusal(N_("not a JSON, CSV or ZIP file (its content is binary)"))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -118,7 +126,7 @@ def read_sheet(file: str, text: str, max_rows: int = 2_000_000) -> Sheet:
     end = text.find("\n", start)
     first = text[start : end if end >= 0 else len(text)].strip()
     if not first:
-        raise AuditFileError(file, "empty file: expected a header line and rows")
+        raise AuditFileError(file, _EMPTY)
     delimiter = _delimiter(first)
     # newline="" hands line endings to the csv module, which keeps quoted line breaks intact.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -135,13 +143,26 @@ def read_sheet(file: str, text: str, max_rows: int = 2_000_000) -> Sheet:
                 header = [c.strip() for c in cells]
                 continue
             if len(rows) >= max_rows:
-                raise AuditFileError(file, f"too many rows: more than {max_rows:,}")
+                raise AuditFileError(
+                    file,
+                    Refusal(
+                        N_("too many rows: more than %(count)s; export fewer pages at a time"),
+                        count=f"{max_rows:,}",
+                    ),
+                )
             rows.append(cells)
             lines.append(line)
     except csv.Error as exc:
-        raise AuditFileError(file, f"line {last + 1} is not readable as CSV: {exc}") from None
+        raise AuditFileError(
+            file,
+            Refusal(
+                N_("line %(line)s is not readable as CSV: %(error)s"),
+                line=last + 1,
+                error=str(exc),
+            ),
+        ) from None
     if header is None:
-        raise AuditFileError(file, "empty file: expected a header line and rows")
+        raise AuditFileError(file, _EMPTY)
     columns = tuple(header)
     return Sheet(columns, tuple(header_key(c) for c in columns), rows, lines)
 

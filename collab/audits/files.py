@@ -23,6 +23,7 @@ from collab.audits.errors import AuditFileError
 from collab.audits.exports import Sheet, decode, list_columns, read_sheet
 from collab.audits.findings import AuditBatch, Finding, Report
 from collab.audits.grouping import group_findings
+from collab.platform.errors import N_, Refusal
 
 MIB = 1024 * 1024
 MAX_FILE_BYTES = 100 * MIB  # the API's upload limit for /audits
@@ -82,21 +83,36 @@ def read_audit_files(
     for name, data in files:
         name = str(name or "upload")[:200]
         if not isinstance(data, bytes | bytearray | memoryview):
-            raise AuditFileError(name, "is not a file")
+            raise AuditFileError(name, Refusal(N_("is not a file")))
         data = bytes(data)
         if len(data) > MAX_FILE_BYTES:
-            raise AuditFileError(name, f"is larger than {MAX_FILE_BYTES // MIB} MB")
+            raise AuditFileError(
+                name,
+                Refusal(
+                    N_("is larger than %(count)s MB: upload the reports in smaller files"),
+                    count=MAX_FILE_BYTES // MIB,
+                ),
+            )
         total += len(data)
         if total > MAX_TOTAL_BYTES:
             raise AuditFileError(
-                name, f"the files together are larger than {MAX_TOTAL_BYTES // MIB} MB"
+                name,
+                Refusal(
+                    N_(
+                        "the files together are larger than %(count)s MB: upload them in "
+                        "several goes"
+                    ),
+                    count=MAX_TOTAL_BYTES // MIB,
+                ),
             )
         if data.startswith(_ZIP_SIGNATURES):
             parts.extend(_unzip(name, data, skipped))
         else:
             parts.append((name, data))
     if not parts:
-        raise AuditFileError("upload", "no audit file was sent")
+        raise AuditFileError(
+            "upload", Refusal(N_("no audit file was sent: choose one or more files"))
+        )
 
     reports: list[Report] = []
     findings: list[Finding] = []
@@ -122,7 +138,7 @@ def _read_file(
 ) -> list[tuple[Report, list[Finding]]]:
     try:
         if not data or data.isspace():
-            raise AuditFileError(name, "is empty")
+            raise AuditFileError(name, Refusal(N_("is empty: export the report again")))
         text = decode(name, data)
         # The first character that is not white space, without copying a large text.
         first = _FIRST_CHARACTER.search(text)
@@ -131,15 +147,18 @@ def _read_file(
             return lighthouse.read_reports(name, _json(name, text))
         if start == "<":
             raise AuditFileError(
-                name, "is HTML or XML, not JSON or CSV: save the Lighthouse report as JSON"
+                name,
+                Refusal(N_("is HTML or XML, not JSON or CSV: save the Lighthouse report as JSON")),
             )
         return [_read_csv(name, read_sheet(name, text), audited_on, csv_columns)]
     except AuditFileError:
         raise
     except (RecursionError, MemoryError):
-        raise AuditFileError(name, "is nested or large beyond what we read") from None
+        raise AuditFileError(name, Refusal(N_("is nested or large beyond what we read"))) from None
     except Exception as exc:  # noqa: BLE001 - the promise: nothing but AuditFileError leaves
-        raise AuditFileError(name, f"could not be read ({type(exc).__name__})") from exc
+        raise AuditFileError(
+            name, Refusal(N_("could not be read (%(error)s)"), error=type(exc).__name__)
+        ) from exc
 
 
 def _json(name: str, text: str) -> object:
@@ -150,14 +169,28 @@ def _json(name: str, text: str) -> object:
         if exc.pos >= len(text.rstrip()) - 1 or "Unterminated" in exc.msg:
             raise AuditFileError(
                 name,
-                f"is cut short (the JSON ends at line {exc.lineno}, column {exc.colno} before "
-                "it is complete): upload the whole report again",
+                Refusal(
+                    N_(
+                        "is cut short (the JSON ends at line %(line)s, column %(column)s "
+                        "before it is complete): upload the whole report again"
+                    ),
+                    line=exc.lineno,
+                    column=exc.colno,
+                ),
             ) from None
         raise AuditFileError(
-            name, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            name,
+            Refusal(
+                N_("is not valid JSON: %(error)s at line %(line)s, column %(column)s"),
+                error=exc.msg,
+                line=exc.lineno,
+                column=exc.colno,
+            ),
         ) from None
     except ValueError as exc:
-        raise AuditFileError(name, f"is not valid JSON: {exc}") from None
+        raise AuditFileError(
+            name, Refusal(N_("is not valid JSON: %(error)s"), error=str(exc))
+        ) from None
 
 
 def _no_constant(constant: str) -> object:
@@ -190,8 +223,11 @@ def _read_csv(
         raise AuditFileError(name, missing)
     raise AuditFileError(
         name,
-        f"its columns ({list_columns(sheet.columns)}) match no layout we read; expected "
-        + "; or ".join(LAYOUTS),
+        Refusal(
+            N_("its columns (%(columns)s) match no layout we read; expected %(layouts)s"),
+            columns=list_columns(sheet.columns),
+            layouts="; or ".join(LAYOUTS),
+        ),
     )
 
 
@@ -200,13 +236,21 @@ def _unzip(name: str, data: bytes, skipped: list[str]) -> list[tuple[str, bytes]
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except Exception:  # noqa: BLE001 - zipfile raises many kinds on damaged input
-        raise AuditFileError(name, "is a damaged ZIP file (or not a ZIP at all)") from None
+        raise AuditFileError(
+            name, Refusal(N_("is a damaged ZIP file (or not a ZIP at all): make the ZIP again"))
+        ) from None
     if name.casefold().endswith((".xlsx", ".xlsm")) or any(
         m.filename.startswith("xl/") for m in members[:50]
     ):
-        raise AuditFileError(name, "is an Excel workbook: export the sheet as CSV")
+        raise AuditFileError(name, Refusal(N_("is an Excel workbook: export the sheet as CSV")))
     if len(members) > MAX_MEMBERS:
-        raise AuditFileError(name, f"holds more than {MAX_MEMBERS:,} files")
+        raise AuditFileError(
+            name,
+            Refusal(
+                N_("holds more than %(count)s files: upload them in smaller ZIPs"),
+                count=f"{MAX_MEMBERS:,}",
+            ),
+        )
     parts: list[tuple[str, bytes]] = []
     unpacked = 0
     for member in members:
@@ -218,25 +262,37 @@ def _unzip(name: str, data: bytes, skipped: list[str]) -> list[tuple[str, bytes]
             skipped.append(inner)
             continue
         if member.flag_bits & 0x1:
-            raise AuditFileError(inner, "is encrypted: zip the reports without a password")
+            raise AuditFileError(
+                inner, Refusal(N_("is encrypted: zip the reports without a password"))
+            )
         declared = member.file_size
         if declared > MAX_MEMBER_BYTES:
-            raise AuditFileError(inner, f"unpacks to more than {MAX_MEMBER_BYTES // MIB} MB")
+            raise AuditFileError(
+                inner,
+                Refusal(N_("unpacks to more than %(count)s MB"), count=MAX_MEMBER_BYTES // MIB),
+            )
         if declared > RATIO_EXEMPT_BYTES and declared > MAX_RATIO * max(member.compress_size, 1):
-            raise AuditFileError(inner, _BOMB)
+            raise AuditFileError(inner, Refusal(_BOMB))
         content = _read_member(archive, member, inner)
         unpacked += len(content)
         if unpacked > MAX_UNZIPPED_BYTES:
-            raise AuditFileError(name, f"unpacks to more than {MAX_UNZIPPED_BYTES // MIB} MB")
+            raise AuditFileError(
+                name,
+                Refusal(N_("unpacks to more than %(count)s MB"), count=MAX_UNZIPPED_BYTES // MIB),
+            )
         if content.startswith(_ZIP_SIGNATURES):
-            raise AuditFileError(inner, "is a ZIP inside the ZIP: put the reports in one ZIP")
+            raise AuditFileError(
+                inner, Refusal(N_("is a ZIP inside the ZIP: put the reports in one ZIP"))
+            )
         parts.append((inner, content))
     if not parts:
-        raise AuditFileError(name, "holds no JSON or CSV file")
+        raise AuditFileError(
+            name, Refusal(N_("holds no JSON or CSV file: put the reports themselves in the ZIP"))
+        )
     return parts
 
 
-_BOMB = "expands far more than an audit file can (a ZIP bomb?); it was not unpacked"
+_BOMB = N_("expands far more than an audit file can (a ZIP bomb?); it was not unpacked")
 
 
 def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, inner: str) -> bytes:
@@ -248,10 +304,12 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, inner: str) 
             while chunk := stream.read(_READ_CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise AuditFileError(inner, _BOMB)
+                    raise AuditFileError(inner, Refusal(_BOMB))
                 chunks.append(chunk)
     except AuditFileError:
         raise
     except Exception:  # noqa: BLE001 - damaged data surfaces as zlib, EOF, CRC or OS errors
-        raise AuditFileError(inner, "is damaged inside the ZIP") from None
+        raise AuditFileError(
+            inner, Refusal(N_("is damaged inside the ZIP: make the ZIP again"))
+        ) from None
     return b"".join(chunks)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from collab.models import Organization, Recommendation
 from collab.models.site_audits import AuditImport
+from collab.platform.errors import N_
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.work.recommendations import status_of
@@ -51,7 +52,12 @@ def problems_said(result: Mapping) -> list[str]:
 
 
 def import_in(org: Organization, import_id: int) -> AuditImport:
-    return row_of(org.id, AuditImport, import_id, "audit import")
+    return row_of(
+        org.id,
+        AuditImport,
+        import_id,
+        N_("there is no audit import #%(id)s here; choose one from the list of imports"),
+    )
 
 
 def imports_of(org: Organization, limit: int = 50) -> list[AuditImport]:

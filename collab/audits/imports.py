@@ -13,6 +13,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from flask_babel import gettext
 from sqlalchemy import delete, insert, select
 
 from collab.audits import verification
@@ -44,11 +45,23 @@ def audit_date(text: str | None, org: Organization, now: dt.datetime | None = No
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed(
-            "the audit was not imported", {"audited_on": "a date as YYYY-MM-DD"}
+            gettext("the audit was not imported"),
+            {
+                "audited_on": gettext(
+                    "%(value)s is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31",
+                    value=repr(text[:20]),
+                )
+            },
         ) from None
     if day > local_today(org.timezone, now):
         raise ValidationFailed(
-            "the audit was not imported", {"audited_on": "the day of the crawl, not a later one"}
+            gettext("the audit was not imported"),
+            {
+                "audited_on": gettext(
+                    "%(day)s is after today; give the day of the crawl, not a later one",
+                    day=day.isoformat(),
+                )
+            },
         )
     return day
 

@@ -47,9 +47,11 @@ _ITEM_FIGURES = {
     "scripting": "scripting_ms",
     "score": "score",
 }
-_NOT_A_REPORT = (
-    'JSON, but not a Lighthouse report: expected "audits" (a Lighthouse JSON report) or '
-    '"lighthouseResult" (a PageSpeed Insights API response)'
+_NOT_A_REPORT = Refusal(
+    N_(
+        'JSON, but not a Lighthouse report: expected "audits" (a Lighthouse JSON report) or '
+        '"lighthouseResult" (a PageSpeed Insights API response)'
+    )
 )
 
 
@@ -66,29 +68,41 @@ def read_reports(file: str, doc: object) -> list[tuple[Report, list[Finding]]]:
         report, findings = _read(file, where, lhr, tool, position)
         found.append((report, findings))
     if not found:
-        raise AuditFileError(file, "holds no Lighthouse report")
+        raise AuditFileError(file, Refusal(N_("holds no Lighthouse report")))
     return found
+
+
+def _in_report(position: int, problem: str | Refusal) -> Refusal:
+    return Refusal(N_("report %(number)s: %(problem)s"), number=position + 1, problem=problem)
 
 
 def _reports_in(file: str, doc: object) -> list[tuple[Mapping[str, Any], str]]:
     if isinstance(doc, list):
         if len(doc) > MAX_REPORTS:
-            raise AuditFileError(file, f"too many reports in one file (at most {MAX_REPORTS:,})")
+            raise AuditFileError(
+                file,
+                Refusal(
+                    N_("too many reports in one file (at most %(count)s): split the file"),
+                    count=f"{MAX_REPORTS:,}",
+                ),
+            )
         out = []
         for position, item in enumerate(doc):
             if isinstance(item, list):
-                raise AuditFileError(file, f"report {position + 1}: {_NOT_A_REPORT}")
+                raise AuditFileError(file, _in_report(position, _NOT_A_REPORT))
             try:
                 out.extend(_reports_in(file, item))
             except AuditFileError as exc:
-                raise AuditFileError(file, f"report {position + 1}: {exc.problem}") from None
+                raise AuditFileError(file, _in_report(position, exc.phrase)) from None
         return out
     if not isinstance(doc, dict):
         raise AuditFileError(file, _NOT_A_REPORT)
     if "lighthouseResult" in doc:
         lhr = doc["lighthouseResult"]
         if not isinstance(lhr, dict):
-            raise AuditFileError(file, 'its "lighthouseResult" is not a Lighthouse report')
+            raise AuditFileError(
+                file, Refusal(N_('its "lighthouseResult" is not a Lighthouse report'))
+            )
         return [(lhr, "PageSpeed Insights")]
     if isinstance(doc.get("steps"), list) and "audits" not in doc:
         # A user-flow result: one report per step.
@@ -99,7 +113,10 @@ def _reports_in(file: str, doc: object) -> list[tuple[Mapping[str, Any], str]]:
     error = doc.get("error")
     if isinstance(error, dict) and isinstance(error.get("message"), str):
         message = error["message"][:300]
-        raise AuditFileError(file, f"a PageSpeed Insights error, not a report: {message}")
+        raise AuditFileError(
+            file,
+            Refusal(N_("a PageSpeed Insights error, not a report: %(error)s"), error=message),
+        )
     raise AuditFileError(file, _NOT_A_REPORT)
 
 
@@ -108,7 +125,9 @@ def _read(
 ) -> tuple[Report, list[Finding]]:
     audits = lhr.get("audits")
     if not isinstance(audits, dict):
-        raise AuditFileError(where, 'its "audits" is not an object: the report is damaged')
+        raise AuditFileError(
+            where, Refusal(N_('its "audits" is not an object: the report is damaged'))
+        )
     page = next(
         filter(
             None,
@@ -118,7 +137,10 @@ def _read(
     )
     if page is None:
         raise AuditFileError(
-            where, "names no page: finalDisplayedUrl, finalUrl and requestedUrl are all missing"
+            where,
+            Refusal(
+                N_("names no page: finalDisplayedUrl, finalUrl and requestedUrl are all missing")
+            ),
         )
     version = (
         lhr.get("lighthouseVersion") if isinstance(lhr.get("lighthouseVersion"), str) else None

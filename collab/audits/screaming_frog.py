@@ -170,7 +170,14 @@ def read_issue_export(
         url = normalise_url(cell(row, address))
         if url is None:
             if cell(row, address):
-                raise AuditFileError(file, f"line {line}: {cell(row, address)[:80]!r} is not a URL")
+                raise AuditFileError(
+                    file,
+                    Refusal(
+                        N_("line %(line)s: %(cell)s is not a URL"),
+                        line=line,
+                        cell=repr(cell(row, address)[:80]),
+                    ),
+                )
             continue
         if issue:
             key, name = issue

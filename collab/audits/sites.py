@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 
 from collab.audits.errors import AuditFileError
@@ -18,7 +19,7 @@ from collab.audits.findings import AuditBatch
 from collab.audits.routes import SOURCES, UnknownAuditCategory, check_overrides
 from collab.models import Membership, Organization
 from collab.models.site_audits import CSV_ROLES, AuditCsvColumn, AuditRouting, AuditSite
-from collab.platform.errors import ValidationFailed
+from collab.platform.errors import N_, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 
@@ -40,7 +41,8 @@ def add_host(org: Organization, actor: Membership, text: str) -> AuditSite:
     host = _clean_host(text)
     if host is None:
         raise ValidationFailed(
-            "the host was not added", {"host": "a host name such as www.example.com"}
+            gettext("the host was not added"),
+            {"host": gettext("write a host name such as www.example.com")},
         )
     known = db.session.scalar(
         select(AuditSite).where(AuditSite.organization_id == org.id, AuditSite.host == host)
@@ -54,7 +56,14 @@ def add_host(org: Organization, actor: Membership, text: str) -> AuditSite:
 
 
 def remove_host(org: Organization, site_id: int) -> None:
-    db.session.delete(row_of(org.id, AuditSite, site_id, "host"))
+    db.session.delete(
+        row_of(
+            org.id,
+            AuditSite,
+            site_id,
+            N_("there is no site #%(id)s here (it may be removed already); reload the page"),
+        )
+    )
     db.session.flush()
 
 
@@ -90,8 +99,14 @@ def check_hosts(
         return []
     odd = [host for host in hosts if len(host) > MAX_HOST]
     if odd:
-        raise AuditFileError(_first_file_on(batch, set(odd)), f"names a host of {len(odd[0]):,} "
-                             "characters, which no site has")  # fmt: skip
+        raise AuditFileError(
+            _first_file_on(batch, set(odd)),
+            gettext(
+                "names a host of %(count)s characters, which no site has: check the report's "
+                "addresses",
+                count=f"{len(odd[0]):,}",
+            ),
+        )
     known = _known(org)
     if not known:
         return hosts
@@ -105,15 +120,20 @@ def check_hosts(
 
 def host_refusal(org: Organization, foreign: list[str], actor: Membership) -> str:
     listed = ", ".join(h.host for h in hosts_of(org))
-    named = ", ".join(foreign[:10]) + (
-        f" and {len(foreign) - 10} more" if len(foreign) > 10 else ""
+    named = ", ".join(foreign[:10])
+    if len(foreign) > 10:
+        named = gettext("%(hosts)s and %(count)s more", hosts=named, count=len(foreign) - 10)
+    if actor.is_director:
+        how = gettext("tick “add these hosts” (add_hosts=true) to import it anyway")
+    else:
+        how = gettext("a director of the organisation can add them on the settings page")
+    return gettext(
+        "has pages on %(hosts)s, which is not a site of %(org)s (its sites: %(sites)s); %(how)s",
+        hosts=named,
+        org=org.name,
+        sites=listed,
+        how=how,
     )
-    how = (
-        "tick “add these hosts” (add_hosts=true) to import it anyway"
-        if actor.is_director
-        else "a director of the organisation can add them on the settings page"
-    )
-    return f"has pages on {named}, which is not a site of {org.name} (its sites: {listed}); {how}"
 
 
 def _first_file_on(batch: AuditBatch, foreign: set[str]) -> str:
@@ -158,17 +178,19 @@ def set_override(org: Organization, actor: Membership, identifier: str, category
     source, colon, key = identifier.partition(":")
     if colon and (source not in SOURCES or not key.strip()):
         raise ValidationFailed(
-            "the routing was not saved",
+            gettext("the routing was not saved"),
             {
-                "identifier": "an audit id or issue key, optionally after one of "
-                + ", ".join(f"{s}:" for s in SOURCES)
+                "identifier": gettext(
+                    "write an audit id or issue key, optionally after one of %(sources)s",
+                    sources=", ".join(f"{s}:" for s in SOURCES),
+                )
             },
         )
     try:
         checked = check_overrides({identifier: category})
     except UnknownAuditCategory as exc:
         field = "identifier" if not identifier else "category"
-        raise ValidationFailed("the routing was not saved", {field: str(exc)}) from None
+        raise ValidationFailed(gettext("the routing was not saved"), {field: str(exc)}) from None
     row = db.session.scalar(
         select(AuditRouting).where(
             AuditRouting.organization_id == org.id, AuditRouting.identifier == identifier
@@ -185,7 +207,17 @@ def set_override(org: Organization, actor: Membership, identifier: str, category
 
 
 def remove_override(org: Organization, override_id: int) -> None:
-    db.session.delete(row_of(org.id, AuditRouting, override_id, "routing"))
+    db.session.delete(
+        row_of(
+            org.id,
+            AuditRouting,
+            override_id,
+            N_(
+                "there is no routing choice #%(id)s here (it may be removed already); "
+                "reload the page"
+            ),
+        )
+    )
     db.session.flush()
 
 
@@ -207,13 +239,17 @@ def set_csv_columns(org: Organization, columns: dict[str, str | None]) -> None:
     for role in CSV_ROLES:
         name = (columns.get(role) or "").strip()
         if len(name) > 200:
-            errors[role] = "at most 200 characters"
+            errors[role] = gettext(
+                "%(count)s characters; shorten the column name to at most 200", count=len(name)
+            )
         elif name:
             cleaned[role] = name
     if bool(cleaned.get("url")) != bool(cleaned.get("issue")):
-        errors["issue" if cleaned.get("url") else "url"] = "name both the URL and the issue column"
+        errors["issue" if cleaned.get("url") else "url"] = gettext(
+            "name both the URL and the issue column"
+        )
     if errors:
-        raise ValidationFailed("the columns were not saved", errors)
+        raise ValidationFailed(gettext("the columns were not saved"), errors)
     db.session.execute(delete(AuditCsvColumn).where(AuditCsvColumn.organization_id == org.id))
     for role, name in cleaned.items():
         db.session.add(AuditCsvColumn(organization_id=org.id, role=role, column=name))

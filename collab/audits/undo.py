@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from collab.audits.imports import replace_urls
@@ -39,7 +40,12 @@ def undo_import(
     issues (naming it)."""
     now = now or utcnow()
     if record.undone_at is not None:
-        raise Conflict(f"import #{record.id} was undone already")
+        raise Conflict(
+            gettext(
+                "import #%(id)s was undone already; there is nothing more to undo",
+                id=record.id,
+            )
+        )
     with savepoint():
         db.session.execute(
             select(Organization.id).where(Organization.id == org.id).with_for_update()
@@ -61,8 +67,12 @@ def undo_import(
         )
         if later:
             raise Conflict(
-                f"import #{later[-1]} changed the same issues after import #{record.id}; "
-                f"undo #{later[-1]} first"
+                gettext(
+                    "import #%(later)s changed the same issues after import #%(id)s; "
+                    "undo #%(later)s first",
+                    later=later[-1],
+                    id=record.id,
+                )
             )
         tasks = tasks_of(c.recommendation_id for c in changes if c.recommendation_id)
         day = audit_day(record.audited_at)

@@ -65,7 +65,9 @@ def set_alert_policy(org: Organization, form: dict) -> None:
             holidays=frozenset(holidays),
         )
     except ValueError as exc:  # what the pure rules refuse together, said as they say it
-        raise ValidationFailed("the alert settings were not changed", {"alerts": str(exc)}) from exc
+        raise ValidationFailed(
+            gettext("the alert settings were not changed"), {"alerts": str(exc)}
+        ) from exc
     org.alert_due_soon_days = policy.due_soon_days
     org.alert_level_days = ",".join(str(d) for d in policy.level_days)
     org.alert_triage_days = policy.triage_stale_business_days

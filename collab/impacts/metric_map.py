@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.kpis.custom_metrics import metric_definitions
@@ -74,17 +75,38 @@ def set_metrics_for(
 
     Existing impacts follow on the next run of the job (rows of dropped metrics go)."""
     if category not in routing.CATEGORIES:
-        raise ValidationFailed("unknown category", {"category": "not a category"})
+        raise ValidationFailed(
+            gettext("unknown category"),
+            {
+                "category": gettext(
+                    "%(category)s is not a category; choose one from the map",
+                    category=repr(category),
+                )
+            },
+        )
     definitions = metric_definitions(org)
     chosen = tuple(dict.fromkeys(m.strip().lower() for m in metrics if m and m.strip()))
     unknown = [m for m in chosen if m not in definitions]
     if unknown:
         raise ValidationFailed(
-            "the map was not changed", {category: "unknown metric " + ", ".join(unknown)}
+            gettext("the map was not changed"),
+            {
+                category: gettext(
+                    "unknown metric %(names)s; choose metrics this organisation has",
+                    names=", ".join(unknown),
+                )
+            },
         )
     if len(chosen) > MAX_METRICS:
         raise ValidationFailed(
-            "the map was not changed", {category: f"at most {MAX_METRICS} metrics"}
+            gettext("the map was not changed"),
+            {
+                category: gettext(
+                    "%(count)s metrics chosen; choose at most %(most)s",
+                    count=len(chosen),
+                    most=MAX_METRICS,
+                )
+            },
         )
     row = db.session.get(CategoryMetrics, (org.id, category))
     if chosen == routing.CATEGORIES[category].metrics:

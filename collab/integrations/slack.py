@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.impacts.wording import clear, impact_summary
@@ -45,7 +46,10 @@ def set_channel(org: Organization, audience: str, url: str) -> SlackChannel | No
     """Sets (or, with an empty URL, removes) the incoming webhook of one audience; the URL is
     checked as a webhook's is (http(s), and no private address in production)."""
     if audience not in AUDIENCES:
-        raise ValidationFailed("unknown channel", {"audience": "directors, it or marketing"})
+        raise ValidationFailed(
+            gettext("unknown channel"),
+            {"audience": gettext("choose directors, it or marketing")},
+        )
     current = channels_of(org).get(audience)
     if not (url or "").strip():
         if current is not None:

@@ -10,7 +10,7 @@ the caller's transaction as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -82,11 +82,16 @@ def read_file(org: Organization, name: str, data: bytes, channel: str | None = N
     except KpiFileError as refusal:
         raise _refused(refusal) from None
     _check_currency(org, read, definitions)
-    return read
+    # The reader's words for what was left out and how rows were read (English unasked).
+    return replace(
+        read,
+        skipped=tuple(map(read.said, read.skipped)),
+        notes=tuple(map(read.said, read.notes)),
+    )
 
 
 def _refused(refusal: KpiFileError) -> KpiFileRefused:
-    fields = dict(refusal.fields)
+    fields = refusal.fields_said()
     for column in refusal.unmapped:
         examples = ", ".join(column.examples)
         where = f"{column.file}, column '{column.column}'"  # a key, as API.md names rows
@@ -106,8 +111,8 @@ def _refused(refusal: KpiFileError) -> KpiFileRefused:
             )
         fields[where] = f"{said}; {advice}"
     if not fields:
-        fields = {"file": refusal.short}
-    return KpiFileRefused(refusal.message, fields, refusal.unmapped)
+        fields = {"file": refusal.short.said()}
+    return KpiFileRefused(refusal.said(), fields, refusal.unmapped)
 
 
 def _check_currency(org: Organization, read: KpiFile, definitions: dict[str, MetricDef]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from flask_babel import gettext
 from sqlalchemy import func, select, tuple_
 
 from collab.kpis.custom_metrics import metric_definitions
@@ -34,7 +35,9 @@ def _row_after(cursor: str) -> tuple[str, dt.date, str]:
         data = decode_cursor(cursor)
         return str(data["m"]), dt.date.fromisoformat(data["d"]), str(data["c"])
     except (ValueError, KeyError, TypeError):
-        raise ValidationFailed("bad paging parameters", {"cursor": NOT_A_CURSOR}) from None
+        raise ValidationFailed(
+            gettext("bad paging parameters"), {"cursor": gettext(NOT_A_CURSOR)}
+        ) from None
 
 
 def _parse_day(raw: str | None, field: str, errors: dict) -> dt.date | None:
@@ -43,7 +46,9 @@ def _parse_day(raw: str | None, field: str, errors: dict) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        errors[field] = "a date as YYYY-MM-DD"
+        errors[field] = gettext(
+            "%(value)s is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31", value=repr(raw)
+        )
         return None
 
 
@@ -64,21 +69,33 @@ def query_kpis(
     definitions = metric_definitions(org)
     metric = (metric or "").strip().lower() or None
     if metric is not None and metric not in definitions:
-        errors["metric"] = "unknown metric; one of " + ", ".join(definitions)
+        errors["metric"] = gettext(
+            "unknown metric %(name)s; choose one of %(choices)s",
+            name=repr(metric),
+            choices=", ".join(definitions),
+        )
     first = _parse_day(date_from, "from", errors)
     last = _parse_day(date_to, "to", errors)
     if first and last and first > last:
-        errors["to"] = "on or after from"
+        errors["to"] = gettext(
+            "%(to)s is before from (%(from)s); give a day on or after it",
+            to=last.isoformat(),
+            **{"from": first.isoformat()},
+        )
     try:
         size = int(limit if limit not in (None, "") else DEFAULT_LIMIT)
         if not 1 <= size <= MAX_LIMIT:
             raise ValueError
     except ValueError:
-        errors["limit"] = f"a whole number from 1 to {MAX_LIMIT}"
+        errors["limit"] = gettext(
+            "%(value)s is not a whole number from 1 to %(most)s; give one in that range",
+            value=repr(limit),
+            most=MAX_LIMIT,
+        )
         size = DEFAULT_LIMIT
     after = _row_after(cursor) if cursor else None
     if errors:
-        raise ValidationFailed("bad query parameters", errors)
+        raise ValidationFailed(gettext("bad query parameters"), errors)
     channel = (channel or "").strip().lower() or None
 
     if metric is not None and definitions[metric].derived:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.kpis.custom_metrics import metric_definitions
@@ -46,7 +47,9 @@ def set_material_pcts(
     chosen: dict[str, float | None] = {}
     for metric, raw in wanted.items():
         if metric not in definitions:
-            errors[metric] = "not a metric of this organisation"
+            errors[metric] = gettext(
+                "not a metric of this organisation; choose one from the list of metrics"
+            )
             continue
         text = "" if raw is None else str(raw).strip().rstrip("%").strip().replace(",", ".")
         if not text:
@@ -55,14 +58,20 @@ def set_material_pcts(
         try:
             value = float(text)
         except ValueError:
-            errors[metric] = "a percentage, e.g. 10"
+            errors[metric] = gettext(
+                "%(value)s is not a percentage; write a number, e.g. 10", value=repr(str(raw))
+            )
             continue
         if not (math.isfinite(value) and 0.0 < value <= HIGHEST_PCT):
-            errors[metric] = f"more than 0 and at most {HIGHEST_PCT:.0f}"
+            errors[metric] = gettext(
+                "%(value)s is out of range; give more than 0 and at most %(most)s",
+                value=text,
+                most=f"{HIGHEST_PCT:.0f}",
+            )
             continue
         chosen[metric] = None if value == DEFAULT_MATERIAL_PCT else value
     if errors:
-        raise ValidationFailed("the materiality was not changed", errors)
+        raise ValidationFailed(gettext("the materiality was not changed"), errors)
     changed = 0
     for metric, value in chosen.items():
         if current.get(metric) == value:

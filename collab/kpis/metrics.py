@@ -9,6 +9,7 @@ from numbers import Real
 
 from collab.kpis.money import format_money
 from collab.platform import numbers
+from collab.platform.errors import N_, Refusal
 
 UNITS = ("count", "money", "percent", "ms", "ratio")
 # What each derived metric is computed from (collab.kpis.totals computes it).
@@ -56,20 +57,27 @@ class MetricDef:
             smallest=unit.smallest,
         )
 
-    def out_of_range(self, value: float) -> str | None:
+    def out_of_range(self, value: float) -> Refusal | None:
         """Why a finite day's value cannot be this metric's, or None."""
         if self.non_negative and value < 0:
-            return f"negative {self.name}"
+            return Refusal(N_("negative %(metric)s"), metric=self.name)
         bounds = self.bounds()
         if not bounds.minimum <= value <= bounds.maximum:
-            return (
-                f"out of range for {self.name} ({self.unit}): "
-                f"from {_plain(bounds.minimum)} to {_plain(bounds.maximum)}"
+            return Refusal(
+                N_("out of range for %(metric)s (%(unit)s): from %(least)s to %(most)s"),
+                metric=self.name,
+                unit=self.unit,
+                least=_plain(bounds.minimum),
+                most=_plain(bounds.maximum),
             )
         if bounds.whole and not value.is_integer():
-            return f"not a whole number: {self.name} is a count"
+            return Refusal(N_("not a whole number: %(metric)s is a count"), metric=self.name)
         if value and abs(value) < bounds.smallest:
-            return f"too small for {self.unit}: 0, or at least {_plain(bounds.smallest)}"
+            return Refusal(
+                N_("too small for %(unit)s: 0, or at least %(least)s"),
+                unit=self.unit,
+                least=_plain(bounds.smallest),
+            )
         return None
 
 

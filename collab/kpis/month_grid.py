@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.kpis.input import Observation, RowErrors
@@ -59,7 +60,9 @@ def record_month(
         if not text:
             continue
         if day not in days:
-            errors[f"{metric} {day}"] = "not a day of this month"
+            errors[f"{metric} {day}"] = gettext(
+                "%(day)s is not a day of this month; fill in the month's own days", day=day
+            )
         else:
             filled.append((metric, day, text))
     if not filled and not errors:
@@ -73,7 +76,7 @@ def record_month(
     try:
         observations = parse_upload_rows(org, buffer.getvalue())
     except RowErrors as error:
-        for where, problem in error.fields.items():
+        for where, problem in error.fields_said().items():
             line = re.match(r"line (\d+)", where)
             if line and 2 <= int(line.group(1)) <= len(filled) + 1:
                 metric, day, _ = filled[int(line.group(1)) - 2]
@@ -81,5 +84,7 @@ def record_month(
             else:
                 errors[where] = problem
     if errors:
-        raise ValidationFailed(f"{len(errors)} cells need fixing; nothing was saved", errors)
+        raise ValidationFailed(
+            gettext("%(count)s cells need fixing; nothing was saved", count=len(errors)), errors
+        )
     return record_kpis(org, observations)

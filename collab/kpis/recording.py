@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from flask_babel import gettext
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +30,7 @@ Progress = Callable[[int, int], None]
 
 
 def _refused(error: RowErrors) -> ValidationFailed:
-    return ValidationFailed(error.message, error.fields)
+    return ValidationFailed(error.said(), error.fields_said())
 
 
 def validate_json(org: Organization, items) -> list[Observation]:
@@ -128,8 +129,10 @@ def record_kpis(
                     progress(done, total)
     except IntegrityError as exc:
         raise Conflict(
-            "another import wrote some of the same days at the same time; nothing was "
-            "imported, please send it again"
+            gettext(
+                "another import wrote some of the same days at the same time; nothing was "
+                "imported, please send it again"
+            )
         ) from exc
     if progress and not new and not changed:
         progress(total, total)

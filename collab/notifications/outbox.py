@@ -367,7 +367,7 @@ def retry_email(row_id: int) -> OutboxEmail:
     """An operator's retry: the row gets all its attempts again, from the next relay run."""
     row = db.session.get(OutboxEmail, row_id)
     if row is None or row.sent_at is not None or row.failed_at is None:
-        raise NotFound("no failed e-mail with that number")
+        raise NotFound(gettext("no failed e-mail with number %(id)s; reload the list", id=row_id))
     row.failed_at = None
     row.claimed_until = None
     row.attempts = 0

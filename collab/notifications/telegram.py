@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -58,10 +59,15 @@ def set_preferences(
 ) -> TelegramLink:
     chosen = link_of(user)
     if chosen is None:
-        raise ValidationFailed("link Telegram first", {"telegram": "no chat is linked"})
+        raise ValidationFailed(
+            gettext("link Telegram first"),
+            {"telegram": gettext("no chat is linked: link your Telegram chat first")},
+        )
     levels = set(alert_levels)
     if not levels <= set(ALERT_LEVELS):
-        raise ValidationFailed("unknown alert level", {"alert_levels": "choose among 0 to 3"})
+        raise ValidationFailed(
+            gettext("unknown alert level"), {"alert_levels": gettext("choose among 0 to 3")}
+        )
     chosen.assignments = bool(assignments)
     chosen.mentions = bool(mentions)
     chosen.alert_levels = "".join(sorted(levels))

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -171,7 +172,9 @@ def retry_message(row_id: int) -> TelegramMessage:
     """An operator's retry: the message gets another day of attempts from the next run."""
     row = db.session.get(TelegramMessage, row_id)
     if row is None or row.sent_at is not None or row.failed_at is None:
-        raise NotFound("no failed Telegram message with that number")
+        raise NotFound(
+            gettext("no failed Telegram message with number %(id)s; reload the list", id=row_id)
+        )
     row.failed_at = None
     row.first_attempt_at = None
     row.next_attempt_at = utcnow()

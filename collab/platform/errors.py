@@ -12,16 +12,32 @@ def N_(message: str) -> str:
 
 
 class Refusal(ValueError):
-    """A refusal from a pure rule (a webhook address, a routing rule): ``message`` marked with
-    N_ and the ``terms`` that fill it. str() is English, for logs and relays; ``said()`` is
-    what a person reads, in the language being written in."""
+    """A refusal from a pure rule (a webhook address, a routing rule, a KPI file): ``message``
+    marked with N_ and the ``terms`` that fill it, which may be refusals (phrases) themselves.
+    str() is English, for logs and relays; ``said()`` is what a person reads, in the language
+    being written in."""
 
     def __init__(self, message: str, **terms: object) -> None:
         self.message, self.terms = message, terms
         super().__init__(message % terms if terms else message)
 
     def said(self) -> str:
-        return gettext(self.message, **self.terms)
+        return gettext(self.message, **{name: said(term) for name, term in self.terms.items()})
+
+    def __reduce__(self):
+        # Exceptions pickle by args alone, which would lose the terms (a KPI file's refusal
+        # crosses to the worker's parent when a background import fails).
+        return (_refusal, (self.__class__, self.message, self.terms))
+
+
+def _refusal(kind: type[Refusal], message: str, terms: dict) -> Refusal:
+    return kind(message, **terms)
+
+
+def said(words: object) -> object:
+    """Words from a pure rule as a person reads them: a Refusal in their language, anything
+    else as it is."""
+    return words.said() if isinstance(words, Refusal) else words
 
 
 class DomainError(Exception):

@@ -12,9 +12,11 @@ import json
 from collections.abc import Sequence
 from typing import TypeVar
 
+from collab.platform.errors import N_
+
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-NOT_A_CURSOR = "not a cursor this API gave"
+NOT_A_CURSOR = N_("not a cursor this API gave")
 
 Row = TypeVar("Row")
 

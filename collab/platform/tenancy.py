@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from flask_babel import gettext
+
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
 
 Row = TypeVar("Row")
 
 
-def row_of(org_id: int, model: type[Row], row_id, what: str, **options) -> Row:
-    """The ``model`` row ``row_id`` if it belongs to the organisation, else NotFound("no such
-    <what>"). ``options``: loader options for db.session.get (e.g. a joinedload)."""
+def row_of(org_id: int, model: type[Row], row_id, missing: str, **options) -> Row:
+    """The ``model`` row ``row_id`` if it belongs to the organisation, else NotFound saying
+    ``missing`` (marked N_, filled with the ``id`` asked for) in the asker's language.
+    ``options``: loader options for db.session.get (e.g. a joinedload)."""
     row = db.session.get(model, row_id, **options)
     if row is None or row.organization_id != org_id:
-        raise NotFound(f"no such {what}")
+        raise NotFound(gettext(missing, id=row_id))
     return row

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 from collab.models import Organization
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import ValidationFailed
@@ -58,13 +60,28 @@ def parse_month(org: Organization, text: object, now: dt.datetime | None = None)
     match = _MONTH.fullmatch(text) if isinstance(text, str) else None
     if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
         raise ValidationFailed(
-            "the month is malformed", {"month": "a month as YYYY-MM, e.g. 2026-03"}
+            gettext("the month is malformed"),
+            {
+                "month": gettext(
+                    "%(value)s is not a month; write it as YYYY-MM with a month from 01 to 12, "
+                    "e.g. 2026-03",
+                    value=repr(str(text)[:20]),
+                )
+            },
         )
     month = month_of(dt.date(int(match[1]), int(match[2]), 1), ZoneInfo(org.timezone))
     this = current_month(org, now)
     if month.first > this.first:
         raise ValidationFailed(
-            "that month has not begun",
-            {"month": f"at most the current month, {this.label}, in {org.timezone}"},
+            gettext("that month has not begun"),
+            {
+                "month": gettext(
+                    "%(month)s has not begun; choose the current month, %(current)s (in "
+                    "%(zone)s), or an earlier one",
+                    month=month.first.strftime("%Y-%m"),
+                    current=this.label,
+                    zone=org.timezone,
+                )
+            },
         )
     return month

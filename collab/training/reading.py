@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -80,7 +81,9 @@ def mark_read(
     page showed; the current one in the reader's language when not given). Reading an older
     version never undoes having read a newer one."""
     if not role_may(membership.role, "notes.mark_read"):
-        raise PermissionDenied("your role does not keep a reading record")
+        raise PermissionDenied(
+            gettext("your role does not keep a reading record; there is nothing to mark")
+        )
     category = known_category(category)
     language = note_language(language)
     current = current_note(org, category, language).version
@@ -88,8 +91,14 @@ def mark_read(
         version = current
     if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= current:
         raise ValidationFailed(
-            "the note was not marked as read",
-            {"version": f"a version of this note, from 0 to {current}"},
+            gettext("the note was not marked as read"),
+            {
+                "version": gettext(
+                    "%(version)s is not a version of this note; give one from 0 to %(current)s",
+                    version=repr(version),
+                    current=current,
+                )
+            },
         )
     read = read_of(membership.user_id, org, category, language)
     if read is None:

@@ -45,7 +45,12 @@ def slug_of(category: str | None) -> str:
 
 def known_category(category: str) -> str:
     if category not in CATEGORIES:
-        raise NotFound("there is no such category")
+        raise NotFound(
+            gettext(
+                "there is no category %(category)s; choose a note from the list of notes",
+                category=repr(category),
+            )
+        )
     return category
 
 
@@ -214,7 +219,12 @@ def _clean_body(body) -> str:
 
 def _may_edit(membership: Membership) -> None:
     if not role_may(membership.role, "notes.edit"):
-        raise PermissionDenied("only the directors and the agency edit training notes")
+        raise PermissionDenied(
+            gettext(
+                "only the directors and the agency edit training notes; ask one of them "
+                "to change this one"
+            )
+        )
 
 
 def save_version(
@@ -249,8 +259,11 @@ def save_version(
     current = current_note(org, category, language)
     if base_version is not None and base_version != current.version:
         raise Conflict(
-            f"someone saved version {current.version} of this note while you were editing; "
-            "your text is still in the form: compare it with theirs before saving again",
+            gettext(
+                "someone saved version %(version)s of this note while you were editing; "
+                "your text is still in the form: compare it with theirs before saving again",
+                version=current.version,
+            ),
             current=current.version,
         )
     if (title, body) == (current.note.title, current.note.body_md):
@@ -285,8 +298,10 @@ def _add_version(
     except IntegrityError as exc:
         # (organisation, category, language, version) is unique: a colleague saved n + 1 first.
         raise Conflict(
-            "someone saved a new version of this note at the same moment; "
-            "open it again to see theirs"
+            gettext(
+                "someone saved a new version of this note at the same moment; "
+                "open it again to see theirs"
+            )
         ) from exc
     return row
 
@@ -300,12 +315,20 @@ def revert(
     category = known_category(category)
     language = note_language(language)
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ValidationFailed("nothing was restored", {"version": "a version number"})
+        raise ValidationFailed(
+            gettext("nothing was restored"),
+            {"version": gettext("choose a version from the note's history (0 is collab's note)")},
+        )
     title, body = text_of(org, category, version, language)
     current = current_note(org, category, language)
     if (title, body) == (current.note.title, current.note.body_md):
         raise ValidationFailed(
-            "nothing was restored", {"version": "that text is already the current one"}
+            gettext("nothing was restored"),
+            {
+                "version": gettext(
+                    "that text is already the current one; choose another version to restore"
+                )
+            },
         )
     return _add_version(membership, org, current, title, body, version)
 
@@ -346,7 +369,12 @@ def text_of(
         )
     )
     if row is None:
-        raise NotFound(f"this note has no version {version}")
+        raise NotFound(
+            gettext(
+                "this note has no version %(version)s; choose one from its history",
+                version=version,
+            )
+        )
     return row.title, row.body_md
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from collab.accounts.roles import DIRECTORS
@@ -24,11 +25,22 @@ from collab.platform.extensions import db
 _AT = re.compile(r"(?<![\w@.])@")
 
 
-def checked_body(body, message: str = "the comment was not saved") -> str:
+def checked_body(body, message: str | None = None) -> str:
+    message = message or gettext("the comment was not saved")
     if not isinstance(body, str) or not body.strip():
-        raise ValidationFailed(message, {"body": "write something first: the comment is empty"})
+        raise ValidationFailed(
+            message, {"body": gettext("write something first: the comment is empty")}
+        )
     if len(body) > 20_000:
-        raise ValidationFailed(message, {"body": "shorten it to at most 20,000 characters"})
+        raise ValidationFailed(
+            message,
+            {
+                "body": gettext(
+                    "%(count)s characters; shorten the comment to at most 20,000",
+                    count=len(body),
+                )
+            },
+        )
     return body.strip()
 
 
@@ -111,19 +123,24 @@ def comment_on(task: Task, comment_id: int) -> Comment:
     """A comment of this task still standing, or NotFound (another task's, or deleted)."""
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.task_id != task.id or comment.deleted_at is not None:
-        raise NotFound("there is no such comment on this task")
+        raise NotFound(
+            gettext(
+                "there is no such comment on this task (it may have been deleted); "
+                "reload the task to see its conversation"
+            )
+        )
     return comment
 
 
-def _own(actor: Membership, comment: Comment, doing: str) -> None:
+def _own(actor: Membership, comment: Comment, refused: str) -> None:
     if comment.author_id != actor.user_id:
-        raise PermissionDenied(f"only its author {doing} a comment")
+        raise PermissionDenied(refused)
 
 
 def edit_comment(actor: Membership, task: Task, comment: Comment, body) -> Comment:
     """The author's new text; the old one stays in the task's history."""
-    _own(actor, comment, "edits")
-    text = checked_body(body, "the comment was not changed")
+    _own(actor, comment, gettext("only its author edits a comment"))
+    text = checked_body(body, gettext("the comment was not changed"))
     if text == comment.body:
         return comment
     before, comment.body, comment.edited_at = comment.body, text, utcnow()
@@ -135,7 +152,7 @@ def edit_comment(actor: Membership, task: Task, comment: Comment, body) -> Comme
 
 def delete_comment(actor: Membership, task: Task, comment: Comment) -> None:
     """Gone from the conversation; what it said stays in the task's history."""
-    _own(actor, comment, "deletes")
+    _own(actor, comment, gettext("only its author deletes a comment"))
     comment.deleted_at = utcnow()
     db.session.flush()
     Event.on_task(
@@ -154,7 +171,7 @@ def _may_tick(actor: Membership, task: Task, comment: Comment | None = None) -> 
     if comment is not None and comment.author_id == actor.user_id:
         return
     if actor.role not in DIRECTORS and actor.role != task.team:
-        raise PermissionDenied("only the people who work on the task tick its checklists")
+        raise PermissionDenied(gettext("only the people who work on the task tick its checklists"))
 
 
 def tick_item(actor: Membership, task: Task, item: str, comment: Comment | None = None) -> bool:
@@ -163,13 +180,17 @@ def tick_item(actor: Membership, task: Task, item: str, comment: Comment | None 
     whether it is now ticked; Conflict when the text changed since the page was read."""
     index, _, was = (item or "").partition(":")
     if not index.isdigit() or was not in ("0", "1"):
-        raise ValidationFailed("nothing was ticked", {"item": "choose a box to tick"})
+        raise ValidationFailed(
+            gettext("nothing was ticked"), {"item": gettext("choose a box to tick")}
+        )
     _may_tick(actor, task, comment)
     text = comment.body if comment is not None else task.recommendation.description or ""
     now = was == "0"
     changed = checklists.tick(text, int(index), now, was == "1")
     if changed is None:
-        raise Conflict("the list changed since you read it; here it is as it is now")
+        raise Conflict(
+            gettext("the list changed since you read it; here it is as it is now: tick again")
+        )
     new_text, words = changed
     field = "ticked" if now else "unticked"
     if comment is not None:

@@ -97,13 +97,20 @@ def deactivate_member(
         return membership
     if actor is not None and actor.user_id == membership.user_id:
         raise ValidationFailed(
-            "you cannot deactivate yourself",
-            {"member": "ask another director to do it, once your work is handed over"},
+            gettext("you cannot deactivate yourself"),
+            {"member": gettext("ask another director to do it, once your work is handed over")},
         )
     people.check_removable(org, membership)
     if colleague is not None and (
         colleague.organization_id != org.id or not colleague.active or colleague.id == membership.id
     ):
-        raise ValidationFailed("pick an active colleague", {"colleague": "not an active member"})
+        raise ValidationFailed(
+            gettext("pick an active colleague"),
+            {
+                "colleague": gettext(
+                    "not an active member here; choose a colleague who still works here"
+                )
+            },
+        )
     hand_over_open_tasks(org, membership.user, actor or membership, colleague)
     return people.end_membership(membership, by=actor.user if actor else None)

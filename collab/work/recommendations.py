@@ -22,7 +22,7 @@ from collab.models import (
 )
 from collab.notifications.inbox import directors, notify
 from collab.platform.clock import local_today
-from collab.platform.errors import ValidationFailed
+from collab.platform.errors import N_, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.platform.text import has_visible_text
@@ -223,7 +223,12 @@ def _by_external_id(org: Organization, external_id: str) -> Recommendation | Non
 
 
 def recommendation_in(org: Organization, recommendation_id: int) -> Recommendation:
-    return row_of(org.id, Recommendation, recommendation_id, "recommendation")
+    return row_of(
+        org.id,
+        Recommendation,
+        recommendation_id,
+        N_("there is no recommendation #%(id)s here; check its number"),
+    )
 
 
 def status_of(recommendation: Recommendation) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from collab.models import PRIORITIES, Event, Membership, Organization, RoutingRule, Task
-from collab.platform.errors import Refusal, ValidationFailed
+from collab.platform.errors import N_, Refusal, ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
@@ -78,7 +78,16 @@ def add_rule(org: Organization, actor: Membership, phrase: str, category=None, t
 
 
 def delete_rule(org: Organization, rule_id: int) -> None:
-    db.session.delete(row_of(org.id, RoutingRule, rule_id, "rule"))
+    db.session.delete(
+        row_of(
+            org.id,
+            RoutingRule,
+            rule_id,
+            N_(
+                "there is no routing rule #%(id)s here (it may be removed already); reload the page"
+            ),
+        )
+    )
     db.session.flush()
 
 

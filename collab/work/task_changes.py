@@ -82,7 +82,7 @@ def wanted_changes(
     if target == "todo" and "status" in wanted and wanted.get("team", task.team) is None:
         errors[prefix + "team"] = gettext("choose a team before accepting")
     if errors:
-        raise ValidationFailed("the task was not changed", errors)
+        raise ValidationFailed(gettext("the task was not changed"), errors)
     return wanted
 
 
@@ -96,7 +96,7 @@ def _check_request(
     if version is None or not isinstance(version, int) or isinstance(version, bool):
         errors[prefix + "version"] = gettext("required: the version you last saw")
     if errors:
-        raise ValidationFailed("the task was not changed", errors)
+        raise ValidationFailed(gettext("the task was not changed"), errors)
     if version != task.version:
         raise Conflict(str(STALE), current=task)
     role = actor.role

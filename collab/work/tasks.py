@@ -18,7 +18,13 @@ from collab.models.work import OPEN_STATUSES
 from collab.notifications.inbox import agency_contacts, directors, notify
 from collab.platform import queue
 from collab.platform.clock import local_today, utcnow
-from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from collab.platform.errors import (
+    N_,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from collab.platform.extensions import db
 from collab.platform.tenancy import row_of
 from collab.platform.transactions import savepoint
@@ -30,7 +36,13 @@ from collab.work.task_changes import STALE, wanted_changes
 
 def task_in(org: Organization, task_id: int) -> Task:
     # With its recommendation, which every caller reads next: one statement, not two.
-    return row_of(org.id, Task, task_id, "task", options=[joinedload(Task.recommendation)])
+    return row_of(
+        org.id,
+        Task,
+        task_id,
+        N_("there is no task #%(id)s here; check the task's number"),
+        options=[joinedload(Task.recommendation)],
+    )
 
 
 def titles_of(org: Organization, ids) -> dict[int, str]:
@@ -278,11 +290,18 @@ def ask_the_agency(
     e-mail. Asking again while the task already waits tells the agency again."""
     if not isinstance(question, str) or not question.strip():
         raise ValidationFailed(
-            "the agency was not asked", {prefix + "question": "write the question to ask"}
+            gettext("the agency was not asked"),
+            {prefix + "question": gettext("write the question to ask the agency")},
         )
     if len(question) > 5000:
         raise ValidationFailed(
-            "the agency was not asked", {prefix + "question": "shorten it to 5,000 characters"}
+            gettext("the agency was not asked"),
+            {
+                prefix + "question": gettext(
+                    "%(count)s characters; shorten the question to at most 5,000",
+                    count=len(question),
+                )
+            },
         )
     question = question.strip()
     changed = update_task(actor, task, {"waiting_on_agency": True}, version, prefix, question)
@@ -304,8 +323,12 @@ def change_task(
         or changes.get("waiting_on_agency", True) is not True
     ):
         raise ValidationFailed(
-            "the task was not changed",
-            {prefix + "question": "ask the agency on its own (waiting_on_agency: true at most)"},
+            gettext("the task was not changed"),
+            {
+                prefix + "question": gettext(
+                    "ask the agency in a change of its own (with waiting_on_agency: true at most)"
+                )
+            },
         )
     ask_the_agency(actor, task, changes["question"], version, prefix)
 
@@ -313,9 +336,19 @@ def change_task(
 def update_many(actor: Membership, org: Organization, items: list) -> list[Task]:
     """Several tasks in one go, all or nothing: errors name the item (items[2].status)."""
     if not isinstance(items, list) or not items:
-        raise ValidationFailed("no task was selected", {"items": "select at least one task"})
+        raise ValidationFailed(
+            gettext("no task was selected"), {"items": gettext("select at least one task")}
+        )
     if len(items) > 500:
-        raise ValidationFailed("too many tasks at once", {"items": "select at most 500"})
+        raise ValidationFailed(
+            gettext("too many tasks at once"),
+            {
+                "items": gettext(
+                    "%(count)s tasks selected; select at most 500 and change the rest next",
+                    count=len(items),
+                )
+            },
+        )
     errors: dict[str, str] = {}
     done: list[Task] = []
     # Every item is tried, so one answer names all the bad ones; any refusal leaves the
@@ -324,7 +357,7 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
         for index, item in enumerate(items):
             prefix = f"items[{index}]."
             if not isinstance(item, dict) or not isinstance(item.get("id"), int):
-                errors[prefix + "id"] = "give the number (id) of the task"
+                errors[prefix + "id"] = gettext("give the number (id) of the task")
                 continue
             try:
                 task = task_in(org, item["id"])
@@ -338,7 +371,7 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
             except Conflict as exc:
                 raise Conflict(f"items[{index}]: {exc.message}", current=exc.current) from exc
         if errors:
-            raise ValidationFailed("no task was changed", errors)
+            raise ValidationFailed(gettext("no task was changed"), errors)
     return done
 
 
@@ -351,11 +384,13 @@ def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if not isinstance(internal, bool):
-        errors["internal"] = "answer true or false"
+        errors["internal"] = gettext("answer true or false")
     if errors:
-        raise ValidationFailed("the comment was not saved", errors)
+        raise ValidationFailed(gettext("the comment was not saved"), errors)
     if internal and actor.role == "agency":
-        raise PermissionDenied("the agency cannot write internal comments")
+        raise PermissionDenied(
+            gettext("the agency cannot write internal comments; write a comment everyone reads")
+        )
     comment = Comment(
         organization_id=org.id,
         task_id=task.id,

@@ -5,6 +5,8 @@ buttons, the API's PATCH and bulk triage refuse the same things with the same wo
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from collab.models import Membership, Organization, Task
@@ -16,10 +18,10 @@ from collab.work import tasks
 # A change to several selected cards at once: the field each one sets, and what the bulk
 # form must then say.
 SETTINGS = {
-    "team": ("team", "choose the team"),
-    "assign": ("assignee", "choose who works on them"),
-    "priority": ("priority", "choose the priority"),
-    "due_date": ("due_date", "choose the due date"),
+    "team": ("team", _l("choose the team")),
+    "assign": ("assignee", _l("choose who works on them")),
+    "priority": ("priority", _l("choose the priority")),
+    "due_date": ("due_date", _l("choose the due date")),
 }
 
 
@@ -38,7 +40,8 @@ def decision_changes(decision: str, team=None, reason=None, duplicate_of=None) -
             **({"reason": reason} if reason else {}),
         }
     raise ValidationFailed(
-        "the task was not changed", {"decision": "choose accept, reject, ask or duplicate"}
+        gettext("the task was not changed"),
+        {"decision": gettext("choose accept, reject, ask or duplicate")},
     )
 
 
@@ -81,7 +84,7 @@ def bulk_items(action: str, picks, values: dict) -> list[dict]:
         field, ask = SETTINGS[action]
         value = (values.get(field) or "").strip()
         if not value:
-            raise ValidationFailed("no task was changed", {field: ask})
+            raise ValidationFailed(gettext("no task was changed"), {field: str(ask)})
         # "-" clears the assignee: the board's "unassigned" choice
         changes = {field: None if (field, value) == ("assignee", "-") else value}
     elif action == "ask":

@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterator
 
 from collab.kpis.files.results import KpiFileError
+from collab.platform.errors import N_, Refusal
 
 MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
@@ -45,19 +46,19 @@ def is_zip(data: bytes) -> bool:
     return data[:4] in _ZIP_MAGIC
 
 
-def _damaged(file: str, what: str = "ZIP archive") -> KpiFileError:
+def _damaged(file: str, what: str = N_("ZIP archive")) -> KpiFileError:
     return KpiFileError(
         file,
-        f"this {what} is damaged and cannot be opened",
-        "Download it again (or make the ZIP again) and upload the new file.",
+        Refusal(N_("this %(what)s is damaged and cannot be opened"), what=Refusal(what)),
+        Refusal(N_("Download it again (or make the ZIP again) and upload the new file.")),
     )
 
 
 def _bomb(file: str) -> KpiFileError:
     return KpiFileError(
         file,
-        "this archive unpacks to far more than any export (it looks like a zip bomb)",
-        "Upload the exports themselves, or a ZIP of them.",
+        Refusal(N_("this archive unpacks to far more than any export (it looks like a zip bomb)")),
+        Refusal(N_("Upload the exports themselves, or a ZIP of them.")),
     )
 
 
@@ -73,9 +74,9 @@ def open_zip(data: bytes, file: str, limit: int = MAX_TOTAL_BYTES) -> zipfile.Zi
     if len(files) > MAX_MEMBERS:
         raise KpiFileError(
             file,
-            f"the archive holds {len(files)} files",
-            "Upload the exports in smaller ZIPs.",
-            expected=f"at most {MAX_MEMBERS}",
+            Refusal(N_("the archive holds %(count)s files"), count=len(files)),
+            Refusal(N_("Upload the exports in smaller ZIPs.")),
+            expected=Refusal(N_("at most %(count)s"), count=MAX_MEMBERS),
         )
     total = sum(info.file_size for info in files)
     if total > limit or any(_too_tight(info) for info in files):
@@ -175,5 +176,5 @@ def workbook_sheets(data: bytes, file: str) -> list[tuple[str, list[tuple[int, l
                 sheets.append((str(sheet.title), rows))
             book.close()
     except _BROKEN_WORKBOOK:
-        raise _damaged(file, "workbook") from None
+        raise _damaged(file, N_("workbook")) from None
     return sheets

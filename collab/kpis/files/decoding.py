@@ -13,6 +13,7 @@ import codecs
 from charset_normalizer import from_bytes
 
 from collab.kpis.files.results import KpiFileError
+from collab.platform.errors import N_, Refusal
 
 SAMPLE_BYTES = 64 * 1024
 # Excel's "CSV" on a Russian or Western Windows, and the older Cyrillic code pages.
@@ -25,16 +26,22 @@ _BOMS = (  # longest first: UTF-32 LE starts like UTF-16 LE
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-SAVE_AS_CSV = "Open it in the tool or in Excel and save or download it as CSV (or XLSX)."
+SAVE_AS_CSV = N_("Open it in the tool or in Excel and save or download it as CSV (or XLSX).")
+_PICTURE = N_("Download the report's data as CSV, not a picture of it.")
+_UNPACK = N_("Unpack it and upload the CSV inside, or make a ZIP of it.")
 _KNOWN_BINARY = (
-    (b"%PDF", "a PDF document", "Download the report as CSV instead of PDF."),
-    (b"\x89PNG", "a picture (PNG)", "Download the report's data as CSV, not a picture of it."),
-    (b"\xff\xd8\xff", "a picture (JPEG)", "Download the report's data as CSV, not a picture."),
-    (b"GIF8", "a picture (GIF)", "Download the report's data as CSV, not a picture of it."),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook", "Save it as .xlsx or CSV, then upload."),
-    (b"\x1f\x8b", "a gzip archive", "Unpack it and upload the CSV inside, or make a ZIP of it."),
-    (b"Rar!", "a RAR archive", "Unpack it and upload the CSV inside, or make a ZIP of it."),
-    (b"7z\xbc\xaf", "a 7-Zip archive", "Unpack it and upload the CSV inside, or make a ZIP of it."),
+    (b"%PDF", N_("a PDF document"), N_("Download the report as CSV instead of PDF.")),
+    (b"\x89PNG", N_("a picture (PNG)"), _PICTURE),
+    (b"\xff\xd8\xff", N_("a picture (JPEG)"), _PICTURE),
+    (b"GIF8", N_("a picture (GIF)"), _PICTURE),
+    (
+        b"\xd0\xcf\x11\xe0",
+        N_("an old Excel (.xls) workbook"),
+        N_("Save it as .xlsx or CSV, then upload."),
+    ),
+    (b"\x1f\x8b", N_("a gzip archive"), _UNPACK),
+    (b"Rar!", N_("a RAR archive"), _UNPACK),
+    (b"7z\xbc\xaf", N_("a 7-Zip archive"), _UNPACK),
 )
 # Control characters beyond tab, line breaks and form feed: text files have none to speak of.
 _CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f") | {"\x7f"}
@@ -65,9 +72,9 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 def _not_text(file: str) -> KpiFileError:
     return KpiFileError(
         file,
-        "this is not a text file collab can read",
-        SAVE_AS_CSV,
-        expected="a CSV, TSV or XLSX export",
+        Refusal(N_("this is not a text file collab can read")),
+        Refusal(SAVE_AS_CSV),
+        expected=Refusal(N_("a CSV, TSV or XLSX export")),
     )
 
 
@@ -76,7 +83,12 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
     known = binary_kind(data)
     if known:
         what, advice = known
-        raise KpiFileError(file, f"this is {what}", advice, expected="a CSV or XLSX export")
+        raise KpiFileError(
+            file,
+            Refusal(N_("this is %(what)s"), what=Refusal(what)),
+            Refusal(advice),
+            expected=Refusal(N_("a CSV or XLSX export")),
+        )
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
     if encoding is not None:
         body = data[len(next(bom for bom, name in _BOMS if name == encoding)) :]

@@ -16,11 +16,18 @@ import datetime as dt
 import io
 import re
 
-from collab.kpis.files.results import KpiFileError, UnmappedColumn, column_key, shown
+from collab.kpis.files.results import (
+    KpiFileError,
+    UnmappedColumn,
+    column_key,
+    not_chosen,
+    shown,
+)
 from collab.kpis.files.series import Settings, TableRead
 from collab.kpis.files.sources import OWN_CSV
 from collab.kpis.files.tables import Table
 from collab.kpis.input import RowErrors, parse_csv
+from collab.platform.errors import N_, Refusal
 
 MAX_ROWS = 2_000_000
 # input.parse_csv refuses days after its "today"; without one, no day is too late.
@@ -58,7 +65,7 @@ def read_own(table: Table, delimiter: str, settings: Settings) -> TableRead:
         read.values[(item.metric, item.date, item.channel)] = item.value
     if read.unmapped:
         names = ", ".join(repr(u.column) for u in read.unmapped)
-        read.skipped.append(f"{table.file}: no metric chosen for {names}; not imported.")
+        read.skipped.append(not_chosen(table.file, names))
     return read
 
 
@@ -66,22 +73,30 @@ def _target(key: str, chosen: dict, settings: Settings) -> tuple[str | None, str
     """(metric, why not) for a column or a long-form metric name."""
     name = chosen.get(key, key)
     if key in chosen and name is None:
-        return None, "ignored, as chosen"
+        return None, N_("ignored, as chosen")
     metric = settings.metrics.get(name) if name else None
     if metric is None:
         return None, "unknown"
     if metric.derived:
-        return None, "computed by collab from other metrics, never imported"
+        return None, N_("computed by collab from other metrics, never imported")
     return metric.name, ""
 
 
 def _nothing(table: Table, read: TableRead, what: str) -> KpiFileError:
-    names = ", ".join(u.column for u in read.unmapped) or "none"
+    names = ", ".join(u.column for u in read.unmapped) or Refusal(N_("none"))
+    if what == "column":
+        nothing = N_("no column of this file is a metric collab knows (%(names)s)")
+    else:
+        nothing = N_("no metric of this file is a metric collab knows (%(names)s)")
     return KpiFileError(
         table.file,
-        f"no {what} of this file is a metric collab knows ({names})",
-        "Choose a metric for at least one of them (or add a metric of your own), then "
-        "import again.",
+        Refusal(nothing, names=names),
+        Refusal(
+            N_(
+                "Choose a metric for at least one of them (or add a metric of your own), "
+                "then import again."
+            )
+        ),
         line=table.header_line,
         unmapped=tuple(read.unmapped),
     )
@@ -106,7 +121,14 @@ def _wide(table, keys, chosen, settings, read):
                 UnmappedColumn(OWN_CSV.name, label, table.file, tuple(samples[:3]), "count")
             )
         else:
-            read.skipped.append(f"{table.file}: column {label!r} {why}.")
+            read.skipped.append(
+                Refusal(
+                    N_("%(file)s: column %(column)s %(why)s."),
+                    file=table.file,
+                    column=repr(label),
+                    why=Refusal(why),
+                )
+            )
     if not any(h not in ("date", "channel") for h in header):
         raise _nothing(table, read, "column")
     rows = [
@@ -144,7 +166,14 @@ def _long(table, keys, chosen, settings, read):
                 UnmappedColumn(OWN_CSV.name, shown(raw), table.file, tuple(examples), "count")
             )
         else:
-            read.skipped.append(f"{table.file}: metric {shown(raw)!r} {why}.")
+            read.skipped.append(
+                Refusal(
+                    N_("%(file)s: metric %(metric)s %(why)s."),
+                    file=table.file,
+                    metric=repr(shown(raw)),
+                    why=Refusal(why),
+                )
+            )
     if not rows:
         raise _nothing(table, read, "metric")
     return list(keys), rows
@@ -176,16 +205,20 @@ def _as_text(table: Table, header: list[str], rows, delimiter: str) -> str:
 
 
 def _refusal(table: Table, refused: RowErrors) -> KpiFileError:
-    fields = dict(refused.fields)
+    fields = dict(refused.phrases)
     first_place, first_problem = next(iter(fields.items()))
     found = _LINE.search(first_place)
     line = int(found.group(1)) if found else table.header_line
-    more = f"; {len(fields) - 1} more problems too" if len(fields) > 1 else ""
+    problem: str | Refusal = first_problem
+    if len(fields) > 1:
+        problem = Refusal(
+            N_("%(problem)s; %(count)s more problems too"), problem=problem, count=len(fields) - 1
+        )
     return KpiFileError(
         table.file,
-        shown(first_problem, 200) + more,
-        "Fix these lines and upload the file again.",
+        problem,
+        Refusal(N_("Fix these lines and upload the file again.")),
         line=line,
-        fields={k: shown(v, 200) for k, v in list(fields.items())[:20]},
+        fields=dict(list(fields.items())[:20]),
         usable=True,
     )

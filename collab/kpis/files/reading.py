@@ -20,12 +20,16 @@ from collab.kpis.files.results import KpiFile, KpiFileError, UnmappedColumn, col
 from collab.kpis.files.series import Key, Settings, TableRead, read_table
 from collab.kpis.files.sources import OWN_CSV, recognise
 from collab.kpis.files.tables import Table, split_tables, text_rows
-from collab.kpis.input import MAX_CHANNEL_LENGTH, Observation
+from collab.kpis.input import Observation
 from collab.kpis.metrics import DEFAULT_METRICS, MetricDef
+from collab.kpis.row_checks import MAX_CHANNEL_LENGTH
+from collab.platform.errors import N_, Refusal
 
-SOURCES_WE_READ = (
-    "Search Console, GA4, Google Ads, Bing Webmaster Tools, Yandex Metrica, or collab's own "
-    "CSV (date,metric,value)"
+SOURCES_WE_READ = Refusal(
+    N_(
+        "Search Console, GA4, Google Ads, Bing Webmaster Tools, Yandex Metrica, or collab's own "
+        "CSV (date,metric,value)"
+    )
 )
 
 
@@ -33,8 +37,8 @@ SOURCES_WE_READ = (
 class _Collected:
     values: dict[Key, float] = field(default_factory=dict)
     origin: dict[Key, str] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    skipped: list[Refusal] = field(default_factory=list)
+    notes: list[Refusal] = field(default_factory=list)
     unmapped: list[UnmappedColumn] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     currencies: dict[str, str] = field(default_factory=dict)  # code -> the file stating it
@@ -50,8 +54,14 @@ class _Collected:
                 conflicts += 1
         if conflicts:
             self.skipped.append(
-                f"{label}: {conflicts} value(s) for days already read from another table "
-                "differ; the first ones were kept."
+                Refusal(
+                    N_(
+                        "%(file)s: %(count)s value(s) for days already read from another table "
+                        "differ; the first ones were kept."
+                    ),
+                    file=label,
+                    count=conflicts,
+                )
             )
         self.skipped += read.skipped
         self.notes += read.notes
@@ -97,9 +107,11 @@ def _clean_channel(channel, file: str) -> str | None:
     if not isinstance(channel, str) or len(channel.strip()) > MAX_CHANNEL_LENGTH:
         raise KpiFileError(
             file,
-            "the channel given with the file is not a name of up to "
-            f"{MAX_CHANNEL_LENGTH} characters",
-            "Choose a channel such as organic, paid_search or email.",
+            Refusal(
+                N_("the channel given with the file is not a name of up to %(count)s characters"),
+                count=MAX_CHANNEL_LENGTH,
+            ),
+            Refusal(N_("Choose a channel such as organic, paid_search or email.")),
         )
     return channel.strip().lower()
 
@@ -126,27 +138,39 @@ def _read_archive(file, archive, settings, collected) -> None:
             if data is None:
                 raise KpiFileError(
                     label,
-                    "this file is password-protected or packed in a way that cannot be read",
-                    "Make the ZIP again without a password.",
+                    Refusal(
+                        N_("this file is password-protected or packed in a way that cannot be read")
+                    ),
+                    Refusal(N_("Make the ZIP again without a password.")),
                 )
             if archives.is_zip(data) and not archives.is_workbook(archives.open_zip(data, label)):
                 raise KpiFileError(
-                    label, "a ZIP inside the ZIP is not opened", "Upload it on its own."
+                    label,
+                    Refusal(N_("a ZIP inside the ZIP is not opened")),
+                    Refusal(N_("Upload it on its own.")),
                 )
             _read_document(label, data, settings, collected)
         except KpiFileError as refusal:
             if refusal.usable:
                 raise
             refusals.append(refusal)
-            collected.skipped.append(refusal.short + "; skipped.")
+            collected.skipped.append(_skipped(refusal))
             collected.unmapped += refusal.unmapped
     if not collected.values:
         reasons = {r.file: r.problem for r in refusals}
+        if reasons:
+            nothing = Refusal(
+                N_("the ZIP holds nothing collab can import (%(count)s file(s) looked at)"),
+                count=len(reasons),
+            )
+        else:
+            nothing = Refusal(N_("the ZIP holds nothing collab can import: it is empty"))
         raise KpiFileError(
             file,
-            "the ZIP holds nothing collab can import"
-            + (f" ({len(reasons)} file(s) looked at)" if reasons else ": it is empty"),
-            "Upload an export with a row per day from " + SOURCES_WE_READ + ".",
+            nothing,
+            Refusal(
+                N_("Upload an export with a row per day from %(tools)s."), tools=SOURCES_WE_READ
+            ),
             fields=reasons,
             unmapped=tuple(collected.unmapped),
         )
@@ -155,7 +179,9 @@ def _read_archive(file, archive, settings, collected) -> None:
 def _read_document(file: str, data: bytes, settings: Settings, collected: _Collected) -> None:
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise KpiFileError(
-            file, "the file is empty", "Download the export again and upload the new file."
+            file,
+            Refusal(N_("the file is empty")),
+            Refusal(N_("Download the export again and upload the new file.")),
         )
     if archives.is_zip(data):
         sheets = archives.workbook_sheets(data, file)
@@ -170,9 +196,9 @@ def _read_document(file: str, data: bytes, settings: Settings, collected: _Colle
     if not tables:
         raise KpiFileError(
             file,
-            "no table found in the file",
-            "Upload the export as the tool wrote it, with its line of column names.",
-            expected=f"an export from {SOURCES_WE_READ}",
+            Refusal(N_("no table found in the file")),
+            Refusal(N_("Upload the export as the tool wrote it, with its line of column names.")),
+            expected=Refusal(N_("an export from %(tools)s"), tools=SOURCES_WE_READ),
         )
     _read_tables(file, tables, settings, collected)
 
@@ -199,13 +225,17 @@ def _read_tables(file, tables: list[tuple[Table, str]], settings, collected) -> 
         if best is None:
             raise KpiFileError(
                 file,
-                "the file has column names but no rows of numbers",
-                "Download the export again for a period that has data.",
+                Refusal(N_("the file has column names but no rows of numbers")),
+                Refusal(N_("Download the export again for a period that has data.")),
             )
         raise best
     for refusal in refusals:
-        collected.skipped.append(refusal.short + "; skipped.")
+        collected.skipped.append(_skipped(refusal))
         collected.unmapped += refusal.unmapped
+
+
+def _skipped(refusal: KpiFileError) -> Refusal:
+    return Refusal(N_("%(refusal)s; skipped."), refusal=refusal.short)
 
 
 def _read_one(table: Table, delimiter: str, settings: Settings) -> TableRead:
@@ -226,10 +256,11 @@ def _result(file: str, collected: _Collected) -> KpiFile:
     if len(collected.currencies) > 1:
         raise KpiFileError(
             file,
-            "the exports are in different currencies ("
-            + ", ".join(sorted(collected.currencies))
-            + ")",
-            "Upload the exports of one currency at a time.",
+            Refusal(
+                N_("the exports are in different currencies (%(codes)s)"),
+                codes=", ".join(sorted(collected.currencies)),
+            ),
+            Refusal(N_("Upload the exports of one currency at a time.")),
             usable=True,
         )
     observations = tuple(
@@ -242,9 +273,10 @@ def _result(file: str, collected: _Collected) -> KpiFile:
         name=file,
         source=sources[0] if len(sources) == 1 else "mixed",
         observations=observations,
-        skipped=tuple(dict.fromkeys(collected.skipped)),
-        notes=tuple(dict.fromkeys(collected.notes)),
+        skipped=tuple(dict.fromkeys(map(str, collected.skipped))),
+        notes=tuple(dict.fromkeys(map(str, collected.notes))),
         unmapped=tuple(unmapped.values()),
         currency=next(iter(collected.currencies), None),
         sources=sources,
+        phrases={str(line): line for line in collected.skipped + collected.notes},
     )

@@ -8,8 +8,11 @@ import re
 from dataclasses import dataclass, field
 
 from collab.kpis.input import Observation
+from collab.platform.errors import N_, Refusal, said
 
 SHOWN_LENGTH = 60
+MESSAGE_LENGTH = 2000  # file text in a refusal is shown: no control characters, bounded
+FIELD_LENGTH = 200  # a row's problem, as the API and the import page name it
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
 
 
@@ -56,6 +59,12 @@ class KpiFile:
     unmapped: tuple[UnmappedColumn, ...] = ()
     currency: str | None = None  # the currency code the file states its money in, if it does
     sources: tuple[str, ...] = field(default=())
+    # The phrases behind ``skipped`` and ``notes`` (English there), by that English: worded
+    # in the reader's language where they reach one (collab.kpis.file_imports).
+    phrases: dict[str, Refusal] = field(default_factory=dict, compare=False)
+
+    def said(self, line: str) -> str:
+        return str(said(self.phrases.get(line, line)))
 
     @property
     def metrics(self) -> list[str]:
@@ -80,21 +89,30 @@ class KpiFile:
         }
 
 
+def not_chosen(file: str, columns: str) -> Refusal:
+    """A line of ``skipped``: columns of numbers left out until a metric is chosen for them."""
+    return Refusal(
+        N_("%(file)s: no metric chosen for %(columns)s; not imported."), file=file, columns=columns
+    )
+
+
 class KpiFileError(ValueError):
     """The file was refused, nothing in it is imported. The message names the file and the line,
     says what was expected and what to do; ``fields`` names every offending row when there are
-    several; ``unmapped`` lists the columns a mapping could take when nothing mapped."""
+    several; ``unmapped`` lists the columns a mapping could take when nothing mapped. The
+    problem, the advice, what was expected and each field's words are phrases (Refusal: N_
+    and terms) or plain text: str() is English, ``said()`` the reader's language."""
 
     def __init__(
         self,
         file: str,
-        problem: str,
-        advice: str = "",
+        problem: str | Refusal,
+        advice: str | Refusal = "",
         *,
         line: int | None = None,
         where: str = "line",
-        expected: str = "",
-        fields: dict[str, str] | None = None,
+        expected: str | Refusal = "",
+        fields: dict[str, str | Refusal] | None = None,
         unmapped: tuple[UnmappedColumn, ...] = (),
         usable: bool = False,
     ):
@@ -104,7 +122,9 @@ class KpiFileError(ValueError):
         self.line = line
         self.where = where  # "line" in text files, "row" in spreadsheets
         self.expected = expected
-        self.fields = dict(fields or {})
+        self.phrases = dict(fields or {})  # each row's words, for the reader
+        # English; file text in the words is shown (no control characters, bounded)
+        self.fields = {key: shown(words, FIELD_LENGTH) for key, words in self.phrases.items()}
         self.unmapped = tuple(unmapped)
         # A file in a ZIP that holds nothing to import (a PDF, a list of queries) is skipped;
         # a daily series with a broken row refuses the whole upload (all or nothing).
@@ -113,20 +133,35 @@ class KpiFileError(ValueError):
 
     @property
     def message(self) -> str:
-        place = self.file + (f", {self.where} {self.line}" if self.line else "")
-        text = f"{place}: {self.problem}"
-        if self.expected:
-            text += f" (expected {self.expected})"
-        text += "."
-        if self.advice:
-            text += " " + self.advice
-        return text
+        return shown(self.phrase, MESSAGE_LENGTH)
 
     @property
-    def short(self) -> str:
+    def phrase(self) -> Refusal:
+        """The whole refusal: where, what, what was expected, then what to do."""
+        text = self.short
+        if self.expected:
+            text = Refusal(
+                N_("%(text)s (expected %(expected)s)"), text=text, expected=self.expected
+            )
+        if self.advice:
+            return Refusal(N_("%(text)s. %(advice)s"), text=text, advice=self.advice)
+        return Refusal(N_("%(text)s."), text=text)
+
+    @property
+    def short(self) -> Refusal:
         """Where and what, without the advice: a line of ``skipped`` when the rest imports."""
-        place = self.file + (f", {self.where} {self.line}" if self.line else "")
-        return f"{place}: {self.problem}"
+        place: str | Refusal = self.file
+        if self.line and self.where == "row":
+            place = Refusal(N_("%(file)s, row %(line)s"), file=self.file, line=self.line)
+        elif self.line:
+            place = Refusal(N_("%(file)s, line %(line)s"), file=self.file, line=self.line)
+        return Refusal(N_("%(place)s: %(problem)s"), place=place, problem=self.problem)
+
+    def said(self) -> str:
+        return shown(self.phrase.said(), MESSAGE_LENGTH)
+
+    def fields_said(self) -> dict[str, str]:
+        return {key: shown(said(words), FIELD_LENGTH) for key, words in self.phrases.items()}
 
     def __str__(self) -> str:
         return self.message

@@ -15,8 +15,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from collab.kpis.files.results import KpiFileError, UnmappedColumn, column_key, shown
-from collab.kpis.files.sources import GA4_START, Source, grouped_channel
+from collab.kpis.files.days import day_column, day_of, day_refusal, start_day
+from collab.kpis.files.results import (
+    KpiFileError,
+    UnmappedColumn,
+    column_key,
+    not_chosen,
+    shown,
+)
+from collab.kpis.files.sources import Source, grouped_channel
 from collab.kpis.files.tables import Table
 from collab.kpis.files.values import (
     NotANumber,
@@ -24,12 +31,12 @@ from collab.kpis.files.values import (
     is_missing,
     looks_like_total,
     names_a_period,
-    parse_day,
     parse_duration_seconds,
     parse_number,
     slashes_are_day_first,
 )
 from collab.kpis.metrics import MetricDef
+from collab.platform.errors import N_, Refusal
 
 ADDITIVE_UNITS = frozenset({"count", "money"})
 MAX_NAMED_PROBLEMS = 20
@@ -50,8 +57,8 @@ class Settings:
 class TableRead:
     source: Source
     values: dict[Key, float] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    skipped: list[Refusal] = field(default_factory=list)
+    notes: list[Refusal] = field(default_factory=list)
     unmapped: list[UnmappedColumn] = field(default_factory=list)
     currency: str | None = None
 
@@ -70,50 +77,6 @@ def _cell(cells: list[str], index: int) -> str:
 
 def _where(table: Table, line: int) -> str:
     return f"{table.where} {line}"
-
-
-def _refusal(table: Table, source: Source, problem: str, **kwargs) -> KpiFileError:
-    return KpiFileError(
-        table.file, problem, source.no_day, line=table.header_line, where=table.where, **kwargs
-    )
-
-
-def _day_column(table: Table, keys: list[str], source: Source) -> tuple[int, bool]:
-    """(index, counts days from the start date) of the day column, or a refusal that says
-    what the table is instead of a daily series."""
-    for index, key in enumerate(keys):
-        if key in source.nth_day_labels:
-            return index, True
-        if key in source.day_labels:
-            return index, False
-    if keys and keys[0] in source.listings:
-        what = source.listings[keys[0]]
-        raise _refusal(table, source, f"this is {source.title}'s list of {what}, not days")
-    periods = [table.header[i] for i, key in enumerate(keys) if key in source.period_labels]
-    if periods:
-        raise _refusal(table, source, f"this report has a row per {shown(periods[0]).lower()}")
-    names = ", ".join(shown(h, 30) for h in table.header[:6] if h.strip())
-    raise _refusal(
-        table,
-        source,
-        f"this {source.title} table ({names}) has no day column",
-        expected="a row per day",
-    )
-
-
-def _start_day(table: Table) -> dt.date:
-    for key in GA4_START:
-        if key in table.notes:
-            day = parse_day(table.notes[key])
-            if day is not None:
-                return day
-    raise KpiFileError(
-        table.file,
-        'the table counts days ("Nth day") but the "# Start date:" line above it is missing',
-        "Download the file from GA4 again and upload it without removing its first lines.",
-        line=table.header_line,
-        where=table.where,
-    )
 
 
 _LOWER_WORDS = ("cost", "cpc", "bounce", "position", "стоимость", "цена", "отказ", "позиция")
@@ -155,13 +118,25 @@ def _plan(table, keys, source, settings, skip, read) -> tuple[list[_Column], lis
         if name is None and key not in chosen and not source.columns:
             name = key if key in settings.metrics else None  # our own CSV names metrics
         if key in chosen and name is None:
-            read.skipped.append(f"{table.file}: column {shown(label)!r} ignored, as chosen.")
+            read.skipped.append(
+                Refusal(
+                    N_("%(file)s: column %(column)s ignored, as chosen."),
+                    file=table.file,
+                    column=repr(shown(label)),
+                )
+            )
             continue
         metric = settings.metrics.get(name) if name else None
         if metric is not None and metric.derived:
             read.skipped.append(
-                f"{table.file}: column {shown(label)!r} is computed by collab from other "
-                "metrics, never imported."
+                Refusal(
+                    N_(
+                        "%(file)s: column %(column)s is computed by collab from other metrics, "
+                        "never imported."
+                    ),
+                    file=table.file,
+                    column=repr(shown(label)),
+                )
             )
         elif metric is not None:
             columns.append(_Column(index, label, metric, source.fractions))
@@ -224,12 +199,12 @@ def read_table(table: Table, source: Source, settings: Settings) -> TableRead:
     """The table's values by (metric, day, channel); KpiFileError when the table is no daily
     series (``usable`` False) or has cells that cannot be read (``usable`` True)."""
     keys = [column_key(h) for h in table.header]
-    day_index, counted = _day_column(table, keys, source)
+    day_index, counted = day_column(table, keys, source)
     if not table.rows:
         raise KpiFileError(
             table.file,
-            "the table has column names but no rows",
-            "Download the export again for a period that has data.",
+            Refusal(N_("the table has column names but no rows")),
+            Refusal(N_("Download the export again for a period that has data.")),
             line=table.header_line,
             where=table.where,
         )
@@ -237,13 +212,23 @@ def read_table(table: Table, source: Source, settings: Settings) -> TableRead:
     read = TableRead(source)
     columns, breakdowns, currency = _plan(table, keys, source, settings, {day_index, group}, read)
     if not columns:
-        names = ", ".join(u.column for u in read.unmapped) or "none"
+        names = ", ".join(u.column for u in read.unmapped) or Refusal(N_("none"))
         raise KpiFileError(
             table.file,
-            f"no column of this {source.title} table is a metric collab knows (columns with "
-            f"numbers: {names})",
-            "Choose a metric for at least one of them (or add a metric of your own), then "
-            "import again.",
+            Refusal(
+                N_(
+                    "no column of this %(tool)s table is a metric collab knows (columns with "
+                    "numbers: %(columns)s)"
+                ),
+                tool=source.title,
+                columns=names,
+            ),
+            Refusal(
+                N_(
+                    "Choose a metric for at least one of them (or add a metric of your own), "
+                    "then import again."
+                )
+            ),
             line=table.header_line,
             where=table.where,
             unmapped=tuple(read.unmapped),
@@ -252,23 +237,27 @@ def read_table(table: Table, source: Source, settings: Settings) -> TableRead:
     added = _read_rows(table, source, settings, read, columns, day_index, counted, group, currency)
     if breakdowns and added:
         read.notes.append(
-            f"{table.file}: rows of the same day (one per {', '.join(breakdowns)}) were added up."
+            Refusal(
+                N_("%(file)s: rows of the same day (one per %(breakdowns)s) were added up."),
+                file=table.file,
+                breakdowns=", ".join(breakdowns),
+            )
         )
     if read.unmapped:
         names = ", ".join(repr(u.column) for u in read.unmapped)
-        read.skipped.append(f"{table.file}: no metric chosen for {names}; not imported.")
+        read.skipped.append(not_chosen(table.file, names))
     return read
 
 
 def _read_rows(table, source, settings, read, columns, day_index, counted, group, currency):
     mark = _mark(table, [c.index for c in columns])
     day_first = slashes_are_day_first(_cell(cells, day_index) for _, cells in table.rows)
-    start = _start_day(table) if counted else None
+    start = start_day(table) if counted else None
     latest = settings.today + dt.timedelta(days=1) if settings.today else None
     default_channel = settings.channel if settings.channel is not None else source.channel
     days: dict[str, dt.date | None] = {}
     groups: dict[str, tuple[str, bool]] = {}
-    problems: dict[str, str] = {}
+    problems: dict[str, Refusal] = {}
     repeated: dict[str, int] = {}
     currencies: set[str] = set()
     totals = 0
@@ -277,20 +266,29 @@ def _read_rows(table, source, settings, read, columns, day_index, counted, group
         raw = _cell(cells, day_index)
         day = days.get(raw)
         if day is None and raw not in days:
-            day = days[raw] = _day(raw, day_first, start)
+            day = days[raw] = day_of(raw, day_first, start)
         if day is None:
             if names_a_period(raw):
-                raise _refusal(table, source, f"{shown(raw, 40)!r} is a period, not a day")
+                raise day_refusal(
+                    table,
+                    source,
+                    Refusal(N_("%(cell)s is a period, not a day"), cell=repr(shown(raw, 40))),
+                )
             if any(looks_like_total(cell) for cell in cells if cell):
                 totals += 1
             elif raw.strip() or any(_cell(cells, c.index).strip() for c in columns):
-                expected = '"Nth day" numbers (0000, 0001...)' if counted else "a day"
-                problems[f"{_where(table, line)}, {shown(table.header[day_index])}"] = (
-                    f"{shown(raw, 30)!r} is not {expected}"
+                if counted:
+                    expected = Refusal(N_('"Nth day" numbers (0000, 0001...)'))
+                else:
+                    expected = Refusal(N_("a day"))
+                problems[f"{_where(table, line)}, {shown(table.header[day_index])}"] = Refusal(
+                    N_("%(cell)s is not %(expected)s"), cell=repr(shown(raw, 30)), expected=expected
                 )
             continue
         if latest is not None and day > latest:
-            problems[_where(table, line)] = f"{day.isoformat()} is in the future"
+            problems[_where(table, line)] = Refusal(
+                N_("%(day)s is in the future"), day=day.isoformat()
+            )
             continue
         channel = default_channel
         organic = False
@@ -322,17 +320,12 @@ def _read_rows(table, source, settings, read, columns, day_index, counted, group
     added_up = _drop_unaddable(table, read, repeated, columns)
     _currency(table, read, currencies)
     if totals:
-        read.notes.append(f"{table.file}: {totals} totals row(s) left out.")
+        read.notes.append(
+            Refusal(
+                N_("%(file)s: %(count)s totals row(s) left out."), file=table.file, count=totals
+            )
+        )
     return added_up
-
-
-def _day(raw: str, day_first: bool, start: dt.date | None) -> dt.date | None:
-    if start is None:
-        return parse_day(raw, day_first)
-    text = raw.strip()
-    if not text.isdigit() or len(text) > 5:
-        return None
-    return start + dt.timedelta(days=int(text))
 
 
 def _value(raw, column, mark, problems, table, line) -> float | None:
@@ -342,8 +335,8 @@ def _value(raw, column, mark, problems, table, line) -> float | None:
     except NotANumber as refused:
         seconds = parse_duration_seconds(raw) if metric.unit == "ms" else None
         if seconds is None:
-            problems[f"{_where(table, line)}, {shown(column.label)}"] = (
-                f"{shown(raw, 30)!r}: {refused}"
+            problems[f"{_where(table, line)}, {shown(column.label)}"] = Refusal(
+                N_("%(cell)s: %(problem)s"), cell=repr(shown(raw, 30)), problem=refused
             )
             return None
         parsed = (seconds * 1000.0, False)
@@ -354,28 +347,39 @@ def _value(raw, column, mark, problems, table, line) -> float | None:
         if not percent and column.fractions:
             value *= 100.0
     elif percent:
-        problems[f"{_where(table, line)}, {shown(column.label)}"] = (
-            f"a per cent sign, but {metric.name} is a {metric.unit}"
+        problems[f"{_where(table, line)}, {shown(column.label)}"] = Refusal(
+            N_("a per cent sign, but %(metric)s is a %(unit)s"),
+            metric=metric.name,
+            unit=metric.unit,
         )
         return None
     if not math.isfinite(value) or (metric.non_negative and value < 0):
         problems[f"{_where(table, line)}, {shown(column.label)}"] = (
-            "not a finite number" if not math.isfinite(value) else f"a negative {metric.name}"
+            Refusal(N_("not a finite number"))
+            if not math.isfinite(value)
+            else Refusal(N_("a negative %(metric)s"), metric=metric.name)
         )
         return None
     return value + 0.0  # -0.0 would come back out of the API as "-0.0"
 
 
-def _refuse_rows(table: Table, source: Source, problems: dict[str, str]) -> None:
+def _refuse_rows(table: Table, source: Source, problems: dict[str, Refusal]) -> None:
     first_place, first_problem = next(iter(problems.items()))
     line = int(first_place.split(",")[0].split()[1])
     count = len(problems)
-    problem = first_problem if count == 1 else f"{first_problem}; {count - 1} more cells too"
+    problem = first_problem
+    if count > 1:
+        problem = Refusal(
+            N_("%(problem)s; %(count)s more cells too"), problem=first_problem, count=count - 1
+        )
     named = dict(list(problems.items())[:MAX_NAMED_PROBLEMS])
     raise KpiFileError(
         table.file,
         problem,
-        f"Check the {source.title} export: download it again without editing it in Excel.",
+        Refusal(
+            N_("Check the %(tool)s export: download it again without editing it in Excel."),
+            tool=source.title,
+        ),
         line=line,
         where=table.where,
         fields=named,
@@ -397,8 +401,16 @@ def _drop_unaddable(table, read, repeated, columns) -> bool:
             del read.values[key]
         label = shown(column.label) if column else name
         read.skipped.append(
-            f"{table.file}: {label!r} has several rows per day and a {unit} cannot be added "
-            "up; not imported. Download the report without the extra breakdown to import it."
+            Refusal(
+                N_(
+                    "%(file)s: %(column)s has several rows per day and a %(unit)s cannot be "
+                    "added up; not imported. Download the report without the extra breakdown "
+                    "to import it."
+                ),
+                file=table.file,
+                column=repr(label),
+                unit=unit,
+            )
         )
     return added_up
 
@@ -407,8 +419,11 @@ def _currency(table: Table, read: TableRead, currencies: set[str]) -> None:
     if len(currencies) > 1:
         raise KpiFileError(
             table.file,
-            "the report mixes currencies (" + ", ".join(sorted(map(shown, currencies))) + ")",
-            "Download one account (one currency) at a time.",
+            Refusal(
+                N_("the report mixes currencies (%(codes)s)"),
+                codes=", ".join(sorted(map(shown, currencies))),
+            ),
+            Refusal(N_("Download one account (one currency) at a time.")),
             line=table.header_line,
             where=table.where,
             usable=True,

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from collab.kpis.input import MAX_CHANNEL_LENGTH
+from collab.kpis.row_checks import MAX_CHANNEL_LENGTH
+from collab.platform.errors import N_
 
 
 def _keys(*labels: str) -> frozenset[str]:
@@ -67,31 +68,31 @@ SEARCH_CONSOLE = Source(
         "средняя позиция": "search_position",
     },
     day_labels=_keys("date", "дата"),
-    no_day=(
+    no_day=N_(
         "In Search Console, open Performance, choose Export, then Download ZIP, and upload "
         "the ZIP (or its Dates or Chart file: the one with a row per day)."
     ),
     listings={
-        "top queries": "the top search queries",
-        "queries": "the top search queries",
-        "популярные запросы": "the top search queries",
-        "запросы": "the top search queries",
-        "top pages": "the top pages",
-        "pages": "the top pages",
-        "популярные страницы": "the top pages",
-        "страницы": "the top pages",
-        "country": "the countries",
-        "countries": "the countries",
-        "страна": "the countries",
-        "страны": "the countries",
-        "device": "the devices",
-        "devices": "the devices",
-        "устройство": "the devices",
-        "устройства": "the devices",
-        "search appearance": "the search appearances",
-        "вид в результатах поиска": "the search appearances",
-        "filter": "the filters the export was made with",
-        "фильтр": "the filters the export was made with",
+        "top queries": N_("the top search queries"),
+        "queries": N_("the top search queries"),
+        "популярные запросы": N_("the top search queries"),
+        "запросы": N_("the top search queries"),
+        "top pages": N_("the top pages"),
+        "pages": N_("the top pages"),
+        "популярные страницы": N_("the top pages"),
+        "страницы": N_("the top pages"),
+        "country": N_("the countries"),
+        "countries": N_("the countries"),
+        "страна": N_("the countries"),
+        "страны": N_("the countries"),
+        "device": N_("the devices"),
+        "devices": N_("the devices"),
+        "устройство": N_("the devices"),
+        "устройства": N_("the devices"),
+        "search appearance": N_("the search appearances"),
+        "вид в результатах поиска": N_("the search appearances"),
+        "filter": N_("the filters the export was made with"),
+        "фильтр": N_("the filters the export was made with"),
     },
 )
 
@@ -113,17 +114,17 @@ BING = Source(
     },
     day_labels=_keys("date"),
     fractions=None,
-    no_day=(
+    no_day=N_(
         "In Bing Webmaster Tools, open Search Performance and export the chart's data, the "
         "one with a row per day (Date, Clicks, Impressions)."
     ),
     listings={
-        "keyword": "the search keywords",
-        "keywords": "the search keywords",
-        "query": "the search keywords",
-        "page": "the pages",
-        "pages": "the pages",
-        "url": "the pages",
+        "keyword": N_("the search keywords"),
+        "keywords": N_("the search keywords"),
+        "query": N_("the search keywords"),
+        "page": N_("the pages"),
+        "pages": N_("the pages"),
+        "url": N_("the pages"),
     },
     markers=_keys(
         "avg. position",
@@ -172,7 +173,7 @@ GA4 = Source(
         "основная группа каналов для сеанса",
     ),
     organic=_keys("organic search", "обычный поиск", "органический поиск"),
-    no_day=(
+    no_day=N_(
         "In GA4, add Date as a dimension of the report (or download the Reports snapshot) "
         "and download the CSV again."
     ),
@@ -209,7 +210,7 @@ GOOGLE_ADS = Source(
     day_labels=_keys("day", "день", "date", "дата"),
     period_labels=_PERIODS,
     currency_labels=_keys("currency code", "currency", "код валюты", "валюта"),
-    no_day="In Google Ads, segment the report by Day and download it again.",
+    no_day=N_("In Google Ads, segment the report by Day and download it again."),
     markers=_keys(
         "impr.",
         "cost",
@@ -254,7 +255,7 @@ YANDEX_METRICA = Source(
     period_labels=_PERIODS,
     group_labels=_keys("источник трафика", "traffic source"),
     organic=_keys("переходы из поисковых систем", "search engine traffic"),
-    no_day=(
+    no_day=N_(
         "In Yandex Metrica, group the report by Дата визита (Date of visit) with detail by "
         "day, then download it again."
     ),
@@ -284,7 +285,7 @@ OWN_CSV = Source(
     columns={},
     day_labels=_keys("date", "day", "дата", "день"),
     period_labels=_keys("week", "month", "неделя", "месяц"),
-    no_day=(
+    no_day=N_(
         "Give the file a date column (YYYY-MM-DD) and a column per metric "
         "(date,leads,spend,...) or use rows of date,metric,value."
     ),

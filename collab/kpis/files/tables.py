@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from collab.kpis.files.results import KpiFileError, shown
 from collab.kpis.files.values import parse_day
+from collab.platform.errors import N_, Refusal
 
 DELIMITERS = ("\t", ";", ",")  # in order of preference when two fit a file equally well
 SNIFF_LINES = 60
@@ -87,10 +88,10 @@ def _rows(text: str, file: str, delimiter: str) -> Iterator[tuple[int, list[str]
         except csv.Error:
             raise KpiFileError(
                 file,
-                "this line cannot be read as a table row",
-                "Download the export again without editing it.",
+                Refusal(N_("this line cannot be read as a table row")),
+                Refusal(N_("Download the export again without editing it.")),
                 line=last + 1,
-                expected=f"cells separated by {_delimiter_name(delimiter)}",
+                expected=Refusal(_SEPARATED[delimiter]),
             ) from None
         line, last = last + 1, reader.line_num
         if cells and cells[0].lstrip().startswith("#"):
@@ -99,8 +100,11 @@ def _rows(text: str, file: str, delimiter: str) -> Iterator[tuple[int, list[str]
             yield line, cells
 
 
-def _delimiter_name(delimiter: str) -> str:
-    return {"\t": "tabs", ";": "semicolons", ",": "commas"}[delimiter]
+_SEPARATED = {
+    "\t": N_("cells separated by tabs"),
+    ";": N_("cells separated by semicolons"),
+    ",": N_("cells separated by commas"),
+}
 
 
 def _filled(cells: list[str]) -> int:
@@ -143,11 +147,13 @@ def split_tables(rows: Iterable[tuple[int, list[str]]], file: str, where: str) -
             line = block[first][0]
             raise KpiFileError(
                 file,
-                "the table has no header line",
-                "Download the export again; collab needs the column names the tool writes.",
+                Refusal(N_("the table has no header line")),
+                Refusal(
+                    N_("Download the export again; collab needs the column names the tool writes.")
+                ),
                 line=line,
                 where=where,
-                expected="a line of column names above the numbers",
+                expected=Refusal(N_("a line of column names above the numbers")),
             )
         block.clear()
 

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from collab.platform.errors import N_, Refusal
+
 # What the tools write where there is no value: a missing day, never a zero.
 MISSING_WORDS = frozenset(
     {"", "--", "-", "\u2013", "\u2014", "n/a", "na", "nan", "none", "null", "нет данных"}
@@ -40,7 +42,7 @@ _BOTH_MARKS = re.compile(r"[0-9][.,][0-9]{3}([.,])[0-9]")
 _DURATION = re.compile(r"(?:([0-9]{1,3}):)?([0-5]?[0-9]):([0-5][0-9])(?:\.([0-9]{1,3}))?")
 
 
-class NotANumber(ValueError):
+class NotANumber(Refusal):
     """The cell holds text where a number belongs; the message says what was expected."""
 
 
@@ -113,10 +115,10 @@ def _digits(body: str, mark: str | None) -> str:
             decimal, thousands = separator, ""
     whole, _, fraction = body.rpartition(decimal) if decimal else (body, "", "")
     if thousands and thousands in whole and not _grouped(whole, thousands):
-        raise NotANumber("not a number: the thousands separators are misplaced")
+        raise NotANumber(N_("not a number: the thousands separators are misplaced"))
     whole = whole.replace(thousands, "") if thousands else whole
     if (decimal and not fraction) or not (whole or fraction):
-        raise NotANumber("not a number")
+        raise NotANumber(N_("not a number"))
     return f"{whole or '0'}.{fraction}" if decimal else whole
 
 
@@ -146,7 +148,7 @@ def parse_number(raw: str, mark: str | None = None) -> tuple[float, bool] | None
     text = _SPACES.sub("", text)
     match = _BODY.fullmatch(text)
     if not match:
-        raise NotANumber("not a number")
+        raise NotANumber(N_("not a number"))
     number = _digits(match.group(1), mark)
     if match.group(2):
         number += f"e{match.group(2)}"

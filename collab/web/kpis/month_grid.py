@@ -8,9 +8,9 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from collab.http.access import access
-from collab.kpis import input as kpi_input
 from collab.kpis import month_grid, totals
 from collab.kpis.custom_metrics import metric_definitions
+from collab.kpis.row_checks import MAX_CHANNEL_LENGTH
 from collab.platform.clock import local_today
 from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
@@ -57,7 +57,7 @@ def _grid_context(month: dt.date, channel: str, typed: dict | None = None, error
 def grid(org: str):
     today = local_today(g.org.timezone)
     month = _month_arg(request.args.get("month"), today)
-    channel = (request.args.get("channel") or "").strip().lower()[: kpi_input.MAX_CHANNEL_LENGTH]
+    channel = (request.args.get("channel") or "").strip().lower()[:MAX_CHANNEL_LENGTH]
     return render_template("kpis/grid.html", **_grid_context(month, channel))
 
 

@@ -29,7 +29,7 @@ from collab.platform.extensions import db
 from collab.platform.i18n import speaking
 from collab.platform.paging import page_of
 from collab.training.task_notes import NoteBook
-from collab.work import recommendations, routing, tasks
+from collab.work import conversation, recommendations, routing, tasks
 
 STALE = "the task changed since `version`; error.current is the task now"
 
@@ -171,7 +171,7 @@ def patch_tasks(org: str, body: TaskChanges):
 def comment(org: str, task_id: int, body: CommentIn):
     """Comment on a task (the agency may not write internal comments)"""
     task = tasks.task_in(g.org, task_id)
-    created = tasks.add_comment(g.membership, task, body.body, body.internal)
+    created = conversation.add_comment(g.membership, task, body.body, body.internal)
     db.session.commit()
     return jsonify(comment_json(created)), 201
 
@@ -182,4 +182,6 @@ def comment(org: str, task_id: int, body: CommentIn):
 def comments(org: str, task_id: int):
     """A task's comments (the agency never sees internal ones)"""
     task = tasks.task_in(g.org, task_id)
-    return jsonify({"items": [comment_json(c) for c in tasks.comments_for(task, g.membership)]})
+    return jsonify(
+        {"items": [comment_json(c) for c in conversation.comments_for(task, g.membership)]}
+    )

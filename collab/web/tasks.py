@@ -76,7 +76,7 @@ def _page(
     being written (shown again with its ``preview_html``)."""
     page = max(request.args.get("urls_page", 1, type=int) or 1, 1)
     may_triage, may_work = _rights(task)
-    comments = tasks.comments_for(task, g.membership)
+    comments = conversation.comments_for(task, g.membership)
     return (
         render_template(
             "tasks/show.html",
@@ -210,7 +210,7 @@ CONFLICT_ADVICE = _l(
 def comment(org: str, task_id: int):
     task = tasks.task_in(g.org, task_id)
     try:
-        tasks.add_comment(
+        conversation.add_comment(
             g.membership,
             task,
             request.form.get("body", ""),

@@ -1,5 +1,5 @@
-"""The conversation on a task beyond writing a comment (collab.work.tasks.add_comment):
-@mentions that notify, a comment's author editing or deleting it, and checklists ticked in
+"""The conversation on a task: comments (the agency never reads an internal one), @mentions
+that notify, a comment's author editing or deleting it, and checklists ticked in
 comments and the description; the history keeps each change.
 
 A mention is "@" and a person's name ("@Dana Developer", "@DanaDeveloper"), first name when
@@ -13,10 +13,11 @@ import re
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from collab.accounts.roles import DIRECTORS
 from collab.models import Comment, Event, Membership, Organization, Task, User
-from collab.notifications.inbox import notify
+from collab.notifications.inbox import directors, notify
 from collab.platform import checklists
 from collab.platform.clock import utcnow
 from collab.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -201,3 +202,65 @@ def tick_item(actor: Membership, task: Task, item: str, comment: Comment | None 
         Event.on_task(task, actor.user_id, "checklist", field=field, old=words)
     db.session.flush()
     return now
+
+
+def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
+    """A comment on the task; the people it @mentions are told (collab.work.conversation)."""
+    org = task.recommendation.organization
+    errors = {}
+    try:
+        text = checked_body(body)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if not isinstance(internal, bool):
+        errors["internal"] = gettext("answer true or false")
+    if errors:
+        raise ValidationFailed(gettext("the comment was not saved"), errors)
+    if internal and actor.role == "agency":
+        raise PermissionDenied(
+            gettext("the agency cannot write internal comments; write a comment everyone reads")
+        )
+    comment = Comment(
+        organization_id=org.id,
+        task_id=task.id,
+        author_id=actor.user_id,
+        author=actor.user,
+        body=text,
+        internal=internal,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    Event.on_task(task, actor.user_id, "commented", new="internal" if internal else "public")
+    tell_mentioned(actor, task, comment)
+    if actor.role == "agency":
+        if task.waiting_on_agency:
+            # The agency answered: the task no longer waits, and its alerts resume; the mark
+            # makes the next scan look at it even if its due date passed during the wait.
+            task.waiting_on_agency = False
+            task.alert_check_at = utcnow()
+            db.session.flush()
+        notify(
+            directors(org),
+            org,
+            "agency_comment",
+            lambda: gettext(
+                "%(who)s commented on “%(title)s”: %(comment)s",
+                who=actor.user.display_name,
+                title=task.title,
+                comment=comment.body[:200],
+            ),
+            task=task,
+            recommendation=task.recommendation,
+        )
+    return comment
+
+
+def comments_for(task: Task, viewer: Membership) -> list[Comment]:
+    query = (
+        select(Comment)
+        .where(Comment.task_id == task.id, Comment.deleted_at.is_(None))
+        .order_by(Comment.id)
+    )
+    if viewer.role == "agency":
+        query = query.where(Comment.internal.is_(False))
+    return list(db.session.scalars(query.options(selectinload(Comment.author))))  # with names

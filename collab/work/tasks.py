@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from collab.models import Comment, Event, Membership, Organization, Task, facts_changed
 from collab.models.kpis import TaskImpact
 from collab.models.work import OPEN_STATUSES
-from collab.notifications.inbox import agency_contacts, directors, notify
+from collab.notifications.inbox import agency_contacts, notify
 from collab.platform import queue
 from collab.platform.clock import local_today, utcnow
 from collab.platform.errors import (
@@ -307,7 +307,7 @@ def ask_the_agency(
     changed = update_task(actor, task, {"waiting_on_agency": True}, version, prefix, question)
     if not changed:
         _ask(actor, task, task.recommendation.organization, question)
-    return add_comment(actor, task, question)
+    return conversation.add_comment(actor, task, question)
 
 
 def change_task(
@@ -373,68 +373,6 @@ def update_many(actor: Membership, org: Organization, items: list) -> list[Task]
         if errors:
             raise ValidationFailed(gettext("no task was changed"), errors)
     return done
-
-
-def add_comment(actor: Membership, task: Task, body, internal=False) -> Comment:
-    """A comment on the task; the people it @mentions are told (collab.work.conversation)."""
-    org = task.recommendation.organization
-    errors = {}
-    try:
-        text = conversation.checked_body(body)
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
-    if not isinstance(internal, bool):
-        errors["internal"] = gettext("answer true or false")
-    if errors:
-        raise ValidationFailed(gettext("the comment was not saved"), errors)
-    if internal and actor.role == "agency":
-        raise PermissionDenied(
-            gettext("the agency cannot write internal comments; write a comment everyone reads")
-        )
-    comment = Comment(
-        organization_id=org.id,
-        task_id=task.id,
-        author_id=actor.user_id,
-        author=actor.user,
-        body=text,
-        internal=internal,
-    )
-    db.session.add(comment)
-    db.session.flush()
-    Event.on_task(task, actor.user_id, "commented", new="internal" if internal else "public")
-    conversation.tell_mentioned(actor, task, comment)
-    if actor.role == "agency":
-        if task.waiting_on_agency:
-            # The agency answered: the task no longer waits, and its alerts resume; the mark
-            # makes the next scan look at it even if its due date passed during the wait.
-            task.waiting_on_agency = False
-            task.alert_check_at = utcnow()
-            db.session.flush()
-        notify(
-            directors(org),
-            org,
-            "agency_comment",
-            lambda: gettext(
-                "%(who)s commented on “%(title)s”: %(comment)s",
-                who=actor.user.display_name,
-                title=task.title,
-                comment=comment.body[:200],
-            ),
-            task=task,
-            recommendation=task.recommendation,
-        )
-    return comment
-
-
-def comments_for(task: Task, viewer: Membership) -> list[Comment]:
-    query = (
-        select(Comment)
-        .where(Comment.task_id == task.id, Comment.deleted_at.is_(None))
-        .order_by(Comment.id)
-    )
-    if viewer.role == "agency":
-        query = query.where(Comment.internal.is_(False))
-    return list(db.session.scalars(query.options(selectinload(Comment.author))))  # with names
 
 
 def history(task: Task, viewer: Membership) -> list[Event]:

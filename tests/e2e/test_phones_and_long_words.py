@@ -52,7 +52,7 @@ def demo(live_server):
     from collab.demo.seed import seed_demo
     from collab.models import Organization
     from collab.platform.extensions import db
-    from collab.work.tasks import add_comment
+    from collab.work.conversation import add_comment
     from tests.support.factories import make_recommendation, membership
 
     with live_server.app.app_context():

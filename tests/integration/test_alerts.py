@@ -14,7 +14,8 @@ from collab.models import Alert, Notification, OutboxEmail, Task
 from collab.notifications.outbox import relay
 from collab.platform.clock import local_today, utcnow
 from collab.platform.extensions import db
-from collab.work.tasks import add_comment, update_task
+from collab.work.conversation import add_comment
+from collab.work.tasks import update_task
 from tests.support.factories import (
     bearer,
     login,

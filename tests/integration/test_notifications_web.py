@@ -117,7 +117,7 @@ def test_taking_a_task_oneself_tells_nobody(client):
 
 
 def test_notifications_come_grouped_by_task_and_opening_the_task_reads_them(client):
-    from collab.work.tasks import add_comment
+    from collab.work.conversation import add_comment
 
     org, p = _world()
     images = make_recommendation(org, p["agency"], title="Compress images").tasks[0]

@@ -7,7 +7,8 @@ import re
 from html import unescape
 
 from collab.platform.extensions import db
-from collab.work.tasks import add_comment, update_task
+from collab.work.conversation import add_comment
+from collab.work.tasks import update_task
 from tests.support.factories import login, make_org, make_recommendation, make_user, membership
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from collab.models import Comment, Event, Notification, Task
 from collab.platform.errors import Conflict, ValidationFailed
 from collab.platform.extensions import db
-from collab.work.tasks import add_comment, update_many, update_task
+from collab.work.conversation import add_comment
+from collab.work.tasks import update_many, update_task
 from tests.support.factories import bearer, make_org, make_recommendation, make_user, membership
 
 

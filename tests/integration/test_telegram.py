@@ -19,7 +19,8 @@ from collab.models.telegram import TelegramLink, TelegramMessage
 from collab.notifications import telegram
 from collab.platform.clock import utcnow
 from collab.platform.extensions import db
-from collab.work.tasks import add_comment, update_task
+from collab.work.conversation import add_comment
+from collab.work.tasks import update_task
 from tests.support.factories import (
     bearer,
     form_post,

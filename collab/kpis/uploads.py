@@ -33,6 +33,7 @@ from collab.kpis.files import KpiFile, UnmappedColumn
 from collab.kpis.input import Observation
 from collab.models import Organization
 from collab.platform import queue
+from collab.platform.i18n import current_language
 
 SYNC_IMPORT_ROWS = 5_000
 KEEP_SECONDS = 24 * 3600
@@ -182,6 +183,7 @@ def start_import(org: Organization, upload: KeptFile) -> None:
         IMPORT_JOB,
         org.id,
         upload.token,
+        current_language(),  # what the worker says of the file reads in the uploader's words
         job_id=_job_id(upload.token),
         meta={"org_id": org.id, "done": 0, "total": upload.rows, "stage": "queued"},
     )

@@ -10,9 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from collab.kpis.uploads import SYNC_IMPORT_ROWS
+from collab.kpis.uploads import SYNC_IMPORT_ROWS, forget
 from collab.models.kpis import KpiObservation, TaskImpact
 from collab.platform.config import ROOT
 from collab.platform.extensions import db
@@ -126,6 +127,30 @@ def test_large_import_and_measurement_in_a_real_worker(app, redis_server, tmp_pa
     stranger = app.test_client()
     login(stranger, outsider.email)
     assert stranger.get(progress_url.replace("/acme/", "/other/")).status_code == 404
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the worker's words, not the database
+def test_a_refused_long_import_reads_in_the_uploaders_language(app, redis_server, tmp_path):
+    org = make_org("acme")
+    director = make_user(org, "cmo")
+    director.language = "ru"
+    db.session.commit()
+    client = app.test_client()
+    login(client, director.email)
+    preview = _preview(client, _long_file()[0])
+    token = preview.text.split('name="token" value="')[1].split('"')[0]
+    queued = client.post(
+        "/orgs/acme/kpis/import/confirm",
+        data={"csrf_token": csrf_from(preview.text), "token": token},
+    )
+    assert queued.status_code == 302
+    forget(org, token)  # the kept file went (a day passed) before a worker took the job
+
+    _run_worker(app, redis_server, tmp_path)
+
+    answer = client.get(queued.headers["Location"], headers={"HX-Request": "true"})
+    assert "Загруженный файл больше не хранится" in answer.text
+    assert _observations() == 0
 
 
 def test_with_the_queue_away_a_long_import_waits_and_starts_once_it_is_back(

@@ -133,22 +133,22 @@ def test_large_import_and_measurement_in_a_real_worker(app, redis_server, tmp_pa
 def test_a_refused_long_import_reads_in_the_uploaders_language(app, redis_server, tmp_path):
     org = make_org("acme")
     director = make_user(org, "cmo")
-    director.language = "ru"
-    db.session.commit()
     client = app.test_client()
     login(client, director.email)
     preview = _preview(client, _long_file()[0])
     token = preview.text.split('name="token" value="')[1].split('"')[0]
+    russian = {"Accept-Language": "ru"}
     queued = client.post(
         "/orgs/acme/kpis/import/confirm",
         data={"csrf_token": csrf_from(preview.text), "token": token},
+        headers=russian,
     )
     assert queued.status_code == 302
     forget(org, token)  # the kept file went (a day passed) before a worker took the job
 
     _run_worker(app, redis_server, tmp_path)
 
-    answer = client.get(queued.headers["Location"], headers={"HX-Request": "true"})
+    answer = client.get(queued.headers["Location"], headers={"HX-Request": "true", **russian})
     assert "Загруженный файл больше не хранится" in answer.text
     assert _observations() == 0
 

@@ -102,3 +102,5 @@ _.dequeue_any  # HandOverQueue: RQ's dequeue_job_and_maintain_ttl
 _.queue_class  # Worker: RQ's Worker reads it
 # Called by Babel when `make translations` reads the audit routing tables (babel.cfg).
 _.extract_table_words  # audits.routes
+# Flask makes every route with the app's url_rule_class (collab/http/converters.py).
+_.url_rule_class

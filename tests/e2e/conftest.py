@@ -31,7 +31,9 @@ def live_server(redis_server, tmp_path):
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
     server.shutdown()

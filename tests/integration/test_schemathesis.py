@@ -79,7 +79,9 @@ def fuzz_world(redis_server, tmp_path_factory):
         db.create_all()
         director, agency, task_ids = _seed()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
     assert task_ids == SEEDED_TASK_IDS, task_ids

@@ -16,34 +16,29 @@ def import_kpis(org_id: int, token: str, language: str | None = None) -> dict:
     Answers the API's answer for the file, or {"error", "fields"} when it was refused
     (nothing written), in the uploader's ``language``."""
     with app_context():
+        from collab.kpis import uploads
+        from collab.models import Organization
+        from collab.platform import queue
+        from collab.platform.errors import DomainError
+        from collab.platform.extensions import db
         from collab.platform.i18n import speaking
 
-        with speaking(language):
-            return _import_kpis(org_id, token)
-
-
-def _import_kpis(org_id: int, token: str) -> dict:
-    from collab.kpis import uploads
-    from collab.models import Organization
-    from collab.platform import queue
-    from collab.platform.errors import DomainError
-    from collab.platform.extensions import db
-
-    org = db.session.get(Organization, int(org_id))
-    if org is None:
-        # Nobody reads this but operators: the organisation's pages went with it.
-        return {"error": "the organisation no longer exists", "fields": {}}
-    progress = queue.progress_reporter()
-    try:
-        counts = uploads.import_in_stages(org, str(token), progress)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return {"error": error.message, "fields": error.fields}
-    uploads.forget(org, str(token))
-    written = counts["inserted"] + counts["updated"] + counts["unchanged"]
-    progress(written, written, "done")
-    return counts
+        org = db.session.get(Organization, int(org_id))
+        if org is None:
+            # Nobody reads this but operators: the organisation's pages went with it.
+            return {"error": "the organisation no longer exists", "fields": {}}
+        progress = queue.progress_reporter()
+        try:
+            with speaking(language):
+                counts = uploads.import_in_stages(org, str(token), progress)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            return {"error": error.message, "fields": error.fields}
+        uploads.forget(org, str(token))
+        written = counts["inserted"] + counts["updated"] + counts["unchanged"]
+        progress(written, written, "done")
+        return counts
 
 
 def measure_org(org_id: int | str) -> str:

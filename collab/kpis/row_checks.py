@@ -13,6 +13,9 @@ from collab.kpis.metrics import MetricDef
 from collab.platform.errors import N_, Refusal
 
 MAX_CHANNEL_LENGTH = 64
+# The earliest and latest years a day of web analytics can fall in: anything else is a
+# misread cell (a count in the date column, a year typed as 0205), not a day of traffic.
+FIRST_YEAR, LAST_YEAR = 1995, 2199
 
 JSON_FIELDS = frozenset({"metric", "date", "value", "channel"})
 JSON_DATE_FORMAT = N_("expected a date as YYYY-MM-DD")
@@ -77,6 +80,10 @@ class Checks:
             parsed = dt.date(int(year), int(month), int(day))
         except ValueError:
             return None, Refusal(N_("%(text)s is not a real date"), text=text)
+        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            return None, Refusal(
+                N_("%(text)s is not a day of web analytics; check the year"), text=text
+            )
         # One day of slack: the sender's "today" may already be tomorrow in our zone.
         if parsed > self.latest:
             return None, Refusal(

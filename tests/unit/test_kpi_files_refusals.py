@@ -352,6 +352,8 @@ def tools_tables(draw) -> str:
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tools_tables(), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "cp1251"]))
+# Found by CI: our own CSV read 1994 as a day, where every tool's reader refuses it.
+@example("date;spend;demo_requests\r\n1994-01-01;1,234;\r\n", "utf-8")
 def test_tables_made_of_the_tools_words_are_read_or_refused_never_crash(table, encoding):
     read_or_refuse("export.csv", table.encode(encoding, errors="replace"))
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from collab.kpis.row_checks import FIRST_YEAR, LAST_YEAR
 from collab.platform.errors import N_, Refusal
 
 # What the tools write where there is no value: a missing day, never a zero.
@@ -23,9 +24,6 @@ MISSING_WORDS = frozenset(
 # explorations' "Grand total".
 TOTAL_WORDS = ("total", "totals", "grand total", "итого", "всего", "сумма")
 
-# The earliest and latest years a report day can fall in: anything else is a misread cell
-# (a count in the date column, a year typed as 0205), not a day of web analytics.
-FIRST_YEAR, LAST_YEAR = 1995, 2199
 
 _INT = re.compile(r"-?[0-9]+")
 _DOT_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")

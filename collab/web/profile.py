@@ -20,6 +20,7 @@ from collab.platform.errors import ValidationFailed
 from collab.platform.extensions import db
 from collab.platform.i18n import LANGUAGE_NAMES, LANGUAGES, time_zones
 from collab.platform.links import link
+from collab.web.feedback import refuse
 from collab.web.forms import ConfirmForm, TokenForm
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -122,9 +123,7 @@ def edit_details():
     try:
         people.edit_profile(current_user, form.name.data, form.time_zone.data, form.language.data)
     except ValidationFailed as exc:
-        db.session.rollback()
-        for field, message in exc.fields.items():
-            getattr(form, field, form.name).errors = [message]
+        refuse(exc, form, fallback="name", inline=True)
         return index(status=422, details_form=form)
     db.session.commit()
     refresh()  # said in the language just chosen, as the next page is
@@ -142,9 +141,7 @@ def change_password():
     try:
         signin.change_password(user, form.current.data, form.password.data, request.remote_addr)
     except ValidationFailed as exc:
-        db.session.rollback()
-        for field, message in exc.fields.items():
-            getattr(form, field, form.password).errors = [message]
+        refuse(exc, form, fallback="password", inline=True)
         return index(status=422, password_form=form)
     db.session.commit()
     # Every other session and remember token has ended; this browser signs in afresh.

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from collab.http import converters
+from collab.http import converters, json_answers
 from collab.platform.config import ROOT, engine_options, from_environment
 
 
@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=False,
     )
     converters.install(app)  # before any route: ids that fit a column, no control characters
+    json_answers.install(app)
     app.config.update(from_environment())
     if config:
         app.config.update(config)

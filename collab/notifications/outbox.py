@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -17,12 +17,11 @@ from typing import TypeVar
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import case, func, insert, literal, or_, select, update
+from sqlalchemy import Row, case, func, insert, literal, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from collab.models import Membership, Notification, Organization, OutboxEmail, User
 from collab.models.accounts import DIRECTOR_ROLES
-from collab.platform.claims import claim
 from collab.platform.clock import utcnow
 from collab.platform.errors import NotFound
 from collab.platform.extensions import db
@@ -31,6 +30,9 @@ from collab.platform.mail import Conversation, conversation, deliver, header_tex
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claimed row whose sender died is tried again after this
+# Rows claimed in one statement: a sender that dies leaves at most these waiting for their
+# lease, and a relay run spends two statements an e-mail instead of four.
+CLAIM_BATCH = 20
 MAX_ATTEMPTS = 8
 # How long a claimed row waits for the database to come back (a restart takes seconds).
 RIDE_OUT_SECONDS = 60
@@ -129,20 +131,22 @@ def _words_around(base: str) -> tuple[dict[str, str], dict[str, str]]:
     return opening, closing
 
 
-def _copies(row: OutboxEmail, known: dict | None = None) -> tuple[str, ...]:
+def _copies(org_id: int | None, user_id: int | None, known: dict) -> tuple[str, ...]:
     """Everything to or from the agency is copied to both directors. ``known``: what a relay
     run found already, by (organisation, person): its e-mails are mostly to the same few
     people, each asked two statements otherwise."""
-    if row.organization_id is None or row.user_id is None:
+    if org_id is None or user_id is None:
         return ()
-    key = (row.organization_id, row.user_id)
-    if known is not None:
-        if key not in known:
-            known[key] = _copies(row)
-        return known[key]
+    key = (org_id, user_id)
+    if key not in known:
+        known[key] = _copies_asked(org_id, user_id)
+    return known[key]
+
+
+def _copies_asked(org_id: int, user_id: int) -> tuple[str, ...]:
     role = db.session.scalar(
         select(Membership.role).where(
-            Membership.organization_id == row.organization_id, Membership.user_id == row.user_id
+            Membership.organization_id == org_id, Membership.user_id == user_id
         )
     )
     if role != "agency":
@@ -152,7 +156,7 @@ def _copies(row: OutboxEmail, known: dict | None = None) -> tuple[str, ...]:
             select(User.email)
             .join(Membership, Membership.user_id == User.id)
             .where(
-                Membership.organization_id == row.organization_id,
+                Membership.organization_id == org_id,
                 Membership.active.is_(True),
                 Membership.role.in_(DIRECTOR_ROLES),
                 User.active.is_(True),
@@ -162,15 +166,23 @@ def _copies(row: OutboxEmail, known: dict | None = None) -> tuple[str, ...]:
     )
 
 
-def _claim(row_id: int, now: datetime) -> bool:
-    return claim(
-        OutboxEmail,
-        row_id,
-        OutboxEmail.sent_at.is_(None),
-        or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
-        claimed_until=now + LEASE,
-        attempts=OutboxEmail.attempts + 1,
-    )
+def _claim(row_ids: Sequence[int], now: datetime) -> list[Row]:
+    """Claims those of the rows no other sender holds, in one UPDATE that only one sender
+    can win for each row, committed so every other sees the claims at once; answers the
+    won rows as they are now (their attempt counted), in id order."""
+    won = db.session.execute(
+        update(OutboxEmail)
+        .where(
+            OutboxEmail.id.in_(row_ids),
+            OutboxEmail.sent_at.is_(None),
+            or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
+        )
+        .values(claimed_until=now + LEASE, attempts=OutboxEmail.attempts + 1)
+        .returning(*_CLAIMED_COLUMNS)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    return sorted(won, key=lambda row: row.id)
 
 
 def relay(limit: int = 500, now: datetime | None = None) -> dict:
@@ -216,13 +228,19 @@ def _send(pending: list[int], now: datetime, talk: Conversation) -> tuple[int, i
     sent = failed = 0
     gave_up: list = []
     copies: dict = {}  # this run's, by (organisation, person)
-    for row_id in pending:
-        if not _claim(row_id, now):
-            continue
+    claimed = (
+        row
+        for start in range(0, len(pending), CLAIM_BATCH)
+        for row in _claim(pending[start : start + CLAIM_BATCH], now)
+    )
+    for row in claimed:
         # The row is ours until its lease ends. What it still needs from the database rides
         # out a restart of it: a message that went out is marked sent (else it would go
         # again when the lease ends), and one that did not waits seconds, not the lease.
-        row = _riding_out(_claimed, row_id, copies)
+        cc = tuple(c for c in row.cc.split(",") if c) or _riding_out(
+            _copies, row.organization_id, row.user_id, copies
+        )
+        row = _Claimed(*row[:-1], cc)
         try:
             deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc, talk)
         except Exception as exc:  # the row stays pending; the lease lets a later run retry
@@ -248,25 +266,29 @@ def _send(pending: list[int], now: datetime, talk: Conversation) -> tuple[int, i
 
 @dataclass(frozen=True)
 class _Claimed:
-    """A claimed row, read once: plain values survive the rollback that a lost connection
-    forces, where the ORM object would have to be read again from the database."""
+    """A claimed row as its claim answered it: plain values survive the rollback that a lost
+    connection forces, where an ORM object would have to be read again."""
 
     id: int
     organization_id: int | None
+    user_id: int | None
     to_address: str
     subject: str
     body: str
-    cc: tuple[str, ...]
     attempts: int
+    cc: tuple[str, ...]
 
 
-def _claimed(row_id: int, copies: dict) -> _Claimed:
-    # Read again: the claim counted this attempt in the database, not in memory.
-    row = db.session.get(OutboxEmail, row_id, populate_existing=True)
-    cc = tuple(c for c in row.cc.split(",") if c) or _copies(row, copies)
-    return _Claimed(
-        row.id, row.organization_id, row.to_address, row.subject, row.body, cc, row.attempts
-    )
+_CLAIMED_COLUMNS = (
+    OutboxEmail.id,
+    OutboxEmail.organization_id,
+    OutboxEmail.user_id,
+    OutboxEmail.to_address,
+    OutboxEmail.subject,
+    OutboxEmail.body,
+    OutboxEmail.attempts,
+    OutboxEmail.cc,
+)
 
 
 def _record(row_id: int, **values) -> None:

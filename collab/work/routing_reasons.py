@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from collab.models.accounts import TEAM_LABELS
+from collab.platform.i18n import current_language
 from collab.work.categories import CATEGORIES
 
 # The text rules (collab.work.routing) and the audit rules (collab.audits.routes).
@@ -84,11 +86,24 @@ def reason_of(task) -> str:
 
 def say(rule: str | None, terms: Mapping[str, Any] | None) -> str | None:
     """The reason in words, or None when ``rule`` is unknown or its terms are incomplete."""
-    wording = _WORDINGS.get(rule or "")
-    if wording is None or not isinstance(terms, Mapping):
+    if rule not in _WORDINGS or not isinstance(terms, Mapping):
         return None
     try:
-        return wording(terms)
+        return _said(current_language(), rule, tuple(sorted(terms.items())))
+    except TypeError:  # a term that is no plain value (stored by hand): worded each time
+        return _worded(rule, terms)
+
+
+@lru_cache(maxsize=4096)
+def _said(language: str, rule: str, terms: tuple) -> str | None:
+    # A list of tasks words the same few reasons again and again, each a dozen catalogue
+    # lookups; the words depend on nothing but the language, the rule and its terms.
+    return _worded(rule, dict(terms))
+
+
+def _worded(rule: str, terms: Mapping[str, Any]) -> str | None:
+    try:
+        return _WORDINGS[rule](terms)
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -284,3 +284,24 @@ def test_a_relay_run_speaks_over_one_connection_and_replaces_one_the_server_drop
         assert [m["Subject"] for _, m in inbox.messages[-2:]] == ["First", "Second"]
     finally:
         controller.stop()
+
+
+def test_a_relay_sends_what_no_other_sender_holds_and_leaves_the_rest(app, smtp_server):
+    # Two relays run at once on two workers: each claims rows in batches, and a row the other
+    # holds (its lease running) is neither sent again nor counted as an attempt here.
+    controller, inbox = smtp_server
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    from collab.platform.extensions import mail
+
+    mail.init_app(app)
+    rows = [queue_email(f"person{i}@example.com", f"Message {i}", "Hello.") for i in range(45)]
+    held = rows[21]
+    held.claimed_until, held.attempts = utcnow() + timedelta(minutes=4), 1
+    db.session.commit()
+    outcome = relay()
+    assert outcome["sent"] == 44 and outcome["pending"] == 1
+    sent_to = sorted(to for tos, _ in inbox.messages for to in tos)
+    assert sent_to == sorted(f"person{i}@example.com" for i in range(45) if i != 21)
+    db.session.expire_all()
+    assert (held.sent_at, held.attempts) == (None, 1)
+    assert {row.attempts for row in rows if row is not held} == {1}

@@ -78,8 +78,9 @@ def file_recommendation(org: str, body: RecommendationIn):
     """File a recommendation; it is routed into one task per team"""
     data = body.model_dump(mode="json", exclude_unset=True)
     filing = recommendations.file_recommendation(g.org, g.membership, data)
+    answer = recommendation_json(filing.recommendation)  # as a task's change does
     db.session.commit()
-    return jsonify(recommendation_json(filing.recommendation)), 201 if filing.created else 200
+    return jsonify(answer), 201 if filing.created else 200
 
 
 @bp.route("/orgs/<org>/recommendations/<int:recommendation_id>")
@@ -145,8 +146,11 @@ def patch_task(org: str, task_id: int, body: TaskChange):
     changes = body.model_dump(mode="json", exclude_unset=True)
     version = changes.pop("version")
     tasks.change_task(g.membership, task, changes, version)
+    # Written before the commit, in its transaction: after it, reading the note's facts
+    # would take a connection and a transaction of its own.
+    answer = task_json(task)
     db.session.commit()
-    return jsonify(task_json(task))
+    return jsonify(answer)
 
 
 @bp.route("/orgs/<org>/tasks", methods=["PATCH"])
@@ -160,9 +164,10 @@ def patch_tasks(org: str, body: TaskChanges):
     """Change several tasks at once, all or nothing"""
     items = [item.model_dump(mode="json", exclude_unset=True) for item in body.items]
     changed = tasks.update_many(g.membership, g.org, items)
-    db.session.commit()
     notes = NoteBook.for_tasks(g.org, changed)
-    return jsonify({"items": [task_json(task, notes=notes) for task in changed]})
+    answer = {"items": [task_json(task, notes=notes) for task in changed]}
+    db.session.commit()  # after the answer is written, as a single task's change does
+    return jsonify(answer)
 
 
 @bp.route("/orgs/<org>/tasks/<int:task_id>/comments", methods=["POST"])

@@ -20,7 +20,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 import nh3
@@ -49,18 +49,7 @@ AUDIT_HEADING = "What the audit found here"
 HISTORY_HEADING = "What earlier work of this kind did here"
 
 _MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    "January February March April May June July August September October November December".split()
 )
 
 # The placeholders a note may use, and what each becomes on a task (said to editors).
@@ -233,22 +222,40 @@ def fill(note: Note, facts: TaskFacts, words: Words | None = None) -> str:
     audit found (when an audit filed the work) and, when there are results, on what this task
     and earlier tasks of its kind measurably did."""
     say = words or ENGLISH
-    values = {
+    text = with_values(note.body_md, filled_values(facts, say))
+    return assembled(text, closing_sections(facts, say))
+
+
+def with_values(body_md: str, values: dict[str, str]) -> str:
+    """``body_md`` with each placeholder replaced by its value; unknown ones left out."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), body_md)
+
+
+def filled_values(facts: TaskFacts, say: Words) -> dict[str, str]:
+    """What each placeholder becomes for these facts."""
+    return {
         "url_count": say.url_count(facts.url_count),
         "priority": say.priority(facts.priority),
         "due_date": say.due_date(facts.due_date),
         "kpi_figures": say.kpi_sentence(facts.kpi_figures, facts.currency),
     }
-    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), note.body_md).rstrip("\n")
-    parts = [text]
+
+
+def closing_sections(facts: TaskFacts, say: Words) -> tuple[str, ...]:
+    """What the audit found, what the work and earlier work did: each a level-2 section."""
     audit, measured, history = say.headings
+    parts = []
     if facts.audit:
         parts.append(f"## {audit}\n" + "\n".join(f"- {line}" for line in facts.audit))
     if facts.measured:
         parts.append(f"## {measured}\n" + say.measured(facts.measured))
     if facts.history:
         parts.append(f"## {history}\n" + say.history(facts.history))
-    return "\n\n".join(parts) + "\n"
+    return tuple(parts)
+
+
+def assembled(text: str, sections: tuple[str, ...]) -> str:
+    return "\n\n".join((text.rstrip("\n"), *sections)) + "\n"
 
 
 def unknown_placeholders(body_md: str) -> list[str]:
@@ -422,23 +429,9 @@ def _inline_text(children: list) -> str:
     return "".join(out)
 
 
-def api_note(note: Note, facts: TaskFacts, words: Words | None = None) -> dict:
-    """The ``training_note`` object of the public API."""
-    why, how_measured, body_html = _rendered(fill(note, facts, words))
-    return {
-        "title": note.title,
-        "why": why,
-        "kpis": list(note.kpis),
-        "how_measured": how_measured,
-        "body_html": body_html,
-    }
-
-
-@lru_cache(maxsize=2048)
-def _rendered(filled: str) -> tuple[str, str, str]:
-    """A filled note's sections and HTML. Parsing Markdown is most of what an API list of
-    tasks costs (a few ms a note), and the same facts fill the same text: each process keeps
-    the last few thousand (a few MB), keyed by the whole text, so nothing can go stale."""
+def sections_and_html(filled: str) -> tuple[str, str, str]:
+    """A filled note's Why and How sections in plain words, and the whole note in HTML, from
+    one parse."""
     env: dict = {}
     tokens = _MD.parse(filled, env)
     lines = filled.splitlines()

@@ -34,6 +34,7 @@ from collab.platform.extensions import db
 from collab.platform.i18n import DEFAULT_LANGUAGE, current_language
 from collab.training import library as training
 from collab.training import phrases
+from collab.training.filled_notes import api_note
 from collab.training.reading import read_of, state_of
 from collab.training.versions import CurrentNote, NoteInLanguages, current_notes, slug_of
 from collab.work.routing import CATEGORIES
@@ -254,7 +255,7 @@ def note_for_task(task: Task, book: NoteBook) -> dict:
     version in that language (0: collab's) and the languages the organisation rewrote it in."""
     current = book.current(task.category)
     return {
-        **training.api_note(current.note, book.facts(task), phrases.words()),
+        **api_note(current.note, book.facts(task), phrases.words()),
         "language": current.note.language,
         "version": current.version,
         "edited_in": list(current.edited_in),

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from collab.training import library
+from collab.training.filled_notes import api_note
 from collab.work.routing import CATEGORIES
 
 PLACEHOLDER = re.compile(r"\{\w+\}")
@@ -32,6 +33,6 @@ def test_a_language_without_a_text_gets_the_english_note_and_says_so():
 
 def test_the_api_reads_a_russian_notes_sections_by_their_russian_headings():
     note = library.shipped_note("page_speed", "ru")
-    answer = library.api_note(note, library.TaskFacts())
+    answer = api_note(note, library.TaskFacts())
     assert answer["why"].startswith("Largest Contentful Paint показывает")
     assert answer["how_measured"].startswith("Мы сравниваем три показателя")

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collab.training import library as training
+from collab.training.filled_notes import api_note
 from collab.training.library import (
     DONE,
     HISTORY_HEADING,
@@ -21,7 +22,6 @@ from collab.training.library import (
     WHY,
     Note,
     TaskFacts,
-    api_note,
     describe,
     fill,
     parse_note,

@@ -30,11 +30,12 @@ def task_json(
     notes: NoteBook | None = None,
     base_url: str | None = None,
 ) -> dict:
-    """``notes``: the note book of a list's tasks; a single task gets one of its own."""
-    org = task.recommendation.organization
-    today = today or local_today(org.timezone)
+    """``notes``: the note book of a list's tasks (and their organisation); a single task
+    gets one of its own."""
     if notes is None:
-        notes = NoteBook.for_tasks(org, [task])
+        notes = NoteBook.for_tasks(task.recommendation.organization, [task])
+    org = notes.org
+    today = today or local_today(org.timezone)
     return {
         "id": task.id,
         "recommendation_id": task.recommendation_id,

@@ -189,7 +189,7 @@ def forget_facts() -> None:
 
 
 # Built once (with expanding parameters): each list of tasks runs them.
-_RECOMMENDATIONS = select(Recommendation).where(
+_URL_COUNTS = select(Recommendation.id, Recommendation.url_count).where(
     Recommendation.id.in_(bindparam("ids", expanding=True))
 )
 _AUDIT_FIGURES = select(
@@ -198,19 +198,18 @@ _AUDIT_FIGURES = select(
 
 
 def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
-    """Each task's recommendation, loaded in one statement and attached to the tasks as an
-    eager load would (the API reads ``task.recommendation`` too); its URL count by id."""
-    missing = [task for task in tasks if "recommendation" in inspect(task).unloaded]
-    ids = {task.recommendation_id for task in missing}
-    found = {}
-    if ids:
-        found = {
-            recommendation.id: recommendation
-            for recommendation in db.session.scalars(_RECOMMENDATIONS, {"ids": sorted(ids)})
-        }
-    for task in missing:
-        set_committed_value(task, "recommendation", found[task.recommendation_id])
-    return {task.recommendation_id: task.recommendation.url_count for task in tasks}
+    """Each task's recommendation's URL count, by recommendation id: the loaded ones' own,
+    the others' in one statement of two columns (a page of 50 tasks would otherwise build
+    50 recommendations, descriptions and all, to read one number of each)."""
+    counts = {
+        task.recommendation_id: task.recommendation.url_count
+        for task in tasks
+        if "recommendation" not in inspect(task).unloaded
+    }
+    missing = sorted({task.recommendation_id for task in tasks} - counts.keys())
+    if missing:
+        counts.update(db.session.execute(_URL_COUNTS, {"ids": missing}).tuples().all())
+    return counts
 
 
 def _attach_assignees(tasks: Sequence[Task]) -> None:

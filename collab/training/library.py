@@ -49,7 +49,7 @@ AUDIT_HEADING = "What the audit found here"
 HISTORY_HEADING = "What earlier work of this kind did here"
 
 _MONTHS = (
-    "January February March April May June July August September October November December".split()
+    "January February March April May June July August September October November December".split()  # noqa: SIM905
 )
 
 # The placeholders a note may use, and what each becomes on a task (said to editors).

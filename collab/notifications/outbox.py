@@ -169,18 +169,22 @@ def _copies_asked(org_id: int, user_id: int) -> tuple[str, ...]:
 def _claim(row_ids: Sequence[int], now: datetime) -> list[Row]:
     """Claims those of the rows no other sender holds, in one UPDATE that only one sender
     can win for each row, committed so every other sees the claims at once; answers the
-    won rows as they are now (their attempt counted), in id order."""
-    won = db.session.execute(
-        update(OutboxEmail)
-        .where(
-            OutboxEmail.id.in_(row_ids),
-            OutboxEmail.sent_at.is_(None),
-            or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
+    won rows as they are now (their attempt counted), in id order. Core statements, here
+    and in ``_record``: the ORM's bulk UPDATE costs a third more, twice an e-mail."""
+    won = (
+        db.session.connection()
+        .execute(
+            update(OutboxEmail)
+            .where(
+                OutboxEmail.id.in_(row_ids),
+                OutboxEmail.sent_at.is_(None),
+                or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
+            )
+            .values(claimed_until=now + LEASE, attempts=OutboxEmail.attempts + 1)
+            .returning(*_CLAIMED_COLUMNS)
         )
-        .values(claimed_until=now + LEASE, attempts=OutboxEmail.attempts + 1)
-        .returning(*_CLAIMED_COLUMNS)
-        .execution_options(synchronize_session=False)
-    ).all()
+        .all()
+    )
     db.session.commit()
     return sorted(won, key=lambda row: row.id)
 
@@ -292,7 +296,8 @@ _CLAIMED_COLUMNS = (
 
 
 def _record(row_id: int, **values) -> None:
-    db.session.execute(update(OutboxEmail).where(OutboxEmail.id == row_id).values(**values))
+    statement = update(OutboxEmail).where(OutboxEmail.id == row_id).values(**values)
+    db.session.connection().execute(statement)
     db.session.commit()
 
 

@@ -232,40 +232,66 @@ def _send(pending: list[int], now: datetime, talk: Conversation) -> tuple[int, i
     sent = failed = 0
     gave_up: list = []
     copies: dict = {}  # this run's, by (organisation, person)
-    claimed = (
-        row
-        for start in range(0, len(pending), CLAIM_BATCH)
-        for row in _claim(pending[start : start + CLAIM_BATCH], now)
-    )
-    for row in claimed:
-        # The row is ours until its lease ends. What it still needs from the database rides
-        # out a restart of it: a message that went out is marked sent (else it would go
-        # again when the lease ends), and one that did not waits seconds, not the lease.
-        cc = tuple(c for c in row.cc.split(",") if c) or _riding_out(
-            _copies, row.organization_id, row.user_id, copies
-        )
-        row = _Claimed(*row[:-1], cc)
-        try:
-            deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc, talk)
-        except Exception as exc:  # the row stays pending; the lease lets a later run retry
-            failed += 1
-            log.warning("mail outbox %s to %s failed: %s", row.id, row.to_address, exc)
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            retry_at = now + timedelta(seconds=30 * row.attempts)
-            final = row.attempts >= MAX_ATTEMPTS
-            _riding_out(
-                _record,
-                row.id,
-                last_error=error,
-                claimed_until=retry_at,
-                failed_at=utcnow() if final else None,
-            )
-            if final:
-                gave_up.append(row)
-        else:
-            sent += 1
-            _riding_out(_record, row.id, sent_at=utcnow())
+    started = time.monotonic()
+    for start in range(0, len(pending), CLAIM_BATCH):
+        elapsed = time.monotonic() - started
+        if elapsed > LEASE.total_seconds() / 2:
+            break  # the rest is the next run's, claimed with a lease of its own
+        batch = _claim(pending[start : start + CLAIM_BATCH], now + timedelta(seconds=elapsed))
+        for index, row in enumerate(batch):
+            try:
+                went, final = _send_one(row, now, talk, copies)
+            except OperationalError:
+                # The database stayed away past the ride-out. The rows after this one were
+                # never tried: they go back with their attempt uncounted, if it is back.
+                _give_back([later.id for later in batch[index + 1 :]])
+                raise
+            sent, failed = sent + went, failed + (not went)
+            if final is not None:
+                gave_up.append(final)
     return sent, failed, gave_up
+
+
+def _send_one(claimed: Row, now: datetime, talk: Conversation, copies: dict) -> tuple:
+    """Sends a claimed row: (whether it went, the row when it failed for good)."""
+    # The row is ours until its lease ends. What it still needs from the database rides
+    # out a restart of it: a message that went out is marked sent (else it would go
+    # again when the lease ends), and one that did not waits seconds, not the lease.
+    cc = tuple(c for c in claimed.cc.split(",") if c) or _riding_out(
+        _copies, claimed.organization_id, claimed.user_id, copies
+    )
+    row = _Claimed(*claimed[:-1], cc)
+    try:
+        deliver(row.to_address, row.subject, row.body, message_id(row.id), row.cc, talk)
+    except Exception as exc:  # the row stays pending; the lease lets a later run retry
+        log.warning("mail outbox %s to %s failed: %s", row.id, row.to_address, exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        final = row.attempts >= MAX_ATTEMPTS
+        _riding_out(
+            _record,
+            row.id,
+            last_error=error,
+            claimed_until=now + timedelta(seconds=30 * row.attempts),
+            failed_at=utcnow() if final else None,
+        )
+        return False, row if final else None
+    _riding_out(_record, row.id, sent_at=utcnow())
+    return True, None
+
+
+def _give_back(row_ids: list[int]) -> None:
+    if not row_ids:
+        return
+    try:
+        db.session.connection().execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id.in_(row_ids), OutboxEmail.sent_at.is_(None))
+            .values(claimed_until=None, attempts=OutboxEmail.attempts - 1)
+        )
+        db.session.commit()
+    except OperationalError as exc:  # still away: the lease frees them
+        db.session.rollback()
+        log.warning("mail outbox: %s claimed rows wait for their lease (%s)", len(row_ids), exc)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ def add_at_commit(name: str, key: Hashable, delta: int) -> None:
 
 def write_sums(session: Session, name: str | None = None) -> None:
     """Writes the transaction's sums now (``name``'s alone, or all): before reading what they
-    add to, in the same transaction."""
+    add to, in the same transaction. Their locks are then held until it ends, so a reader
+    that still has changes to make does better to read before adding."""
     pending = session.info.get(_SUMS, {})
     for found in [name] if name is not None else sorted(pending):
         sums = pending.pop(found, None)

@@ -8,14 +8,18 @@ found, what earlier work did) are shared. So a note is rendered once with a mark
 value goes, and each task's values are set in place of the markers.
 
 That gives the very words a rendering of the task's own filled text gives only when nothing
-Markdown reads can differ, so it is done only then, and otherwise the filled text is rendered
-as it is:
-- each value is plain words and figures: no character Markdown or HTML reads as markup, no
-  line break, nothing at its start that opens a list, heading or quote, no space at its ends;
+Markdown reads can differ, so it is done only then (a property test holds the two to the
+same output over notes and values written to trip it), and otherwise the filled text is
+rendered as it is:
+- each value is plain words and figures: at least one letter or digit, no character
+  Markdown or HTML reads as markup (brackets and parentheses included), no line break,
+  nothing at its start that opens a list, heading or quote, no space at its ends;
+- the note defines no link labels (a value could be one), and no marker sits where its
+  neighbours decide what it is: beside an emphasis mark, inside brackets, after an
+  escape or the start of an entity;
 - each marker comes out of the rendering intact, as often as it went in (a placeholder in a
-  link's address is percent-encoded), and none sits in a code block (which keeps its spaces),
-  in a heading (which decides the sections) or beside an emphasis mark (what is beside one
-  decides whether it is one)."""
+  link's address is percent-encoded), outside any tag, code block (which keeps its spaces)
+  and level-1 or level-2 heading (which decides the sections)."""
 
 from __future__ import annotations
 
@@ -29,11 +33,12 @@ from collab.training.library import PLACEHOLDERS, Note, TaskFacts, Words
 # Letters and digits, as Markdown reads plain words; random, so no note contains them.
 _MARKERS = {name: f"collab{secrets.token_hex(6)}value{i}" for i, name in enumerate(PLACEHOLDERS)}
 # What Markdown reads differently beside a value than beside a marker (a letter): emphasis
-# marks, a link's closing bracket (a value "(...)" would open its address), an escape, an
-# entity's start, an autolink's start.
-_BEFORE, _AFTER = set("*_~]\\&#<"), set("*_~")
-_MARKUP = set('\\`*_[]<>&"!|~#{}')
+# marks, brackets (a link label, a checklist box), an escape, an autolink's start.
+_BEFORE, _AFTER = set("*_~[]\\<"), set("*_~[]")
+_ENTITY_START = re.compile(r"&#?[A-Za-z0-9]*\Z")
+_MARKUP = set('\\`*_[]()<>&"!|~#{}')
 _LIST_OR_HEADING = re.compile(r"[-+*#>=]|\d{1,9}[.)]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # Where a marker must not be: in a tag (a link's address, an image's text), a code block,
 # a level-1 or level-2 heading.
 _KEPT_AS_IS = r"<[^<>]*{marker}|<(pre|h1|h2)\b[^>]*>(?:(?!</\1>).)*?{marker}"
@@ -68,13 +73,17 @@ def _rendered(filled: str) -> tuple[str, str, str]:
 def _marked(body_md: str, sections: tuple[str, ...]) -> tuple[str, str, str] | None:
     """The note rendered with markers for its values, or None when a marker would not come
     out where a value would."""
-    if any(marker in text for marker in _MARKERS.values() for text in (body_md, *sections)):
-        return None
+    everything = "\n".join((body_md, *sections))
+    if "]:" in everything or any(marker in everything for marker in _MARKERS.values()):
+        return None  # a link label defined (or, never, a marker written by hand)
     text = library.with_values(body_md, _MARKERS)
     for marker in _MARKERS.values():
         for found in re.finditer(marker, text):
-            if text[found.start() - 1 : found.start()] in _BEFORE or (
-                text[found.end() : found.end() + 1] in _AFTER
+            before = text[max(found.start() - 40, 0) : found.start()]
+            if (
+                before[-1:] in _BEFORE
+                or text[found.end() : found.end() + 1] in _AFTER
+                or _ENTITY_START.search(before)
             ):
                 return None
     why, how, html = _rendered(library.assembled(text, sections))
@@ -104,7 +113,7 @@ def _set_in(marked: tuple[str, str, str], values: dict[str, str]) -> tuple[str, 
 
 def _plain(value: str) -> bool:
     return (
-        value != ""
+        _LETTER_OR_DIGIT.search(value) is not None
         and value == value.strip()
         and all(c.isprintable() or c == "\xa0" for c in value)
         and not _MARKUP.intersection(value)

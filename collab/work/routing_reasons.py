@@ -94,7 +94,7 @@ def say(rule: str | None, terms: Mapping[str, Any] | None) -> str | None:
         return _worded(rule, terms)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)
 def _said(language: str, rule: str, terms: tuple) -> str | None:
     # A list of tasks words the same few reasons again and again, each a dozen catalogue
     # lookups; the words depend on nothing but the language, the rule and its terms.

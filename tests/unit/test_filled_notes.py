@@ -41,6 +41,12 @@ _LINES = [
     "\\{x} escaped",
     "[see]{x} and [see] {x}",
     "[see]: https://example.com/see",
+    "Read the [guide][{x}] or [{x}].",
+    "[high]: https://example.com/high",
+    "- [{x}] check it",
+    "Entity &co{x}; and &{x}; here.",
+    "| a |",
+    "[a](https://example.com/{x}",
     "Ends with two spaces {x}  ",
     "",
 ]
@@ -77,6 +83,11 @@ _VALUES = [
     "a\u202fb",
     "tab\tbed",
     "=",
+    "x",
+    "py",
+    "low",
+    ":-:",
+    "a)",
 ]
 _TEXT = st.text(st.sampled_from("ab 1.,:;%()-–*_[]<>&#!|~`\\\"'\xa0\nЖ"), max_size=12)
 
@@ -119,3 +130,27 @@ def test_a_note_filled_in_place_reads_as_its_own_filled_text(lines, values, audi
 def test_shipped_notes_are_rendered_once_and_filled_in_place(category, language):
     note = shipped_note(category, language)
     assert filled_notes._marked(note.body_md, ()) is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "value"),
+    [
+        ("Read the [guide][{priority}].\n\n[high]: https://example.com/high\n", "high"),
+        ("[{priority}]\n\n[high]: https://example.com/high\n", "high"),
+        ("- [{priority}] check it\n", "x"),
+        ("Entity &co{priority}; here.\n", "py"),
+        ("| a |\n{priority}\n", ":-:"),
+        ("[a](https://example.com/{priority}\n", "a)"),
+        ("## Why it matters\n\nDue **{priority}** and *{priority}*.\n", "(soon)"),
+    ],
+)
+def test_where_a_value_would_read_differently_the_note_is_rendered_whole(body, value):
+    note = Note("page_speed", "Page speed", ("leads",), body)
+    values = dict.fromkeys(PLACEHOLDERS, "high")
+    say = _words({**values, "priority": value})
+
+    got = api_note(note, TaskFacts(), say)
+
+    assert (got["why"], got["how_measured"], got["body_html"]) == library.sections_and_html(
+        library.fill(note, TaskFacts(), say)
+    )

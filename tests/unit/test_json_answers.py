@@ -43,3 +43,8 @@ def test_what_the_encoder_does_not_know_goes_through_flasks_rules():
 
     _, text = _answer({"spend": Decimal("1234.50"), "label": Safe()})
     assert _strict(text) == {"spend": "1234.50", "label": "<b>done</b>"}
+
+
+def test_text_the_fast_encoder_cannot_write_still_answers_json():
+    _, text = _answer({"title": "half a pair \ud800"})
+    assert _strict(text) == {"title": "half a pair \ud800"}

@@ -2,10 +2,13 @@
 
 from datetime import date, datetime
 
+import pytest
+from flask import render_template_string
 from flask_babel import get_locale, refresh
 
 from collab.models import User
 from collab.platform.extensions import db
+from collab.platform.i18n import speaking
 from collab.web import filters
 from tests.support.factories import csrf_from, login, make_org, make_user
 
@@ -143,3 +146,20 @@ def test_an_error_page_speaks_the_readers_language(client):
     assert missing.status_code == 404
     assert "<h1>Страница не найдена</h1>" in missing.text
     assert "<h1>Not Found</h1>" in client.get("/orgs/nowhere/board/nothing").text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_template_speaks_whichever_language_is_being_written_in_within_one_request(app):
+    # Templates keep each language's catalogue: an e-mail to a Russian reader rendered
+    # inside an English reader's request must still read Russian, and the page English.
+    page = (
+        "{{ _('Board') }} / "
+        "{{ ngettext('collab digest: %(num)s item', 'collab digest: %(num)s items', 5) }}"
+    )
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        english = render_template_string(page)
+        with speaking("ru"):
+            russian = render_template_string(page)
+        again = render_template_string(page)
+    assert english == again == "Board / collab digest: 5 items"
+    assert russian == "Доска / Сводка collab: 5 пунктов"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from markupsafe import escape
 
 from collab.platform.extensions import db
@@ -92,20 +93,40 @@ def _refused_in_both(ask, fields: set[str]) -> dict[str, dict]:
     return said
 
 
-def test_a_refused_kpi_file_speaks_the_askers_language_and_keeps_its_field(client):
+@pytest.mark.parametrize(
+    ("path", "content", "name", "english", "russian"),
+    [
+        (
+            "kpis/files",
+            b"%PDF-1.7 ...",
+            "report.pdf",
+            "report.pdf: this is a PDF document",
+            "report.pdf: это документ PDF",
+        ),
+        (
+            "audits",
+            b"   ",
+            "report.json",
+            "report.json: is empty: export the report again",
+            "report.json: файл пуст: экспортируйте отчёт заново",
+        ),
+    ],
+)
+def test_a_refused_file_speaks_the_askers_language_and_keeps_its_field(
+    client, path, content, name, english, russian
+):
     org = make_org("acme")
     headers = bearer(make_user(org, "agency"))
     said = _refused_in_both(
         lambda language: client.post(
-            "/api/v1/orgs/acme/kpis/files",
-            data={"file": (io.BytesIO(b"%PDF-1.7 ..."), "report.pdf")},
+            f"/api/v1/orgs/acme/{path}",
+            data={"file": [(io.BytesIO(content), name)]},
             headers=headers | language,
             content_type="multipart/form-data",
         ),
         {"file"},
     )
-    assert said["en"]["fields"]["file"] == "report.pdf: this is a PDF document"
-    assert said["ru"]["fields"]["file"] == "report.pdf: это документ PDF"
+    assert (said["en"]["fields"]["file"], said["ru"]["fields"]["file"]) == (english, russian)
 
 
 def test_a_kpi_listing_refusal_names_the_value_in_the_askers_language(client):
@@ -145,22 +166,6 @@ def test_kpi_rows_are_refused_in_the_askers_language_under_the_same_keys(client)
         "observations[1].date": "2026-02-30 — несуществующая дата",
     }
     assert said["ru"]["message"] == "ошибок в данных KPI: 2; ничего не импортировано"
-
-
-def test_a_refused_audit_file_speaks_the_askers_language_and_keeps_its_field(client):
-    org = make_org("acme")
-    headers = bearer(make_user(org, "agency"))
-    said = _refused_in_both(
-        lambda language: client.post(
-            "/api/v1/orgs/acme/audits",
-            data={"file": [(io.BytesIO(b"   "), "report.json")]},
-            headers=headers | language,
-            content_type="multipart/form-data",
-        ),
-        {"file"},
-    )
-    assert said["en"]["fields"]["file"] == "report.json: is empty: export the report again"
-    assert said["ru"]["fields"]["file"] == "report.json: файл пуст: экспортируйте отчёт заново"
 
 
 def test_a_malformed_api_body_is_refused_in_the_askers_language(client):

@@ -46,12 +46,21 @@ errorlog = "-"
 accesslog = os.environ.get("WEB_ACCESS_LOG") or None
 
 
+def pre_fork(server, worker):
+    """The loaded app is left out of the workers' garbage collections (collab.platform.forking)."""
+    from collab.platform import forking
+
+    forking.before_fork()
+
+
 def post_fork(server, worker):
     """A pooled connection must never cross a fork: two processes would then talk over one
     socket. The master loaded the app (preload_app) but should hold no connection; each
     worker drops whatever pool it inherited and opens its own."""
+    from collab.platform import forking
     from collab.platform.extensions import db
 
+    forking.after_fork()
     app = server.app.wsgi()
     with app.app_context():
         for engine in db.engines.values():

@@ -35,6 +35,12 @@ def create_app(config: dict | None = None) -> Flask:
     from collab.platform.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from collab.platform import connections
+
+        with app.app_context():
+            for engine in db.engines.values():
+                connections.ping_when_idle(engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     uploads.install(app)  # before CSRFProtect, which reads the form: uploads' larger limit
     csrf.init_app(app)

@@ -1,4 +1,4 @@
-"""The RQ worker collab runs: RQ's own, plus two repairs.
+"""The RQ worker collab runs: RQ's own, plus two repairs and a lighter work horse.
 
 A job is never out of Redis's sight. RQ takes a job from several queues with BLPOP, which
 removes it from its queue before the worker has recorded it anywhere: a worker killed in
@@ -19,6 +19,10 @@ Redis restart without its data (no append-only file, a managed Redis failing ove
 reconnects and keeps taking jobs, but is no longer in the worker registry, so operators (the
 admin page, `rq info`) see no worker at all while jobs are done. Its heartbeat notices the
 loss and registers it again.
+
+A lighter work horse. RQ forks a horse for each job from this process, which has loaded
+the app (workers.settings): the app's objects are frozen out of the horses' garbage
+collections first (collab.platform.forking).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from rq.exceptions import DequeueTimeout, NoSuchJobError
 from rq.intermediate_queue import IntermediateQueue
 from rq.job import JobStatus
 from rq.utils import as_text, backend_class
+
+from collab.platform import forking
 
 WAIT_SECONDS = 0.1
 
@@ -142,6 +148,14 @@ class Worker(RQWorker):
         # Recorded as started now: if this worker dies, RQ's started registry fails the job.
         HandOverQueue(job.origin, connection=self.connection).intermediate_queue.remove(job.id)
         return execution
+
+    def fork_work_horse(self, job, queue):
+        forking.before_fork()
+        super().fork_work_horse(job, queue)
+
+    def main_work_horse(self, job, queue):
+        forking.after_fork()
+        super().main_work_horse(job, queue)
 
     def heartbeat(self, timeout=None, pipeline=None):
         # Inside a pipeline nothing can be read back; the next plain heartbeat checks.

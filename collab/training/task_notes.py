@@ -72,14 +72,15 @@ class NoteBook:
         facts = organisation_facts(org)
         done = [task.id for task in tasks if task.status == "done"]
         _attach_assignees(tasks)
+        url_counts, audits = _recommendation_facts(tasks)
         return cls(
             org,
             facts.notes,
             facts.figures,
             facts.results,
             measured_by_task(done),
-            _url_counts(tasks),
-            _audit_facts(tasks),
+            url_counts,
+            audits,
         )
 
     @classmethod
@@ -188,28 +189,34 @@ def forget_facts() -> None:
         _FACTS.clear()
 
 
-# Built once (with expanding parameters): each list of tasks runs them.
-_URL_COUNTS = select(Recommendation.id, Recommendation.url_count).where(
-    Recommendation.id.in_(bindparam("ids", expanding=True))
+# Built once (with expanding parameters): each list of tasks runs it. An audit's issue
+# names its recommendation; should two ever name one, the newer's figures are told.
+_RECOMMENDATION_FACTS = (
+    select(Recommendation.id, Recommendation.url_count, AuditIssue.figures, AuditIssue.checked_at)
+    .outerjoin(AuditIssue, AuditIssue.recommendation_id == Recommendation.id)
+    .where(Recommendation.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Recommendation.id, AuditIssue.id)
 )
-_AUDIT_FIGURES = select(
-    AuditIssue.recommendation_id, AuditIssue.figures, AuditIssue.checked_at
-).where(AuditIssue.recommendation_id.in_(bindparam("ids", expanding=True)))
 
 
-def _url_counts(tasks: Sequence[Task]) -> dict[int, int]:
-    """Each task's recommendation's URL count, by recommendation id: the loaded ones' own,
-    the others' in one statement of two columns (a page of 50 tasks would otherwise build
-    50 recommendations, descriptions and all, to read one number of each)."""
-    counts = {
-        task.recommendation_id: task.recommendation.url_count
-        for task in tasks
-        if "recommendation" not in inspect(task).unloaded
-    }
-    missing = sorted({task.recommendation_id for task in tasks} - counts.keys())
-    if missing:
-        counts.update(db.session.execute(_URL_COUNTS, {"ids": missing}).tuples().all())
-    return counts
+def _recommendation_facts(tasks: Sequence[Task]) -> tuple[dict[int, int], dict[int, list[str]]]:
+    """By recommendation, in one statement of few columns (a page of 50 tasks would
+    otherwise build 50 recommendations, descriptions and all): its URL count, and, for work
+    an audit import filed, the audit's own figures in sentences (savings, counts, the worst
+    pages)."""
+    ids = sorted({task.recommendation_id for task in tasks})
+    counts: dict[int, int] = {}
+    audits: dict[int, list[str]] = {}
+    if not ids:
+        return counts, audits
+    for rid, url_count, figures, checked in db.session.execute(_RECOMMENDATION_FACTS, {"ids": ids}):
+        counts[rid] = url_count
+        if checked is not None:
+            audits[rid] = [
+                *figure_lines(figures),
+                gettext("Figures of the audit of %(date)s.", date=checked.date().isoformat()),
+            ]
+    return counts, audits
 
 
 def _attach_assignees(tasks: Sequence[Task]) -> None:
@@ -231,22 +238,6 @@ def _attach_assignees(tasks: Sequence[Task]) -> None:
     }
     for task in missing:
         set_committed_value(task, "assignee", people[task.assignee_id])
-
-
-def _audit_facts(tasks: Sequence[Task]) -> dict[int, list[str]]:
-    """For the tasks an audit import filed, the audit's own figures in sentences (savings,
-    counts, the worst pages), by recommendation, in one statement."""
-    ids = list({task.recommendation_id for task in tasks})
-    if not ids:
-        return {}
-    rows = db.session.execute(_AUDIT_FIGURES, {"ids": ids})
-    return {
-        rid: [
-            *figure_lines(figures),
-            gettext("Figures of the audit of %(date)s.", date=checked.date().isoformat()),
-        ]
-        for rid, figures, checked in rows
-    }
 
 
 def note_for_task(task: Task, book: NoteBook) -> dict:

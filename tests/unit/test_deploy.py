@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import runpy
 import shutil
@@ -114,12 +115,21 @@ def test_gunicorn_runs_threads_with_a_pool_per_worker_and_drops_it_after_fork(mo
     assert os.environ["DATABASE_POOL_SIZE"] == "6"  # read by the app it then loads
 
 
-def test_postgresql_pools_are_sized_from_the_environment_and_test_their_connections():
+def test_gunicorn_leaves_the_loaded_app_out_of_its_workers_garbage_collections():
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        settings["pre_fork"](None, None)  # in the master, before each worker is forked
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+
+
+def test_postgresql_pools_are_sized_from_the_environment():
     config = from_environment(
         {"DATABASE_URL": "postgresql://u@db/collab", "DATABASE_POOL_SIZE": "4"}
     )
-    options = engine_options(config)
-    assert options["pool_size"] == 4 and options["pool_pre_ping"] is True
+    assert engine_options(config)["pool_size"] == 4
     assert engine_options(from_environment({})) == {}  # SQLite keeps its defaults
 
 

@@ -67,6 +67,7 @@ class PastResult:
     task_id: int
     completed_at: datetime | None
     summary: dict  # {"metric", "change_pct", "verdict"}
+    impact_id: int
 
 
 def measured_by_task(task_ids: Iterable[int]) -> dict[int, list[dict]]:
@@ -106,6 +107,7 @@ def history_by_category(
             TaskImpact.metric,
             TaskImpact.change_pct,
             TaskImpact.verdict,
+            TaskImpact.id,
         )
         .join(Task, Task.id == TaskImpact.task_id)
         .where(
@@ -116,7 +118,17 @@ def history_by_category(
         )
         .order_by(TaskImpact.completed_on, TaskImpact.task_id, TaskImpact.id)
     )
-    for category, task_id, completed_at, metric, change, verdict in rows:
+    for category, task_id, completed_at, metric, change, verdict, impact_id in rows:
         summary = {"metric": metric, "change_pct": change, "verdict": verdict}
-        found[category].append(PastResult(task_id, completed_at, summary))
+        found[category].append(PastResult(task_id, completed_at, summary, impact_id))
     return found
+
+
+def measured_in_history(history: dict[str, list[PastResult]]) -> dict[int, list[dict]]:
+    """What ``measured_by_task`` answers for the finished tasks of these categories, read from
+    their history instead of the database: the same impacts, in the same order."""
+    found: dict[int, list[tuple[int, dict]]] = {}
+    for results in history.values():
+        for result in results:
+            found.setdefault(result.task_id, []).append((result.impact_id, result.summary))
+    return {task_id: [summary for _, summary in sorted(own)] for task_id, own in found.items()}

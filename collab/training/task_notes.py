@@ -19,7 +19,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from collab.accounts.roles import role_may
 from collab.audits.summaries import figure_lines
-from collab.impacts.results import PastResult, history_by_category, measured_by_task
+from collab.impacts.results import (
+    PastResult,
+    history_by_category,
+    measured_by_task,
+    measured_in_history,
+)
 from collab.kpis.totals import current_figures
 from collab.models import (
     Membership,
@@ -70,18 +75,13 @@ class NoteBook:
         if foreign:
             raise ValueError(f"tasks {foreign} belong to another organisation")
         facts = organisation_facts(org)
-        done = [task.id for task in tasks if task.status == "done"]
+        done = [task for task in tasks if task.status == "done"]
+        # A known category's finished work is in the facts' history; any other is read.
+        measured = {task.id: facts.measured.get(task.id, []) for task in done}
+        measured.update(measured_by_task(t.id for t in done if t.category not in facts.results))
         _attach_assignees(tasks)
         url_counts, audits = _recommendation_facts(tasks)
-        return cls(
-            org,
-            facts.notes,
-            facts.figures,
-            facts.results,
-            measured_by_task(done),
-            url_counts,
-            audits,
-        )
+        return cls(org, facts.notes, facts.figures, facts.results, measured, url_counts, audits)
 
     @classmethod
     def for_category(cls, org: Organization, category: str) -> NoteBook:
@@ -138,6 +138,7 @@ class OrgFacts:
     notes: dict[str, NoteInLanguages]
     figures: dict[str, float]
     results: dict[str, list[PastResult]]
+    measured: dict[int, list[dict]]  # the results by task: what each finished task did
 
 
 # Per process: organisation id -> ((its creation time, facts_version), its facts); the
@@ -169,10 +170,12 @@ def organisation_facts(org: Organization) -> OrgFacts:
             m for languages in notes.values() for m in languages[DEFAULT_LANGUAGE].note.kpis
         )
     )
+    results = history_by_category(org, list(notes))
     facts = OrgFacts(
         notes,
         current_figures(org, metrics) if metrics else {},
-        history_by_category(org, list(notes)),
+        results,
+        measured_in_history(results),
     )
     if not own:
         with _FACTS_LOCK:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from collab.impacts.job import measure_task
 from collab.impacts.metric_map import set_metrics_for
+from collab.impacts.results import measured_by_task
 from collab.kpis.custom_metrics import define_metric
 from collab.kpis.recording import record_json
 from collab.models import Organization, Task, User
@@ -52,6 +53,23 @@ def test_a_second_list_reads_fewer_statements(app, client):
             _listing(client, auth)
         counts.append(len(seen))
     assert counts[1] <= counts[0] - 5, counts
+
+
+def test_each_finished_tasks_results_are_the_ones_the_database_holds(app, client):
+    org, _ = _board(tasks=20)
+    done = db.session.scalars(db.select(Task).where(Task.status == "done").order_by(Task.id)).all()
+    held = measured_by_task(task.id for task in done)
+    assert len([task for task in done if held.get(task.id)]) >= 2
+    # A category collab has no note for is read from the database, not from the history.
+    unknown = next(task for task in done if held.get(task.id))
+    unknown.category = "podcasts"
+    db.session.commit()
+    forget_facts()
+    for _ in range(2):  # read afresh, then from this process's cache
+        book = NoteBook.for_tasks(org, done)
+        assert {task.id: book.facts(task).measured for task in done} == {
+            task.id: held.get(task.id, []) for task in done
+        }
 
 
 def test_every_write_to_the_facts_is_seen_by_the_next_list(app, client):

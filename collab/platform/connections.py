@@ -27,7 +27,7 @@ def ping_when_idle(engine: Engine, seconds: float) -> None:
             record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _out(dbapi_connection, record, proxy) -> None:
+    def _out(dbapi_connection, record, _proxy) -> None:
         idle_since = record.info.pop("idle_since", None)
         if idle_since is None or time.monotonic() - idle_since < seconds:
             return  # new, or back from a request a moment ago

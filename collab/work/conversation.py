@@ -96,6 +96,8 @@ def _readers(org: Organization, internal: bool) -> list[User]:
 
 
 def mentioned(org: Organization, text: str, internal: bool) -> list[User]:
+    if _AT.search(text or "") is None:
+        return []  # most comments mention nobody: their readers need not be read
     readers = _readers(org, internal)
     ids = find_mentions(text, handles([(u.id, u.name, u.email) for u in readers]))
     return [user for user in readers if user.id in ids]

@@ -154,6 +154,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         url_count=len(urls),
         filed_by_id=filer.user_id,
         filed_by=filer.user,
+        tasks=[],  # known to be empty: its tasks join it below without reading it back
     )
     try:
         with savepoint():

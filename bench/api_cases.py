@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from itertools import count
 
 from bench.data import add_tasks, org_with_people
-from bench.harness import bench_app, count_statements
+from bench.harness import bench_app, count_statements, median_ms
 from bench.loadtest.traffic import CATEGORIES, MIX
 from collab.accounts import tokens
 from collab.platform.extensions import db
@@ -91,3 +91,34 @@ def api_mix():
             "cpu_ms_per_call": round(spent * 1000 / calls, 2),
             "statements_per_call": round(statements["n"] / calls, 1),
         }
+
+
+def api_task_page():
+    """A page of 50 tasks with their training notes, through the API, at growing history:
+    time and SQL statements (the notes' facts come from the organisation's cache, as in
+    every request after the first)."""
+    from bench.cases import BOARD_SIZES
+
+    for n in BOARD_SIZES:
+        with bench_app() as app:
+            org, members = org_with_people()
+            add_tasks(org, n)
+            raw = tokens.issue_token(members["cmo"].user, "bench")[1]
+            db.session.commit()
+            db.session.expunge_all()
+            client = app.test_client()
+            headers = {"Authorization": f"Bearer {raw}"}
+
+            def page(client=client, headers=headers):
+                response = client.get("/api/v1/orgs/bench/tasks?limit=50", headers=headers)
+                assert response.status_code == 200 and len(response.json["items"]) == 50
+
+            page()  # the first reads the organisation's facts; the rest are what a page costs
+            with count_statements() as counter:
+                page()
+            yield {
+                "case": "api_task_page",
+                "n": n,
+                "median_ms": median_ms(page),
+                "statements": counter["n"],
+            }

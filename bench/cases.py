@@ -151,9 +151,9 @@ SCAN_SIZES = (10_000, 100_000, 1_000_000)
 ALL = [board_render, card_move, overdue_scan, api_me]
 
 # The API's mix of calls, in-process: bench/api_cases.py.
-from bench.api_cases import api_mix  # noqa: E402
+from bench.api_cases import api_mix, api_task_page  # noqa: E402
 
-ALL.append(api_mix)
+ALL += [api_mix, api_task_page]
 
 # KPI and impact cases live in bench/kpi_cases.py.
 from bench.kpi_cases import ALL as KPI_CASES  # noqa: E402

@@ -8,6 +8,7 @@ from collab.integrations.objects import (  # noqa: F401  (the API's names for th
     iso,
     recommendation_json,
     task_json,
+    task_links,
 )
 from collab.models import Comment
 

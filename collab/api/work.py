@@ -20,7 +20,7 @@ from collab.api.schemas import (
     TaskFilter,
     id_cursor,
 )
-from collab.api.serializers import comment_json, recommendation_json, task_json
+from collab.api.serializers import comment_json, recommendation_json, task_json, task_links
 from collab.api.validation import operation
 from collab.http.access import access
 from collab.models import Task
@@ -115,8 +115,9 @@ def list_tasks(org: str, query: TaskFilter):
         list(db.session.scalars(found_tasks.order_by(Task.id).limit(limit + 1))), limit
     )
     notes = NoteBook.for_tasks(g.org, found)  # one load for the whole page's notes
+    links = task_links(g.org.slug)
     with _answering_in(query.language):
-        items = [task_json(task, today, notes) for task in found]
+        items = [task_json(task, today, notes, links=links) for task in found]
     return jsonify({"items": items, "next_cursor": id_cursor(found[-1].id) if more else None})
 
 
@@ -165,7 +166,8 @@ def patch_tasks(org: str, body: TaskChanges):
     items = [item.model_dump(mode="json", exclude_unset=True) for item in body.items]
     changed = tasks.update_many(g.membership, g.org, items)
     notes = NoteBook.for_tasks(g.org, changed)
-    answer = {"items": [task_json(task, notes=notes) for task in changed]}
+    links = task_links(g.org.slug)
+    answer = {"items": [task_json(task, notes=notes, links=links) for task in changed]}
     db.session.commit()  # after the answer is written, as a single task's change does
     return jsonify(answer)
 

@@ -6,6 +6,7 @@ links from BASE_URL, never from a request's Host header."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from collab.impacts.completed_work import confounders_of
@@ -13,7 +14,7 @@ from collab.impacts.results import impact_object
 from collab.models import Alert, Recommendation, Task
 from collab.models.kpis import TaskImpact
 from collab.platform.clock import local_today
-from collab.platform.links import link
+from collab.platform.links import links_by_id
 from collab.training.task_notes import NoteBook, note_for_task
 from collab.work import recommendations
 from collab.work.deadlines import is_due_soon, is_overdue
@@ -29,9 +30,10 @@ def task_json(
     today: date | None = None,
     notes: NoteBook | None = None,
     base_url: str | None = None,
+    links: Callable[[int], str] | None = None,
 ) -> dict:
     """``notes``: the note book of a list's tasks (and their organisation); a single task
-    gets one of its own."""
+    gets one of its own. ``links``: a list's ``task_links``."""
     if notes is None:
         notes = NoteBook.for_tasks(task.recommendation.organization, [task])
     org = notes.org
@@ -61,14 +63,20 @@ def task_json(
             "reason": reason_of(task),
         },
         "training_note": note_for_task(task, notes),
-        "url": link("tasks.show", base_url, org=org.slug, task_id=task.id),
+        "url": (links or task_links(org.slug, base_url))(task.id),
     }
+
+
+def task_links(org_slug: str, base_url: str | None = None) -> Callable[[int], str]:
+    """The links of an organisation's tasks, by id: one build for a whole list."""
+    return links_by_id("tasks.show", "task_id", base_url, org=org_slug)
 
 
 def recommendation_json(recommendation: Recommendation, base_url: str | None = None) -> dict:
     org = recommendation.organization
     today = local_today(org.timezone)
     notes = NoteBook.for_tasks(org, recommendation.tasks)
+    links = task_links(org.slug, base_url)
     return {
         "id": recommendation.id,
         "title": recommendation.title,
@@ -82,7 +90,7 @@ def recommendation_json(recommendation: Recommendation, base_url: str | None = N
         "status": recommendations.status_of(recommendation),
         "filed_by": recommendation.filed_by.email if recommendation.filed_by else None,
         "created_at": iso(recommendation.created_at),
-        "tasks": [task_json(task, today, notes, base_url) for task in recommendation.tasks],
+        "tasks": [task_json(task, today, notes, base_url, links) for task in recommendation.tasks],
     }
 
 

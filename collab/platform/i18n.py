@@ -60,8 +60,19 @@ def choose_language(
 
 def current_language() -> str:
     """The language being written in now: the request's, or the one ``speaking`` chose."""
+    global _NAMED
     locale = get_locale() if has_app_context() else None
-    return supported(str(locale)) if locale is not None else DEFAULT_LANGUAGE
+    if locale is None:
+        return DEFAULT_LANGUAGE
+    named = _NAMED
+    if named[0] is not locale:  # writing out a locale's name is most of the cost
+        named = _NAMED = (locale, supported(str(locale)))
+    return named[1]
+
+
+# The locale last asked about and its language: a list of tasks asks for its one request's
+# locale several times a task. A request or ``speaking`` makes a locale object of its own.
+_NAMED: tuple = (None, DEFAULT_LANGUAGE)
 
 
 def speaking(language: str | None) -> AbstractContextManager:

@@ -111,7 +111,9 @@ def _set_in(marked: tuple[str, str, str], values: dict[str, str]) -> tuple[str, 
     return why, how, html
 
 
+@lru_cache(maxsize=4096)
 def _plain(value: str) -> bool:
+    # A page's tasks share most of their values (priorities, dates, counts, figures).
     return (
         _LETTER_OR_DIGIT.search(value) is not None
         and value == value.strip()

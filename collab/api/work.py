@@ -78,7 +78,7 @@ def file_recommendation(org: str, body: RecommendationIn):
     """File a recommendation; it is routed into one task per team"""
     data = body.model_dump(mode="json", exclude_unset=True)
     filing = recommendations.file_recommendation(g.org, g.membership, data)
-    answer = recommendation_json(filing.recommendation)  # as a task's change does
+    answer = recommendation_json(filing.recommendation, urls=filing.urls)  # as a change does
     db.session.commit()
     return jsonify(answer), 201 if filing.created else 200
 

@@ -6,7 +6,7 @@ links from BASE_URL, never from a request's Host header."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from collab.impacts.completed_work import confounders_of
@@ -19,6 +19,8 @@ from collab.training.task_notes import NoteBook, note_for_task
 from collab.work import recommendations
 from collab.work.deadlines import is_due_soon, is_overdue
 from collab.work.routing_reasons import reason_of
+
+URLS_SHOWN = 200  # a recommendation's first URLs; url_count tells how many it has
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -72,7 +74,12 @@ def task_links(org_slug: str, base_url: str | None = None) -> Callable[[int], st
     return links_by_id("tasks.show", "task_id", base_url, org=org_slug)
 
 
-def recommendation_json(recommendation: Recommendation, base_url: str | None = None) -> dict:
+def recommendation_json(
+    recommendation: Recommendation,
+    base_url: str | None = None,
+    urls: Sequence[str] | None = None,
+) -> dict:
+    """``urls``: all of its URLs in order, when the caller has them (it has just filed it)."""
     org = recommendation.organization
     today = local_today(org.timezone)
     notes = NoteBook.for_tasks(org, recommendation.tasks)
@@ -86,7 +93,9 @@ def recommendation_json(recommendation: Recommendation, base_url: str | None = N
         "due_date": iso(recommendation.proposed_due_date),
         "external_id": recommendation.external_id,
         "url_count": recommendation.url_count,
-        "urls": recommendations.urls_page(recommendation, 1, 200),
+        "urls": list(urls[:URLS_SHOWN])
+        if urls is not None
+        else recommendations.urls_page(recommendation, 1, URLS_SHOWN),
         "status": recommendations.status_of(recommendation),
         "filed_by": recommendation.filed_by.email if recommendation.filed_by else None,
         "created_at": iso(recommendation.created_at),

@@ -42,6 +42,7 @@ PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
 class Filing:
     recommendation: Recommendation
     created: bool  # False when an external_id made this call a repeat
+    urls: tuple[str, ...] | None = None  # a new one's, in order: no need to read them back
 
 
 def clean_urls(urls) -> list[str]:
@@ -156,17 +157,21 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         filed_by=filer.user,
         tasks=[],  # known to be empty: its tasks join it below without reading it back
     )
-    try:
-        with savepoint():
-            db.session.add(recommendation)
-            db.session.flush()
-    except IntegrityError:
-        # Another request filed the same external_id a moment ago: answer with that one.
-        # The savepoint undid this insert alone; the caller's other work stands.
-        existing = _by_external_id(org, external_id) if external_id else None
-        if existing is None:
-            raise
-        return Filing(existing, created=False)
+    if external_id:
+        try:
+            with savepoint():
+                db.session.add(recommendation)
+                db.session.flush()
+        except IntegrityError:
+            # Another request filed the same external_id a moment ago: answer with that
+            # one. The savepoint undid this insert alone; the caller's other work stands.
+            existing = _by_external_id(org, external_id)
+            if existing is None:
+                raise
+            return Filing(existing, created=False)
+    else:  # nothing to race for: no savepoint's two round trips
+        db.session.add(recommendation)
+        db.session.flush()
     db.session.bulk_insert_mappings(
         RecommendationUrl,
         [
@@ -212,7 +217,7 @@ def file_recommendation(org: Organization, filer: Membership, data: dict) -> Fil
         skip=filer.user,
     )
     events.recommendation_filed.send(recommendation)
-    return Filing(recommendation, created=True)
+    return Filing(recommendation, created=True, urls=tuple(urls))
 
 
 def _by_external_id(org: Organization, external_id: str) -> Recommendation | None:

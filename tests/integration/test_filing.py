@@ -285,3 +285,21 @@ def test_the_same_rule_added_twice_at_once_is_kept_once(app):
         "there is already a rule for this phrase; remove it first to change it",
     ]
     assert db.session.scalar(select(func.count()).select_from(RoutingRule)) == 1
+
+
+def test_the_filing_answer_lists_its_urls_as_reading_it_back_does(client):
+    """The answer to a filing names its URLs from what was filed, without reading them
+    back: the same first 200, de-duplicated, in order, as a later read gives."""
+    org, cio, cmo, agency = _setup()
+    urls = [f"https://acme.example/page-{n}" for n in range(250, 0, -1)]
+    urls.insert(3, urls[0])
+    response = client.post(
+        "/api/v1/orgs/acme/recommendations",
+        json={"title": "Fix broken links", "urls": urls},
+        headers=bearer(agency),
+    )
+    assert response.status_code == 201, response.json
+    filed = response.json
+    read = client.get(f"/api/v1/orgs/acme/recommendations/{filed['id']}", headers=bearer(cio))
+    assert filed["url_count"] == read.json["url_count"] == 250
+    assert filed["urls"] == read.json["urls"] == urls[:3] + urls[4:201]

@@ -291,11 +291,19 @@ def test_the_filing_answer_lists_its_urls_as_reading_it_back_does(client):
     """The answer to a filing names its URLs from what was filed, without reading them
     back: the same first 200, de-duplicated, in order, as a later read gives."""
     org, cio, cmo, agency = _setup()
-    urls = [f"https://acme.example/page-{n}" for n in range(250, 0, -1)]
+    # As crawlers export them: Cyrillic paths raw and percent-encoded, queries, fragments,
+    # upper-case schemes, a tab and spaces around a cell's value.
+    real = [
+        "https://пример.рф/каталог/страница?utm_source=агентство",
+        "https://xn--e1afmkfd.xn--p1ai/%D0%BA%D0%B0%D1%82%D0%B0%D0%BB%D0%BE%D0%B3/",
+        "HTTPS://Acme.Example/A%20B?x=1&y=2#top",
+    ]
+    urls = [*real, *(f"https://acme.example/page-{n}" for n in range(247, 0, -1))]
     urls.insert(3, urls[0])
+    sent = [f" {urls[0]}\t", *urls[1:]]
     response = client.post(
         "/api/v1/orgs/acme/recommendations",
-        json={"title": "Fix broken links", "urls": urls},
+        json={"title": "Fix broken links", "urls": sent},
         headers=bearer(agency),
     )
     assert response.status_code == 201, response.json
